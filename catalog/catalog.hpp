@@ -1,0 +1,93 @@
+// The one catalog interface that the rules engine's callers go through. SQLite implements it
+// today (catalog/sqlite/); a PostgreSQL implementation can be added behind it later.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/model.hpp"
+#include "catalog/rules/entitlement.hpp"
+#include "util/result.hpp"
+
+namespace lifeline::catalog {
+
+using util::Result;
+
+// Who did something and on which evaluation date; every change lands in the audit trail.
+struct AuditContext {
+  Date at;
+  std::string actor;
+};
+
+struct ApplySummary {
+  std::int64_t created = 0;
+  std::int64_t updated = 0;
+  std::int64_t unchanged = 0;
+  std::int64_t removed = 0;
+};
+
+struct RegistrationOutcome {
+  rules::RegistrationDecision decision;
+  std::optional<Device> device; // set when registered
+};
+
+struct InstallOutcome {
+  rules::Decision decision;
+  bool consumed_purchase = false; // an Essentials purchase was consumed by this install
+  bool already_installed = false;
+};
+
+struct AuditEntry {
+  std::int64_t sequence = 0;
+  std::string recorded; // wall-clock time of the write (UTC)
+  Date at;              // evaluation date of the action
+  std::string actor;
+  std::string action;
+  std::optional<std::string> customer;
+  std::string subject;
+  std::string detail;
+};
+
+class Catalog {
+ public:
+  virtual ~Catalog() = default;
+
+  // Documents, each applied all-or-nothing and idempotently.
+  virtual Result<ApplySummary> apply_products(const std::vector<Product>& products, const AuditContext& context) = 0;
+  virtual Result<ApplySummary> apply_order(const ServiceOrder& order, const AuditContext& context) = 0;
+  virtual Result<ApplySummary> add_update(const Update& update, const AuditContext& context) = 0;
+
+  virtual Result<std::vector<Product>> list_products() = 0;
+  virtual Result<std::optional<Product>> find_product(const std::string& id) = 0;
+  virtual Result<std::optional<Update>> find_update(const std::string& id) = 0;
+  virtual Result<std::optional<ServiceOrder>> find_order(const std::string& customer_id) = 0;
+  virtual Result<std::optional<Device>> find_device(const std::string& id) = 0;
+  virtual Result<std::vector<Device>> list_devices(const std::string& customer_id) = 0;
+
+  // Registers a device unless the rules refuse it; race-free at the device cap (CS-5).
+  virtual Result<RegistrationOutcome> register_device(const DeviceRegistration& request,
+                                                      const AuditContext& context) = 0;
+  virtual Result<Device> retire_device(const std::string& device_id, const AuditContext& context) = 0;
+
+  // The facts a decision reads. A contact's update may name several products: one per product.
+  virtual Result<rules::CheckFacts> device_facts(const std::string& device_id, const std::string& update_id,
+                                                 Date at) = 0;
+  virtual Result<std::vector<rules::CheckFacts>> contact_facts(const std::string& email, const std::string& update_id,
+                                                               Date at) = 0;
+
+  // Decides, consumes an Essentials purchase when one is needed and records the install, in one
+  // transaction; a denied install changes nothing but the audit trail.
+  virtual Result<InstallOutcome> record_install(const std::string& device_id, const std::string& update_id,
+                                                const AuditContext& context) = 0;
+
+  virtual Result<std::vector<AuditEntry>> audit_trail(const std::optional<std::string>& customer_id) = 0;
+};
+
+// Opens (creating and migrating as needed) the catalog of a server data directory.
+Result<std::unique_ptr<Catalog>> open_sqlite_catalog(const std::filesystem::path& database_file);
+
+} // namespace lifeline::catalog

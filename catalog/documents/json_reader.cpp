@@ -1,0 +1,303 @@
+#include "catalog/documents/json_reader.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+namespace lifeline::catalog::documents {
+
+namespace {
+
+using nlohmann::json;
+
+struct DuplicateKey : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct TooDeep : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+std::string type_name(const json& value) {
+  return value.type_name();
+}
+
+} // namespace
+
+std::optional<json> parse_strict_json(std::string_view text, std::vector<Problem>& problems) {
+  if (text.size() > k_max_document_bytes) {
+    problems.push_back({"", "format", "document is larger than " + std::to_string(k_max_document_bytes) + " bytes"});
+    return std::nullopt;
+  }
+  std::vector<std::set<std::string>> keys;
+  const json::parser_callback_t guard = [&keys](int depth, json::parse_event_t event, json& parsed) {
+    if (depth > k_max_json_depth) {
+      throw TooDeep("nesting deeper than " + std::to_string(k_max_json_depth) + " levels");
+    }
+    switch (event) {
+    case json::parse_event_t::object_start:
+      keys.emplace_back();
+      break;
+    case json::parse_event_t::object_end:
+      keys.pop_back();
+      break;
+    case json::parse_event_t::key:
+      if (!keys.back().insert(parsed.get<std::string>()).second) {
+        throw DuplicateKey("duplicate key \"" + parsed.get<std::string>() + "\"");
+      }
+      break;
+    default:
+      break;
+    }
+    return true;
+  };
+  try {
+    return json::parse(text.begin(), text.end(), guard);
+  } catch (const json::parse_error& error) {
+    problems.push_back({"", "format", std::string("not valid JSON: ") + error.what()});
+  } catch (const DuplicateKey& error) {
+    problems.push_back({"", "format", error.what()});
+  } catch (const TooDeep& error) {
+    problems.push_back({"", "format", error.what()});
+  }
+  return std::nullopt;
+}
+
+std::string escape_pointer_token(std::string_view token) {
+  std::string out;
+  for (const char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+ObjectReader::ObjectReader(const json& value, std::string pointer, std::vector<Problem>& problems,
+                           std::initializer_list<std::string_view> known_fields)
+    : m_pointer(std::move(pointer)), m_problems(problems) {
+  if (!value.is_object()) {
+    m_problems.push_back({m_pointer, "format", "expected an object, found " + type_name(value)});
+    return;
+  }
+  m_object = &value;
+  for (const auto& [key, _] : value.items()) {
+    if (std::find(known_fields.begin(), known_fields.end(), key) == known_fields.end()) {
+      m_problems.push_back({pointer_of(key), "format", "unknown field \"" + key + "\""});
+    }
+  }
+}
+
+std::string ObjectReader::pointer_of(std::string_view field) const {
+  return m_pointer + "/" + escape_pointer_token(field);
+}
+
+void ObjectReader::problem(std::string_view field, std::string rule, std::string message) {
+  m_problems.push_back({field.empty() ? m_pointer : pointer_of(field), std::move(rule), std::move(message)});
+}
+
+bool ObjectReader::has(std::string_view field) const {
+  if (m_object == nullptr) {
+    return false;
+  }
+  const auto it = m_object->find(field);
+  return it != m_object->end() && !it->is_null();
+}
+
+const json* ObjectReader::find(std::string_view field, Presence presence, std::string_view expected) {
+  if (m_object == nullptr) {
+    return nullptr;
+  }
+  const auto it = m_object->find(field);
+  if (it == m_object->end() || it->is_null()) {
+    if (presence == Presence::required) {
+      problem(field, "format", "required field is missing; expected " + std::string(expected));
+    }
+    return nullptr;
+  }
+  return &*it;
+}
+
+std::optional<std::string> ObjectReader::string(std::string_view field, Presence presence,
+                                                bool (*is_valid)(std::string_view), std::string_view expected) {
+  const auto* value = find(field, presence, expected);
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  if (!value->is_string()) {
+    problem(field, "format", "expected " + std::string(expected) + ", found " + type_name(*value));
+    return std::nullopt;
+  }
+  auto text = value->get<std::string>();
+  if (text.empty() || (is_valid != nullptr && !is_valid(text)) || (is_valid == nullptr && !is_label(text))) {
+    problem(field, "format", "\"" + text + "\" is not " + std::string(expected));
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<Date> ObjectReader::date(std::string_view field, Presence presence) {
+  const auto* value = find(field, presence, "an ISO 8601 date (YYYY-MM-DD)");
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  std::optional<Date> date;
+  if (value->is_string()) {
+    date = Date::parse(value->get<std::string>());
+  }
+  if (!date) {
+    problem(field, "format", "expected an ISO 8601 calendar date (YYYY-MM-DD), found " + value->dump());
+  }
+  return date;
+}
+
+std::optional<std::int64_t> ObjectReader::integer(std::string_view field, Presence presence, std::int64_t min,
+                                                  std::int64_t max) {
+  const auto* value = find(field, presence, "an integer");
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  if (!value->is_number_integer()) {
+    problem(field, "format", "expected an integer, found " + value->dump());
+    return std::nullopt;
+  }
+  if (value->is_number_unsigned() && value->get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
+    problem(field, "format",
+            "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) + ", found " +
+                value->dump());
+    return std::nullopt;
+  }
+  const auto number = value->get<std::int64_t>();
+  if (number < min || number > max) {
+    problem(field, "format",
+            "expected an integer from " + std::to_string(min) + " to " + std::to_string(max) + ", found " +
+                std::to_string(number));
+    return std::nullopt;
+  }
+  return number;
+}
+
+std::optional<bool> ObjectReader::boolean(std::string_view field, Presence presence) {
+  const auto* value = find(field, presence, "true or false");
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  if (!value->is_boolean()) {
+    problem(field, "format", "expected true or false, found " + value->dump());
+    return std::nullopt;
+  }
+  return value->get<bool>();
+}
+
+const json* ObjectReader::array(std::string_view field, Presence presence) {
+  const auto* value = find(field, presence, "an array");
+  if (value != nullptr && !value->is_array()) {
+    problem(field, "format", "expected an array, found " + type_name(*value));
+    return nullptr;
+  }
+  return value;
+}
+
+const json* ObjectReader::object(std::string_view field, Presence presence) {
+  const auto* value = find(field, presence, "an object");
+  if (value != nullptr && !value->is_object()) {
+    problem(field, "format", "expected an object, found " + type_name(*value));
+    return nullptr;
+  }
+  return value;
+}
+
+std::optional<std::vector<std::string>> ObjectReader::string_array(std::string_view field, Presence presence,
+                                                                   bool (*is_valid)(std::string_view),
+                                                                   std::string_view expected) {
+  const auto* values = array(field, presence);
+  if (values == nullptr) {
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  bool ok = true;
+  for (std::size_t i = 0; i < values->size(); ++i) {
+    const auto& item = (*values)[i];
+    const auto pointer = pointer_of(field) + "/" + std::to_string(i);
+    if (!item.is_string() || !is_valid(item.get<std::string>())) {
+      m_problems.push_back({pointer, "format", "expected " + std::string(expected) + ", found " + item.dump()});
+      ok = false;
+      continue;
+    }
+    const auto text = item.get<std::string>();
+    if (std::find(out.begin(), out.end(), text) != out.end()) {
+      m_problems.push_back({pointer, "format", "\"" + text + "\" is listed twice"});
+      ok = false;
+      continue;
+    }
+    out.push_back(text);
+  }
+  return ok ? std::optional(out) : std::nullopt;
+}
+
+bool is_identifier(std::string_view text) {
+  if (text.empty() || text.size() > 64 || !is_alnum(text.front())) {
+    return false;
+  }
+  return std::all_of(text.begin(), text.end(), [](char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; });
+}
+
+bool is_kb(std::string_view text) {
+  return text.size() >= 3 && text.size() <= 12 && text.starts_with("KB") &&
+         std::all_of(text.begin() + 2, text.end(), is_digit);
+}
+
+bool is_cve(std::string_view text) {
+  if (text.size() < 13 || text.size() > 32 || !text.starts_with("CVE-") || text[8] != '-') {
+    return false;
+  }
+  return std::all_of(text.begin() + 4, text.begin() + 8, is_digit) &&
+         std::all_of(text.begin() + 9, text.end(), is_digit);
+}
+
+bool is_email(std::string_view text) {
+  const auto at = text.find('@');
+  if (text.size() > 254 || at == std::string_view::npos || at == 0 || at + 1 >= text.size() ||
+      text.find('@', at + 1) != std::string_view::npos || text.find('.', at) == std::string_view::npos) {
+    return false;
+  }
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return is_alnum(c) || std::string_view("@.!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
+  });
+}
+
+bool is_language_tag(std::string_view text) {
+  // BCP 47 shape: a 2-8 letter primary subtag, then 1-8 character subtags.
+  std::size_t start = 0;
+  bool first = true;
+  while (start <= text.size()) {
+    const auto end = std::min(text.find('-', start), text.size());
+    const auto subtag = text.substr(start, end - start);
+    if (subtag.empty() || subtag.size() > 8 || (first && subtag.size() < 2) ||
+        !std::all_of(subtag.begin(), subtag.end(),
+                     [first](char c) { return first ? (is_alnum(c) && !is_digit(c)) : is_alnum(c); })) {
+      return false;
+    }
+    first = false;
+    start = end + 1;
+  }
+  return text.size() <= 35;
+}
+
+bool is_label(std::string_view text) {
+  return !text.empty() && text.size() <= 512 && std::none_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+}
+
+} // namespace lifeline::catalog::documents

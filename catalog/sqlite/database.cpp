@@ -1,0 +1,158 @@
+#include "catalog/sqlite/database.hpp"
+
+#include <sqlite3.h>
+
+namespace lifeline::catalog::sqlite {
+
+namespace {
+
+constexpr int k_busy_timeout_ms = 30'000;
+
+[[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  throw SqliteError(std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+} // namespace
+
+void ConnectionDeleter::operator()(sqlite3* db) const {
+  sqlite3_close_v2(db);
+}
+void StatementDeleter::operator()(sqlite3_stmt* statement) const {
+  sqlite3_finalize(statement);
+}
+
+Database::Database(const std::filesystem::path& path) {
+  sqlite3* raw = nullptr;
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  m_db.reset(raw);
+  if (rc != SQLITE_OK) {
+    fail(raw, "cannot open catalog " + path.string());
+  }
+  sqlite3_busy_timeout(raw, k_busy_timeout_ms);
+  sqlite3_extended_result_codes(raw, 1);
+  execute("PRAGMA journal_mode = WAL");
+  execute("PRAGMA foreign_keys = ON");
+  execute("PRAGMA synchronous = NORMAL");
+}
+
+void Database::execute(std::string_view sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(m_db.get(), std::string(sql).c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string text = message != nullptr ? message : "unknown error";
+    sqlite3_free(message);
+    throw SqliteError("catalog statement failed: " + text);
+  }
+}
+
+Statement Database::prepare(const std::string& sql) {
+  auto it = m_cache.find(sql);
+  if (it == m_cache.end()) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v3(m_db.get(), sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &raw,
+                           nullptr) != SQLITE_OK) {
+      fail(m_db.get(), "cannot prepare catalog statement");
+    }
+    it = m_cache.emplace(sql, std::unique_ptr<sqlite3_stmt, StatementDeleter>(raw)).first;
+  }
+  return Statement(it->second.get(), m_db.get());
+}
+
+std::int64_t Database::changes() const {
+  return sqlite3_changes64(m_db.get());
+}
+
+Statement::Statement(Statement&& other) noexcept : m_statement(other.m_statement), m_db(other.m_db) {
+  other.m_statement = nullptr;
+}
+
+Statement::~Statement() {
+  if (m_statement != nullptr) {
+    sqlite3_reset(m_statement);
+    sqlite3_clear_bindings(m_statement);
+  }
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+  if (sqlite3_bind_text(m_statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) !=
+      SQLITE_OK) {
+    fail(m_db, "cannot bind a catalog parameter");
+  }
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  if (sqlite3_bind_int64(m_statement, index, value) != SQLITE_OK) {
+    fail(m_db, "cannot bind a catalog parameter");
+  }
+  return *this;
+}
+
+Statement& Statement::bind(int index, const std::optional<std::string>& text) {
+  return text ? bind(index, std::string_view(*text)) : bind_null(index);
+}
+
+Statement& Statement::bind_null(int index) {
+  if (sqlite3_bind_null(m_statement, index) != SQLITE_OK) {
+    fail(m_db, "cannot bind a catalog parameter");
+  }
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(m_statement);
+  if (rc == SQLITE_ROW) {
+    return true;
+  }
+  if (rc == SQLITE_DONE) {
+    return false;
+  }
+  fail(m_db, "catalog query failed");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+}
+
+std::string Statement::text(int column) const {
+  const auto* data = sqlite3_column_text(m_statement, column);
+  const auto size = sqlite3_column_bytes(m_statement, column);
+  return data == nullptr ? std::string()
+                         : std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
+}
+
+std::optional<std::string> Statement::optional_text(int column) const {
+  if (is_null(column)) {
+    return std::nullopt;
+  }
+  return text(column);
+}
+
+std::int64_t Statement::integer(int column) const {
+  return sqlite3_column_int64(m_statement, column);
+}
+
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
+}
+
+Transaction::Transaction(Database& db, TransactionMode mode) : m_db(db) {
+  m_db.execute(mode == TransactionMode::immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+Transaction::~Transaction() {
+  if (!m_done) {
+    try {
+      m_db.execute("ROLLBACK");
+    } catch (const SqliteError&) { // NOLINT(bugprone-empty-catch): nothing more to undo
+    }
+  }
+}
+
+void Transaction::commit() {
+  m_db.execute("COMMIT");
+  m_done = true;
+}
+
+} // namespace lifeline::catalog::sqlite

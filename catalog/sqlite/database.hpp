@@ -1,0 +1,98 @@
+// Thin RAII layer over SQLite: a connection, prepared statements with typed binding, and a
+// scoped transaction that rolls back unless committed. Failures throw SqliteError, which the
+// catalog turns into a Result at its boundary.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace lifeline::catalog::sqlite {
+
+struct SqliteError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct ConnectionDeleter {
+  void operator()(sqlite3* db) const;
+};
+struct StatementDeleter {
+  void operator()(sqlite3_stmt* statement) const;
+};
+
+class Statement;
+
+class Database {
+ public:
+  // Opens (creating if needed) with WAL, foreign keys and a busy timeout.
+  explicit Database(const std::filesystem::path& path);
+
+  void execute(std::string_view sql); // statements without parameters or results
+  // A cached prepared statement, reset and ready to bind. Not reentrant for the same SQL.
+  Statement prepare(const std::string& sql);
+  [[nodiscard]] std::int64_t changes() const;
+  [[nodiscard]] sqlite3* handle() const { return m_db.get(); }
+
+ private:
+  std::unique_ptr<sqlite3, ConnectionDeleter> m_db;
+  std::map<std::string, std::unique_ptr<sqlite3_stmt, StatementDeleter>, std::less<>> m_cache;
+};
+
+// A borrowed, cached statement; resets itself when it goes out of scope.
+class Statement {
+ public:
+  Statement(sqlite3_stmt* statement, sqlite3* db) : m_statement(statement), m_db(db) {}
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&&) = delete;
+  ~Statement();
+
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, const std::optional<std::string>& text);
+  Statement& bind_null(int index);
+
+  // Steps once: true when a row is available.
+  bool step();
+  // Steps to completion, for statements that return no row.
+  void run();
+
+  [[nodiscard]] std::string text(int column) const;
+  [[nodiscard]] std::optional<std::string> optional_text(int column) const;
+  [[nodiscard]] std::int64_t integer(int column) const;
+  [[nodiscard]] bool is_null(int column) const;
+
+ private:
+  sqlite3_stmt* m_statement;
+  sqlite3* m_db;
+};
+
+enum class TransactionMode { deferred, immediate };
+
+// BEGIN on construction; ROLLBACK on destruction unless commit() ran. IMMEDIATE takes the
+// write lock at once, which is what makes check-then-insert race-free across processes.
+class Transaction {
+ public:
+  Transaction(Database& db, TransactionMode mode);
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+  void commit();
+
+ private:
+  Database& m_db;
+  bool m_done = false;
+};
+
+} // namespace lifeline::catalog::sqlite

@@ -1,0 +1,187 @@
+#include "catalog/sqlite/migrations.hpp"
+
+#include <string>
+
+#include "catalog/sqlite/database.hpp"
+
+namespace lifeline::catalog::sqlite {
+
+namespace {
+
+// Version 1: the commercial catalog, devices and the audit trail.
+constexpr std::string_view k_v1 = R"sql(
+CREATE TABLE products (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  family TEXT NOT NULL,
+  version TEXT NOT NULL,
+  service_pack TEXT NOT NULL,
+  latest_service_pack TEXT NOT NULL,
+  mainstream_end TEXT NOT NULL,
+  support_end TEXT NOT NULL,
+  programme_start TEXT,
+  programme_end TEXT,
+  prerelease INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE customers (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 3),
+  contract_start TEXT NOT NULL,
+  contract_end TEXT NOT NULL,
+  additional_contacts INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE sites (
+  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  site TEXT NOT NULL,
+  PRIMARY KEY (customer_id, site)
+);
+CREATE TABLE contacts (
+  email TEXT PRIMARY KEY,
+  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  name TEXT NOT NULL
+);
+CREATE TABLE enrolments (
+  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  product_id TEXT NOT NULL REFERENCES products(id),
+  type TEXT NOT NULL CHECK (type IN ('standard', 'essentials')),
+  start TEXT NOT NULL,
+  important_addon INTEGER NOT NULL DEFAULT 0,
+  unenrol_notice TEXT,
+  plan_devices INTEGER,
+  plan_completion TEXT,
+  PRIMARY KEY (customer_id, product_id)
+);
+CREATE TABLE enrolment_languages (
+  customer_id TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  language TEXT NOT NULL,
+  PRIMARY KEY (customer_id, product_id, language),
+  FOREIGN KEY (customer_id, product_id) REFERENCES enrolments(customer_id, product_id) ON DELETE CASCADE
+);
+CREATE TABLE plan_quarters (
+  customer_id TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  start TEXT NOT NULL,
+  devices INTEGER NOT NULL,
+  PRIMARY KEY (customer_id, product_id, start),
+  FOREIGN KEY (customer_id, product_id) REFERENCES enrolments(customer_id, product_id) ON DELETE CASCADE
+);
+CREATE TABLE purchases (
+  customer_id TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  update_id TEXT NOT NULL,
+  devices INTEGER NOT NULL,
+  PRIMARY KEY (customer_id, product_id, update_id),
+  FOREIGN KEY (customer_id, product_id) REFERENCES enrolments(customer_id, product_id) ON DELETE CASCADE
+);
+CREATE TABLE hotfix_purchases (
+  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  update_id TEXT NOT NULL,
+  PRIMARY KEY (customer_id, update_id)
+);
+CREATE TABLE updates (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('security', 'hotfix')),
+  title TEXT NOT NULL,
+  released TEXT NOT NULL,
+  requires_service_pack TEXT,
+  language TEXT,
+  regression_tested INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE update_products (
+  update_id TEXT NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
+  product_id TEXT NOT NULL REFERENCES products(id),
+  severity TEXT,
+  PRIMARY KEY (update_id, product_id)
+);
+CREATE TABLE update_cves (
+  update_id TEXT NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
+  cve TEXT NOT NULL,
+  PRIMARY KEY (update_id, cve)
+);
+CREATE TABLE update_supersedes (
+  update_id TEXT NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
+  superseded_id TEXT NOT NULL,
+  PRIMARY KEY (update_id, superseded_id)
+);
+CREATE TABLE devices (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  customer_id TEXT NOT NULL REFERENCES customers(id),
+  site TEXT NOT NULL,
+  product_id TEXT NOT NULL REFERENCES products(id),
+  service_pack TEXT NOT NULL,
+  language TEXT NOT NULL,
+  registered TEXT NOT NULL,
+  retired TEXT
+);
+CREATE INDEX devices_by_enrolment ON devices (customer_id, product_id, registered, sequence);
+CREATE TABLE audit (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  recorded TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  customer_id TEXT,
+  subject TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+)sql";
+
+// Version 2: what devices took. Essentials consumption and installs, so that the per-device
+// purchase (CS-8) is decided and consumed in one transaction.
+constexpr std::string_view k_v2 = R"sql(
+CREATE TABLE purchase_consumptions (
+  customer_id TEXT NOT NULL,
+  product_id TEXT NOT NULL,
+  update_id TEXT NOT NULL,
+  device_id TEXT NOT NULL REFERENCES devices(id),
+  at TEXT NOT NULL,
+  PRIMARY KEY (customer_id, product_id, update_id, device_id)
+);
+CREATE TABLE installs (
+  device_id TEXT NOT NULL REFERENCES devices(id),
+  update_id TEXT NOT NULL REFERENCES updates(id),
+  at TEXT NOT NULL,
+  PRIMARY KEY (device_id, update_id)
+);
+CREATE INDEX audit_by_customer ON audit (customer_id, sequence);
+)sql";
+
+} // namespace
+
+const std::vector<std::string_view>& migrations() {
+  static const std::vector<std::string_view> k_all{k_v1, k_v2};
+  return k_all;
+}
+
+int latest_schema_version() {
+  return static_cast<int>(migrations().size());
+}
+
+int schema_version(Database& db) {
+  auto statement = db.prepare("PRAGMA user_version");
+  statement.step();
+  return static_cast<int>(statement.integer(0));
+}
+
+void migrate(Database& db) {
+  const int current = schema_version(db);
+  if (current > latest_schema_version()) {
+    throw SqliteError("catalog schema version " + std::to_string(current) + " is newer than this build knows (" +
+                      std::to_string(latest_schema_version()) + "); upgrade Lifeline");
+  }
+  for (int version = current + 1; version <= latest_schema_version(); ++version) {
+    Transaction transaction(db, TransactionMode::immediate);
+    // Another process may have migrated while we waited for the write lock.
+    if (schema_version(db) >= version) {
+      continue;
+    }
+    db.execute(migrations()[static_cast<std::size_t>(version - 1)]);
+    db.execute("PRAGMA user_version = " + std::to_string(version));
+    transaction.commit();
+  }
+}
+
+} // namespace lifeline::catalog::sqlite

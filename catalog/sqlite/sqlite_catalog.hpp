@@ -1,0 +1,62 @@
+// The Catalog on one SQLite database (WAL). One instance per thread: a connection is not shared.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+
+#include "catalog/catalog.hpp"
+#include "catalog/sqlite/database.hpp"
+
+namespace lifeline::catalog::sqlite {
+
+class SqliteCatalog final : public Catalog {
+ public:
+  explicit SqliteCatalog(const std::filesystem::path& database_file);
+
+  Result<ApplySummary> apply_products(const std::vector<Product>& products, const AuditContext& context) override;
+  Result<ApplySummary> apply_order(const ServiceOrder& order, const AuditContext& context) override;
+  Result<ApplySummary> add_update(const Update& update, const AuditContext& context) override;
+
+  Result<std::vector<Product>> list_products() override;
+  Result<std::optional<Product>> find_product(const std::string& id) override;
+  Result<std::optional<Update>> find_update(const std::string& id) override;
+  Result<std::optional<ServiceOrder>> find_order(const std::string& customer_id) override;
+  Result<std::optional<Device>> find_device(const std::string& id) override;
+  Result<std::vector<Device>> list_devices(const std::string& customer_id) override;
+
+  Result<RegistrationOutcome> register_device(const DeviceRegistration& request, const AuditContext& context) override;
+  Result<Device> retire_device(const std::string& device_id, const AuditContext& context) override;
+
+  Result<rules::CheckFacts> device_facts(const std::string& device_id, const std::string& update_id, Date at) override;
+  Result<std::vector<rules::CheckFacts>> contact_facts(const std::string& email, const std::string& update_id,
+                                                       Date at) override;
+  Result<InstallOutcome> record_install(const std::string& device_id, const std::string& update_id,
+                                        const AuditContext& context) override;
+
+  Result<std::vector<AuditEntry>> audit_trail(const std::optional<std::string>& customer_id) override;
+
+ private:
+  // Row readers (sqlite_catalog_reads.cpp); they throw SqliteError like the statements.
+  std::optional<Product> load_product(const std::string& id);
+  std::optional<Update> load_update(const std::string& id);
+  std::optional<ServiceOrder> load_order(const std::string& customer_id);
+  std::optional<rules::CustomerFacts> load_customer_facts(const std::string& customer_id);
+  std::optional<Enrolment> load_enrolment(const std::string& customer_id, const std::string& product_id);
+  std::optional<Device> load_device(const std::string& id);
+  rules::PurchaseFacts load_purchase(const std::string& customer_id, const std::string& product_id,
+                                     const std::string& update_id, const std::optional<std::string>& device_id);
+  std::int64_t count_active_ahead(const Device& device, Date at);
+  std::int64_t count_active_devices(const std::string& customer_id, const std::string& product_id, Date at);
+  std::optional<rules::CheckFacts> gather_device_facts(const std::string& device_id, const std::string& update_id,
+                                                       Date at, std::string& missing);
+
+  // Writers (sqlite_catalog_writes.cpp).
+  void write_order(const ServiceOrder& order);
+  void write_update(const Update& update);
+  void audit(const AuditContext& context, const std::string& action, const std::optional<std::string>& customer,
+             const std::string& subject, const std::string& detail);
+
+  Database m_db;
+};
+
+} // namespace lifeline::catalog::sqlite

@@ -1,0 +1,262 @@
+// Queries, device registration and installs: the catalog operations the rules engine decides.
+#include <nlohmann/json.hpp>
+
+#include "catalog/sqlite/guarded.hpp"
+#include "catalog/sqlite/sqlite_catalog.hpp"
+
+namespace lifeline::catalog::sqlite {
+
+namespace {
+
+util::Error not_found(const std::string& what) {
+  return util::make_error(util::ErrorKind::not_found, what);
+}
+
+std::string reasons_detail(const std::vector<rules::Finding>& findings) {
+  nlohmann::json reasons = nlohmann::json::array();
+  for (const auto& finding : findings) {
+    reasons.push_back(std::string(code(finding.reason)));
+  }
+  return nlohmann::json{{"reasons", reasons}}.dump();
+}
+
+} // namespace
+
+Result<std::vector<Product>> SqliteCatalog::list_products() {
+  return guarded<std::vector<Product>>([&]() -> Result<std::vector<Product>> {
+    std::vector<std::string> ids;
+    auto rows = m_db.prepare("SELECT id FROM products ORDER BY id");
+    while (rows.step()) {
+      ids.push_back(rows.text(0));
+    }
+    std::vector<Product> products;
+    for (const auto& id : ids) {
+      products.push_back(*load_product(id));
+    }
+    return products;
+  });
+}
+
+Result<std::optional<Product>> SqliteCatalog::find_product(const std::string& id) {
+  return guarded<std::optional<Product>>([&]() -> Result<std::optional<Product>> { return load_product(id); });
+}
+
+Result<std::optional<Update>> SqliteCatalog::find_update(const std::string& id) {
+  return guarded<std::optional<Update>>([&]() -> Result<std::optional<Update>> { return load_update(id); });
+}
+
+Result<std::optional<ServiceOrder>> SqliteCatalog::find_order(const std::string& customer_id) {
+  return guarded<std::optional<ServiceOrder>>(
+      [&]() -> Result<std::optional<ServiceOrder>> { return load_order(customer_id); });
+}
+
+Result<std::optional<Device>> SqliteCatalog::find_device(const std::string& id) {
+  return guarded<std::optional<Device>>([&]() -> Result<std::optional<Device>> { return load_device(id); });
+}
+
+Result<std::vector<Device>> SqliteCatalog::list_devices(const std::string& customer_id) {
+  return guarded<std::vector<Device>>([&]() -> Result<std::vector<Device>> {
+    std::vector<std::string> ids;
+    auto rows = m_db.prepare("SELECT id FROM devices WHERE customer_id = ? ORDER BY registered, sequence");
+    rows.bind(1, customer_id);
+    while (rows.step()) {
+      ids.push_back(rows.text(0));
+    }
+    std::vector<Device> devices;
+    for (const auto& id : ids) {
+      devices.push_back(*load_device(id));
+    }
+    return devices;
+  });
+}
+
+Result<RegistrationOutcome> SqliteCatalog::register_device(const DeviceRegistration& request,
+                                                           const AuditContext& context) {
+  return guarded<RegistrationOutcome>([&]() -> Result<RegistrationOutcome> {
+    // The write lock is taken before counting, so two registrations at the cap serialise.
+    Transaction transaction(m_db, TransactionMode::immediate);
+    auto product = load_product(request.product);
+    if (!product) {
+      return not_found("unknown product " + request.product);
+    }
+    auto customer = load_customer_facts(request.customer);
+    if (!customer) {
+      return not_found("unknown customer " + request.customer);
+    }
+    if (request.id && load_device(*request.id)) {
+      return util::make_error(util::ErrorKind::conflict, "device " + *request.id + " is already registered");
+    }
+    rules::RegistrationFacts facts{context.at,
+                                   std::move(*product),
+                                   std::move(customer),
+                                   load_enrolment(request.customer, request.product),
+                                   request,
+                                   count_active_devices(request.customer, request.product, context.at)};
+    RegistrationOutcome outcome{rules::check_registration(facts), std::nullopt};
+    if (!outcome.decision.allowed) {
+      audit(context, "device.register.refused", request.customer, request.id.value_or("(new device)"),
+            reasons_detail(outcome.decision.refusals));
+      transaction.commit();
+      return outcome;
+    }
+    std::string id;
+    if (request.id) {
+      id = *request.id;
+    } else {
+      auto next = m_db.prepare("SELECT COALESCE(MAX(sequence), 0) + 1 FROM devices");
+      next.step();
+      id = "dev-" + std::to_string(next.integer(0));
+    }
+    m_db.prepare("INSERT INTO devices (id, customer_id, site, product_id, service_pack, language, registered) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, id)
+        .bind(2, request.customer)
+        .bind(3, request.site)
+        .bind(4, request.product)
+        .bind(5, request.service_pack)
+        .bind(6, request.language)
+        .bind(7, context.at.to_string())
+        .run();
+    outcome.device = load_device(id);
+    audit(context, "device.register", request.customer, id, reasons_detail(outcome.decision.warnings));
+    transaction.commit();
+    return outcome;
+  });
+}
+
+Result<Device> SqliteCatalog::retire_device(const std::string& device_id, const AuditContext& context) {
+  return guarded<Device>([&]() -> Result<Device> {
+    Transaction transaction(m_db, TransactionMode::immediate);
+    const auto device = load_device(device_id);
+    if (!device) {
+      return not_found("unknown device " + device_id);
+    }
+    if (device->retired) {
+      return util::make_error(util::ErrorKind::conflict,
+                              "device " + device_id + " was already retired on " + device->retired->to_string());
+    }
+    if (context.at < device->registered) {
+      return util::make_error(util::ErrorKind::invalid_input, "device " + device_id + " was registered on " +
+                                                                  device->registered.to_string() +
+                                                                  "; it cannot be retired before that");
+    }
+    m_db.prepare("UPDATE devices SET retired = ? WHERE id = ?")
+        .bind(1, context.at.to_string())
+        .bind(2, device_id)
+        .run();
+    audit(context, "device.retire", device->customer, device_id, "{}");
+    transaction.commit();
+    return *load_device(device_id);
+  });
+}
+
+Result<rules::CheckFacts> SqliteCatalog::device_facts(const std::string& device_id, const std::string& update_id,
+                                                      Date at) {
+  return guarded<rules::CheckFacts>([&]() -> Result<rules::CheckFacts> {
+    Transaction snapshot(m_db, TransactionMode::deferred);
+    std::string missing;
+    auto facts = gather_device_facts(device_id, update_id, at, missing);
+    if (!facts) {
+      return not_found(missing);
+    }
+    return std::move(*facts);
+  });
+}
+
+Result<std::vector<rules::CheckFacts>> SqliteCatalog::contact_facts(const std::string& email,
+                                                                    const std::string& update_id, Date at) {
+  return guarded<std::vector<rules::CheckFacts>>([&]() -> Result<std::vector<rules::CheckFacts>> {
+    Transaction snapshot(m_db, TransactionMode::deferred);
+    auto update = load_update(update_id);
+    if (!update) {
+      return not_found("unknown update " + update_id);
+    }
+    std::optional<std::string> customer_id;
+    auto owner = m_db.prepare("SELECT customer_id FROM contacts WHERE email = ?");
+    owner.bind(1, email);
+    if (owner.step()) {
+      customer_id = owner.text(0);
+    }
+    std::vector<rules::CheckFacts> all;
+    for (const auto& rating : update->products) {
+      rules::CheckFacts facts;
+      facts.at = at;
+      facts.product = *load_product(rating.product);
+      facts.update = *update;
+      facts.contact = rules::ContactFacts{email, customer_id.has_value()};
+      if (customer_id) {
+        facts.customer = load_customer_facts(*customer_id);
+        facts.enrolment = load_enrolment(*customer_id, rating.product);
+        facts.purchase = load_purchase(*customer_id, rating.product, update_id, std::nullopt);
+      }
+      all.push_back(std::move(facts));
+    }
+    return all;
+  });
+}
+
+Result<InstallOutcome> SqliteCatalog::record_install(const std::string& device_id, const std::string& update_id,
+                                                     const AuditContext& context) {
+  return guarded<InstallOutcome>([&]() -> Result<InstallOutcome> {
+    // Decision, purchase consumption and install row in one write transaction (CS-8).
+    Transaction transaction(m_db, TransactionMode::immediate);
+    std::string missing;
+    const auto facts = gather_device_facts(device_id, update_id, context.at, missing);
+    if (!facts) {
+      return not_found(missing);
+    }
+    InstallOutcome outcome{rules::decide(*facts), false, false};
+    const auto& customer = facts->device->device.customer;
+    if (!outcome.decision.allowed) {
+      audit(context, "install.refused", customer, device_id + " " + update_id,
+            reasons_detail(outcome.decision.findings));
+      transaction.commit();
+      return outcome;
+    }
+    auto installed = m_db.prepare("SELECT 1 FROM installs WHERE device_id = ? AND update_id = ?");
+    installed.bind(1, device_id).bind(2, update_id);
+    outcome.already_installed = installed.step();
+    const bool needs_purchase = facts->enrolment && facts->enrolment->type == EnrolmentType::essentials &&
+                                facts->update.kind == UpdateKind::security;
+    if (needs_purchase && !facts->purchase.taken_by_device) {
+      m_db.prepare("INSERT INTO purchase_consumptions (customer_id, product_id, update_id, device_id, at) "
+                   "VALUES (?, ?, ?, ?, ?)")
+          .bind(1, customer)
+          .bind(2, facts->product.id)
+          .bind(3, update_id)
+          .bind(4, device_id)
+          .bind(5, context.at.to_string())
+          .run();
+      outcome.consumed_purchase = true;
+    }
+    if (!outcome.already_installed) {
+      m_db.prepare("INSERT INTO installs (device_id, update_id, at) VALUES (?, ?, ?)")
+          .bind(1, device_id)
+          .bind(2, update_id)
+          .bind(3, context.at.to_string())
+          .run();
+    }
+    audit(context, "install.record", customer, device_id + " " + update_id,
+          nlohmann::json{{"consumed_purchase", outcome.consumed_purchase},
+                         {"already_installed", outcome.already_installed}}
+              .dump());
+    transaction.commit();
+    return outcome;
+  });
+}
+
+Result<std::vector<AuditEntry>> SqliteCatalog::audit_trail(const std::optional<std::string>& customer_id) {
+  return guarded<std::vector<AuditEntry>>([&]() -> Result<std::vector<AuditEntry>> {
+    auto rows = m_db.prepare("SELECT sequence, recorded, at, actor, action, customer_id, subject, detail FROM audit "
+                             "WHERE ?1 IS NULL OR customer_id = ?1 ORDER BY sequence");
+    rows.bind(1, customer_id);
+    std::vector<AuditEntry> entries;
+    while (rows.step()) {
+      entries.push_back(AuditEntry{rows.integer(0), rows.text(1), Date::parse(rows.text(2)).value_or(Date{}),
+                                   rows.text(3), rows.text(4), rows.optional_text(5), rows.text(6), rows.text(7)});
+    }
+    return entries;
+  });
+}
+
+} // namespace lifeline::catalog::sqlite

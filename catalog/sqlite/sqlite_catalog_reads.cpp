@@ -1,0 +1,239 @@
+// Reading catalog rows back into the domain model, and gathering the facts a decision reads.
+#include "catalog/sqlite/sqlite_catalog.hpp"
+
+namespace lifeline::catalog::sqlite {
+
+namespace {
+
+Date date_of(const std::string& text) {
+  const auto date = Date::parse(text);
+  if (!date) {
+    throw SqliteError("catalog holds an invalid date: " + text);
+  }
+  return *date;
+}
+
+std::optional<Date> optional_date(const std::optional<std::string>& text) {
+  return text ? std::optional(date_of(*text)) : std::nullopt;
+}
+
+std::vector<std::string> strings(Statement statement) {
+  std::vector<std::string> out;
+  while (statement.step()) {
+    out.push_back(statement.text(0));
+  }
+  return out;
+}
+
+} // namespace
+
+std::optional<Product> SqliteCatalog::load_product(const std::string& id) {
+  auto row = m_db.prepare("SELECT id, name, family, version, service_pack, latest_service_pack, mainstream_end, "
+                          "support_end, programme_start, programme_end, prerelease FROM products WHERE id = ?");
+  row.bind(1, id);
+  if (!row.step()) {
+    return std::nullopt;
+  }
+  Product product{row.text(0), row.text(1),          row.text(2),          row.text(3),  row.text(4),
+                  row.text(5), date_of(row.text(6)), date_of(row.text(7)), std::nullopt, row.integer(10) != 0};
+  if (!row.is_null(8)) {
+    product.custom_support = Programme{date_of(row.text(8)), date_of(row.text(9))};
+  }
+  return product;
+}
+
+std::optional<Update> SqliteCatalog::load_update(const std::string& id) {
+  auto row = m_db.prepare("SELECT id, kind, title, released, requires_service_pack, language, regression_tested "
+                          "FROM updates WHERE id = ?");
+  row.bind(1, id);
+  if (!row.step()) {
+    return std::nullopt;
+  }
+  Update update;
+  update.id = row.text(0);
+  update.kind = parse_update_kind(row.text(1)).value_or(UpdateKind::security);
+  update.title = row.text(2);
+  update.released = date_of(row.text(3));
+  update.requires_service_pack = row.optional_text(4);
+  update.language = row.optional_text(5);
+  update.regression_tested = row.integer(6) != 0;
+  auto ratings = m_db.prepare("SELECT product_id, severity FROM update_products WHERE update_id = ? ORDER BY rowid");
+  ratings.bind(1, id);
+  while (ratings.step()) {
+    const auto severity = ratings.optional_text(1);
+    update.products.push_back(ProductRating{ratings.text(0), severity ? parse_severity(*severity) : std::nullopt});
+  }
+  update.cves =
+      strings(std::move(m_db.prepare("SELECT cve FROM update_cves WHERE update_id = ? ORDER BY rowid").bind(1, id)));
+  update.supersedes = strings(std::move(
+      m_db.prepare("SELECT superseded_id FROM update_supersedes WHERE update_id = ? ORDER BY rowid").bind(1, id)));
+  return update;
+}
+
+std::optional<rules::CustomerFacts> SqliteCatalog::load_customer_facts(const std::string& customer_id) {
+  auto row = m_db.prepare("SELECT id, name, level, contract_start, contract_end FROM customers WHERE id = ?");
+  row.bind(1, customer_id);
+  if (!row.step()) {
+    return std::nullopt;
+  }
+  rules::CustomerFacts facts{row.text(0),
+                             row.text(1),
+                             Contract{static_cast<int>(row.integer(2)), date_of(row.text(3)), date_of(row.text(4))},
+                             {},
+                             {}};
+  facts.sites = strings(
+      std::move(m_db.prepare("SELECT site FROM sites WHERE customer_id = ? ORDER BY rowid").bind(1, customer_id)));
+  facts.hotfix_purchases =
+      strings(std::move(m_db.prepare("SELECT update_id FROM hotfix_purchases WHERE customer_id = ? ORDER BY rowid")
+                            .bind(1, customer_id)));
+  return facts;
+}
+
+std::optional<Enrolment> SqliteCatalog::load_enrolment(const std::string& customer_id, const std::string& product_id) {
+  auto row = m_db.prepare("SELECT type, start, important_addon, unenrol_notice, plan_devices, plan_completion "
+                          "FROM enrolments WHERE customer_id = ? AND product_id = ?");
+  row.bind(1, customer_id).bind(2, product_id);
+  if (!row.step()) {
+    return std::nullopt;
+  }
+  Enrolment enrolment;
+  enrolment.product = product_id;
+  enrolment.type = parse_enrolment_type(row.text(0)).value_or(EnrolmentType::standard);
+  enrolment.start = date_of(row.text(1));
+  enrolment.important_addon = row.integer(2) != 0;
+  enrolment.unenrol_notice = optional_date(row.optional_text(3));
+  if (!row.is_null(4)) {
+    MigrationPlan plan;
+    plan.devices = row.integer(4);
+    plan.completion = date_of(row.text(5));
+    auto quarters = m_db.prepare(
+        "SELECT start, devices FROM plan_quarters WHERE customer_id = ? AND product_id = ? ORDER BY start");
+    quarters.bind(1, customer_id).bind(2, product_id);
+    while (quarters.step()) {
+      plan.quarters.push_back(PlanQuarter{date_of(quarters.text(0)), quarters.integer(1)});
+    }
+    enrolment.migration_plan = plan;
+  }
+  enrolment.languages = strings(std::move(
+      m_db.prepare("SELECT language FROM enrolment_languages WHERE customer_id = ? AND product_id = ? ORDER BY rowid")
+          .bind(1, customer_id)
+          .bind(2, product_id)));
+  auto purchases =
+      m_db.prepare("SELECT update_id, devices FROM purchases WHERE customer_id = ? AND product_id = ? ORDER BY rowid");
+  purchases.bind(1, customer_id).bind(2, product_id);
+  while (purchases.step()) {
+    enrolment.purchases.push_back(Purchase{purchases.text(0), purchases.integer(1)});
+  }
+  return enrolment;
+}
+
+std::optional<ServiceOrder> SqliteCatalog::load_order(const std::string& customer_id) {
+  const auto customer = load_customer_facts(customer_id);
+  if (!customer) {
+    return std::nullopt;
+  }
+  ServiceOrder order;
+  order.customer_id = customer->id;
+  order.customer_name = customer->name;
+  order.contract = customer->contract;
+  order.sites = customer->sites;
+  order.hotfix_purchases = customer->hotfix_purchases;
+  auto extra = m_db.prepare("SELECT additional_contacts FROM customers WHERE id = ?");
+  extra.bind(1, customer_id);
+  order.additional_contacts = extra.step() ? extra.integer(0) : 0;
+  auto contacts = m_db.prepare("SELECT email, name FROM contacts WHERE customer_id = ? ORDER BY rowid");
+  contacts.bind(1, customer_id);
+  while (contacts.step()) {
+    order.contacts.push_back(Contact{contacts.text(0), contacts.text(1)});
+  }
+  const auto products = strings(std::move(
+      m_db.prepare("SELECT product_id FROM enrolments WHERE customer_id = ? ORDER BY rowid").bind(1, customer_id)));
+  for (const auto& product : products) {
+    order.enrolments.push_back(*load_enrolment(customer_id, product));
+  }
+  return order;
+}
+
+std::optional<Device> SqliteCatalog::load_device(const std::string& id) {
+  auto row = m_db.prepare("SELECT id, customer_id, site, product_id, service_pack, language, registered, retired, "
+                          "sequence FROM devices WHERE id = ?");
+  row.bind(1, id);
+  if (!row.step()) {
+    return std::nullopt;
+  }
+  return Device{row.text(0),   row.text(1), row.text(2),          row.text(3),
+                row.text(4),   row.text(5), date_of(row.text(6)), optional_date(row.optional_text(7)),
+                row.integer(8)};
+}
+
+rules::PurchaseFacts SqliteCatalog::load_purchase(const std::string& customer_id, const std::string& product_id,
+                                                  const std::string& update_id,
+                                                  const std::optional<std::string>& device_id) {
+  rules::PurchaseFacts facts;
+  auto bought =
+      m_db.prepare("SELECT devices FROM purchases WHERE customer_id = ? AND product_id = ? AND update_id = ?");
+  bought.bind(1, customer_id).bind(2, product_id).bind(3, update_id);
+  if (!bought.step()) {
+    return facts;
+  }
+  facts.bought = bought.integer(0);
+  auto consumed = m_db.prepare("SELECT COUNT(*), COALESCE(SUM(device_id = ?), 0) FROM purchase_consumptions "
+                               "WHERE customer_id = ? AND product_id = ? AND update_id = ?");
+  consumed.bind(1, device_id.value_or("")).bind(2, customer_id).bind(3, product_id).bind(4, update_id);
+  consumed.step();
+  facts.consumed = consumed.integer(0);
+  facts.taken_by_device = consumed.integer(1) > 0;
+  return facts;
+}
+
+std::int64_t SqliteCatalog::count_active_ahead(const Device& device, Date at) {
+  auto count = m_db.prepare(
+      "SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 AND registered <= ?3 "
+      "AND (retired IS NULL OR retired > ?3) AND (registered < ?4 OR (registered = ?4 AND sequence < ?5))");
+  count.bind(1, device.customer).bind(2, device.product).bind(3, at.to_string());
+  count.bind(4, device.registered.to_string()).bind(5, device.sequence);
+  count.step();
+  return count.integer(0);
+}
+
+std::int64_t SqliteCatalog::count_active_devices(const std::string& customer_id, const std::string& product_id,
+                                                 Date at) {
+  // Devices registered later than `at` count too, so a back-dated registration can never
+  // push a later quarter over its cap.
+  auto count = m_db.prepare("SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 "
+                            "AND (retired IS NULL OR retired > ?3)");
+  count.bind(1, customer_id).bind(2, product_id).bind(3, at.to_string());
+  count.step();
+  return count.integer(0);
+}
+
+std::optional<rules::CheckFacts> SqliteCatalog::gather_device_facts(const std::string& device_id,
+                                                                    const std::string& update_id, Date at,
+                                                                    std::string& missing) {
+  auto device = load_device(device_id);
+  if (!device) {
+    missing = "unknown device " + device_id;
+    return std::nullopt;
+  }
+  auto update = load_update(update_id);
+  if (!update) {
+    missing = "unknown update " + update_id;
+    return std::nullopt;
+  }
+  auto product = load_product(device->product);
+  if (!product) {
+    missing = "unknown product " + device->product;
+    return std::nullopt;
+  }
+  rules::CheckFacts facts;
+  facts.at = at;
+  facts.customer = load_customer_facts(device->customer);
+  facts.enrolment = load_enrolment(device->customer, device->product);
+  facts.purchase = load_purchase(device->customer, device->product, update_id, device->id);
+  facts.device = rules::DeviceFacts{*device, count_active_ahead(*device, at)};
+  facts.product = std::move(*product);
+  facts.update = std::move(*update);
+  return facts;
+}
+
+} // namespace lifeline::catalog::sqlite

@@ -1,0 +1,12 @@
+# Every dependency is a Debian 12 package; scripts/install-deps.sh installs them.
+find_package(PkgConfig REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(CLI11 REQUIRED)
+if(LIFELINE_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(LIFELINE_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,64 @@
+// What every operator command handler receives, and how commands register. Internal to cli/.
+#pragma once
+
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.hpp"
+#include "server/cli/operator_cli.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace lifeline::server::cli {
+
+struct CommandContext {
+  catalog::Catalog& catalog;
+  std::ostream& out;
+  std::ostream& err;
+  util::Date at; // --at, or today
+  bool json = false;
+  std::string actor = "operator";
+
+  [[nodiscard]] catalog::AuditContext audit() const { return catalog::AuditContext{at, actor}; }
+};
+
+using Handler = std::function<ExitCode(CommandContext&)>;
+
+// Per-command options that every leaf may take.
+struct LeafOptions {
+  std::string at;
+  bool json = false;
+};
+
+struct Leaf {
+  CLI::App* app = nullptr;
+  std::shared_ptr<LeafOptions> options;
+  Handler handler;
+};
+
+class CommandSet {
+ public:
+  // Adds `--at DATE` and, when asked, `--json` to `app` and remembers its handler.
+  LeafOptions& add(CLI::App* app, Handler handler, bool with_json = true);
+  [[nodiscard]] const std::vector<Leaf>& leaves() const { return m_leaves; }
+
+ private:
+  std::vector<Leaf> m_leaves;
+};
+
+void add_document_commands(CLI::App& app, CommandSet& commands);
+void add_device_commands(CLI::App& app, CommandSet& commands);
+void add_entitlement_commands(CLI::App& app, CommandSet& commands);
+void add_billing_commands(CLI::App& app, CommandSet& commands);
+void add_audit_commands(CLI::App& app, CommandSet& commands);
+
+// Prints a failed Result's error and picks the exit code for it.
+ExitCode report_error(CommandContext& context, const util::Error& error);
+
+} // namespace lifeline::server::cli

@@ -1,0 +1,106 @@
+#include "server/cli/operator_cli.hpp"
+
+#include <filesystem>
+#include <ostream>
+#include <system_error>
+
+#include <CLI/CLI.hpp>
+
+#include "server/cli/command.hpp"
+
+namespace lifeline::server {
+
+namespace cli {
+
+LeafOptions& CommandSet::add(CLI::App* app, Handler handler, bool with_json) {
+  auto options = std::make_shared<LeafOptions>();
+  app->add_option("--at", options->at, "Evaluation date (YYYY-MM-DD); today when absent");
+  if (with_json) {
+    app->add_flag("--json", options->json, "Print JSON instead of text");
+  }
+  m_leaves.push_back(Leaf{app, options, std::move(handler)});
+  return *options;
+}
+
+ExitCode report_error(CommandContext& context, const util::Error& error) {
+  context.err << "lifeline-server: " << error.message;
+  if (error.message.empty() || error.message.back() != '\n') {
+    context.err << '\n';
+  }
+  return ExitCode::invalid;
+}
+
+} // namespace cli
+
+namespace {
+
+std::optional<std::filesystem::path> prepare_data_dir(const std::string& dir, std::ostream& err) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    err << "lifeline-server: cannot create data directory " << dir << ": " << ec.message() << '\n';
+    return std::nullopt;
+  }
+  // The catalog holds customer data: only the service account reads it.
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+  return std::filesystem::path(dir);
+}
+
+} // namespace
+
+int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+                     const util::Clock& clock) {
+  CLI::App app{"Lifeline signing server: catalog, Custom Support rules and operator commands", "lifeline-server"};
+  std::string data_dir;
+  app.add_option("--data", data_dir, "Server data directory (holds catalog.db)")->required();
+  app.require_subcommand(1);
+  cli::CommandSet commands;
+  cli::add_document_commands(app, commands);
+  cli::add_device_commands(app, commands);
+  cli::add_entitlement_commands(app, commands);
+  cli::add_billing_commands(app, commands);
+  cli::add_audit_commands(app, commands);
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError& error) {
+    err << "lifeline-server: " << error.what() << "\nRun with --help for usage.\n";
+    return static_cast<int>(ExitCode::usage);
+  }
+  for (const auto& leaf : commands.leaves()) {
+    if (!leaf.app->parsed()) {
+      continue;
+    }
+    util::Date at = clock.today();
+    if (!leaf.options->at.empty()) {
+      const auto parsed = util::Date::parse(leaf.options->at);
+      if (!parsed) {
+        err << "lifeline-server: --at " << leaf.options->at << " is not a date (YYYY-MM-DD)\n";
+        return static_cast<int>(ExitCode::usage);
+      }
+      at = *parsed;
+    }
+    const auto dir = prepare_data_dir(data_dir, err);
+    if (!dir) {
+      return static_cast<int>(ExitCode::invalid);
+    }
+    auto catalog = catalog::open_sqlite_catalog(*dir / "catalog.db");
+    if (!catalog) {
+      err << "lifeline-server: " << catalog.error().message << '\n';
+      return static_cast<int>(ExitCode::invalid);
+    }
+    cli::CommandContext context{**catalog, out, err, at, leaf.options->json};
+    return static_cast<int>(leaf.handler(context));
+  }
+  err << "lifeline-server: missing command; run with --help for usage\n";
+  return static_cast<int>(ExitCode::usage);
+}
+
+} // namespace lifeline::server

@@ -1,0 +1,84 @@
+#include "server/cli/render.hpp"
+
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+namespace lifeline::server::cli {
+
+namespace {
+
+using catalog::rules::Decision;
+using catalog::rules::Finding;
+
+nlohmann::json optional_json(const std::optional<std::string>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+nlohmann::json findings_json(const std::vector<Finding>& findings) {
+  nlohmann::json details = nlohmann::json::array();
+  for (const auto& finding : findings) {
+    details.push_back({{"code", std::string(catalog::code(finding.reason))},
+                       {"rule", std::string(catalog::rule(finding.reason))},
+                       {"message", finding.detail}});
+  }
+  return details;
+}
+
+std::string path_name(catalog::rules::Path path) {
+  return path == catalog::rules::Path::custom_support ? "custom-support" : "extended-hotfix-support";
+}
+
+} // namespace
+
+std::string codes_json(const std::vector<Finding>& findings) {
+  nlohmann::json codes = nlohmann::json::array();
+  for (const auto& finding : findings) {
+    codes.push_back(std::string(catalog::code(finding.reason)));
+  }
+  return codes.dump();
+}
+
+std::string decision_json(const Decision& decision, const DecisionSubject& subject) {
+  nlohmann::json document{
+      {"decision", decision.allowed ? "allow" : "deny"},
+      {"reasons", nlohmann::json::parse(codes_json(decision.findings))},
+      {"details", findings_json(decision.findings)},
+      {"customer", optional_json(subject.customer)},
+      {"product", decision.product},
+      {"update", subject.update},
+      {"device", optional_json(subject.device)},
+      {"contact", optional_json(subject.contact)},
+      {"date", subject.at.to_string()},
+      {"path", path_name(decision.path)},
+      {"programme_quarter", decision.quarter ? nlohmann::json(*decision.quarter + 1) : nlohmann::json(nullptr)},
+      {"not_regression_tested", decision.not_regression_tested},
+  };
+  return document.dump(2);
+}
+
+void print_findings(std::ostream& out, const std::vector<Finding>& findings, const std::string& indent) {
+  for (const auto& finding : findings) {
+    out << indent << catalog::code(finding.reason) << " (" << catalog::rule(finding.reason) << "): " << finding.detail
+        << '\n';
+  }
+}
+
+void print_decision(std::ostream& out, const Decision& decision, const DecisionSubject& subject) {
+  out << (decision.allowed ? "allow" : "deny") << ": " << subject.update << " for "
+      << (subject.device ? "device " + *subject.device : "contact " + subject.contact.value_or("?"));
+  if (subject.customer) {
+    out << " of " << *subject.customer;
+  }
+  out << ", product " << decision.product << ", on " << subject.at.to_string();
+  if (decision.quarter) {
+    out << " (programme quarter " << *decision.quarter + 1 << ")";
+  }
+  out << '\n';
+  if (decision.not_regression_tested) {
+    out << "  label: NOT REGRESSION-TESTED (Extended Hotfix Support, CS-15)\n";
+  }
+  print_findings(out, decision.findings, "  ");
+}
+
+} // namespace lifeline::server::cli

@@ -1,0 +1,44 @@
+// Shared test helpers: temporary directories, files, and running the real binaries.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace lifeline::testing {
+
+// A fresh directory under the system temp dir, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
+  [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+  [[nodiscard]] std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
+
+ private:
+  std::filesystem::path m_path;
+};
+
+void write_file(const std::filesystem::path& path, const std::string& content);
+std::string read_text(const std::filesystem::path& path);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a program with arguments (no shell), capturing its output.
+CommandResult run(const std::vector<std::string>& argv);
+
+// Starts every command at once (output discarded) and returns their exit codes, in order.
+std::vector<int> run_concurrently(const std::vector<std::vector<std::string>>& commands);
+
+// The repository's source tree and the shared data beside it (read in place).
+std::filesystem::path source_dir();
+std::filesystem::path shared_dir();
+std::filesystem::path server_binary();
+
+} // namespace lifeline::testing

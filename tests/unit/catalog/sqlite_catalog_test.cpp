@@ -1,0 +1,210 @@
+// The SQLite catalog: documents applied all-or-nothing and idempotently, devices, installs.
+#include <gtest/gtest.h>
+
+#include "catalog/catalog.hpp"
+#include "tests/support/testing.hpp"
+#include "tests/unit/catalog/scenario.hpp"
+
+namespace lifeline::catalog {
+namespace {
+
+using namespace catalog::testing;
+
+class SqliteCatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = open_sqlite_catalog(m_dir / "catalog.db");
+    ASSERT_TRUE(opened) << opened.error().message;
+    m_catalog = std::move(*opened);
+    ASSERT_TRUE(m_catalog->apply_products({sql_server_2005()}, at("2016-01-01")));
+    ASSERT_TRUE(m_catalog->add_update(critical_update(), at("2016-01-01")));
+    ASSERT_TRUE(m_catalog->apply_order(order(), at("2016-01-01")));
+  }
+
+  static AuditContext at(const char* date) { return AuditContext{d(date), "test"}; }
+
+  static ServiceOrder order() {
+    ServiceOrder order;
+    order.customer_id = "contoso";
+    order.customer_name = "Contoso Ltd";
+    order.contract = Contract{2, d("2016-01-01"), d("2017-12-31")};
+    order.sites = {"paris", "lyon"};
+    order.contacts = {{"alice@contoso.example", "Alice"}, {"bob@contoso.example", "Bob"}};
+    auto enrolment = standard_enrolment();
+    enrolment.migration_plan = MigrationPlan{3, {{d("2016-10-13"), 3}, {d("2017-01-13"), 2}}, d("2017-07-12")};
+    order.enrolments = {enrolment};
+    return order;
+  }
+
+  RegistrationOutcome register_at(const char* date, const char* site = "paris") {
+    auto outcome = m_catalog->register_device(
+        DeviceRegistration{std::nullopt, "contoso", site, "sql-server-2005-sp4", "SP4", "en-US"}, at(date));
+    EXPECT_TRUE(outcome) << outcome.error().message;
+    return outcome ? std::move(*outcome) : RegistrationOutcome{};
+  }
+
+  rules::Decision decide_for(const std::string& device, const char* date) {
+    auto facts = m_catalog->device_facts(device, "KB4057113", d(date));
+    EXPECT_TRUE(facts) << facts.error().message;
+    return rules::decide(*facts);
+  }
+
+  lifeline::testing::TempDir m_dir;
+  std::unique_ptr<Catalog> m_catalog;
+};
+
+TEST_F(SqliteCatalogTest, ApplyingTheSameDocumentTwiceChangesNothing) {
+  const auto products = m_catalog->apply_products({sql_server_2005()}, at("2016-01-02"));
+  ASSERT_TRUE(products);
+  EXPECT_EQ(products->unchanged, 1);
+  const auto again = m_catalog->apply_order(order(), at("2016-01-02"));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->unchanged, 1);
+  EXPECT_EQ(again->updated, 0);
+  const auto update = m_catalog->add_update(critical_update(), at("2016-01-02"));
+  ASSERT_TRUE(update);
+  EXPECT_EQ(update->unchanged, 1);
+}
+
+TEST_F(SqliteCatalogTest, TheOrderReadBackEqualsTheOrderApplied) {
+  const auto stored = m_catalog->find_order("contoso");
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_EQ(**stored, order());
+  const auto update = m_catalog->find_update("KB4057113");
+  ASSERT_TRUE(update && *update);
+  EXPECT_EQ(**update, critical_update());
+}
+
+TEST_F(SqliteCatalogTest, AContactMissingFromTheNewOrderIsRemovedAtOnce) {
+  auto changed = order();
+  changed.contacts.pop_back();
+  const auto summary = m_catalog->apply_order(changed, at("2016-02-01"));
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->updated, 1);
+  EXPECT_EQ(summary->removed, 1);
+  const auto facts = m_catalog->contact_facts("bob@contoso.example", "KB4057113", d("2017-02-01"));
+  ASSERT_TRUE(facts);
+  EXPECT_EQ(codes(rules::decide_for_contact(*facts)), std::vector<std::string>{"CONTACT_NOT_DESIGNATED"});
+  const auto alice = m_catalog->contact_facts("alice@contoso.example", "KB4057113", d("2017-02-01"));
+  EXPECT_TRUE(rules::decide_for_contact(*alice).allowed);
+}
+
+TEST_F(SqliteCatalogTest, AContactBelongsToOneCustomerAndARefusedOrderChangesNothing) {
+  auto other = order();
+  other.customer_id = "fabrikam";
+  other.contacts = {{"alice@contoso.example", "Alice"}};
+  const auto refused = m_catalog->apply_order(other, at("2016-02-01"));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("/contacts/0/email"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("CS-13"), std::string::npos);
+  const auto stored = m_catalog->find_order("fabrikam");
+  ASSERT_TRUE(stored);
+  EXPECT_FALSE(stored->has_value());
+}
+
+TEST_F(SqliteCatalogTest, RegistrationStopsAtTheCap) {
+  EXPECT_TRUE(register_at("2016-11-01").decision.allowed);
+  EXPECT_TRUE(register_at("2016-11-02").decision.allowed);
+  EXPECT_TRUE(register_at("2016-11-03").decision.allowed);
+  const auto fourth = register_at("2016-11-04");
+  EXPECT_FALSE(fourth.decision.allowed);
+  EXPECT_FALSE(fourth.device.has_value());
+  ASSERT_EQ(fourth.decision.refusals.size(), 1U);
+  EXPECT_EQ(fourth.decision.refusals[0].reason, Reason::device_limit_reached);
+  EXPECT_EQ(m_catalog->list_devices("contoso")->size(), 3U);
+}
+
+TEST_F(SqliteCatalogTest, WhenTheCapDropsTheMostRecentlyRegisteredLoseFirst) {
+  register_at("2016-11-01");
+  register_at("2016-11-02");
+  register_at("2016-11-03");
+  EXPECT_TRUE(decide_for("dev-3", "2017-01-12").allowed);
+  EXPECT_EQ(codes(decide_for("dev-3", "2017-01-13")), std::vector<std::string>{"DEVICE_LIMIT_REACHED"});
+  EXPECT_TRUE(decide_for("dev-1", "2017-01-13").allowed);
+  EXPECT_TRUE(decide_for("dev-2", "2017-01-13").allowed);
+}
+
+TEST_F(SqliteCatalogTest, RetiringASpecificDeviceFirstKeepsTheOthers) {
+  register_at("2016-11-01");
+  register_at("2016-11-02");
+  register_at("2016-11-03");
+  ASSERT_TRUE(m_catalog->retire_device("dev-1", at("2017-01-10")));
+  EXPECT_EQ(codes(decide_for("dev-1", "2017-01-13")), std::vector<std::string>{"DEVICE_RETIRED"});
+  EXPECT_TRUE(decide_for("dev-3", "2017-01-13").allowed);
+  EXPECT_FALSE(m_catalog->retire_device("dev-1", at("2017-01-11"))) << "retiring twice is refused";
+  EXPECT_FALSE(m_catalog->retire_device("dev-404", at("2017-01-11")));
+}
+
+TEST_F(SqliteCatalogTest, ARetiredDeviceFreesItsPlaceForANewRegistration) {
+  register_at("2016-11-01");
+  register_at("2016-11-02");
+  register_at("2016-11-03");
+  ASSERT_TRUE(m_catalog->retire_device("dev-2", at("2016-12-01")));
+  EXPECT_TRUE(register_at("2016-12-01").decision.allowed);
+}
+
+TEST_F(SqliteCatalogTest, ADeviceIdIsRegisteredOnce) {
+  const DeviceRegistration request{"srv-01", "contoso", "paris", "sql-server-2005-sp4", "SP4", "en-US"};
+  ASSERT_TRUE(m_catalog->register_device(request, at("2016-11-01")));
+  const auto again = m_catalog->register_device(request, at("2016-11-02"));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, util::ErrorKind::conflict);
+}
+
+TEST_F(SqliteCatalogTest, EssentialsPurchaseIsConsumedOncePerDevice) {
+  auto essentials = order();
+  essentials.enrolments[0].type = EnrolmentType::essentials;
+  essentials.enrolments[0].purchases = {Purchase{"KB4057113", 1}};
+  ASSERT_TRUE(m_catalog->apply_order(essentials, at("2016-11-01")));
+  register_at("2016-11-01");
+  register_at("2016-11-02");
+  const auto first = m_catalog->record_install("dev-1", "KB4057113", at("2017-02-01"));
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(first->decision.allowed);
+  EXPECT_TRUE(first->consumed_purchase);
+  const auto again = m_catalog->record_install("dev-1", "KB4057113", at("2017-02-02"));
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->decision.allowed) << "a device that took the update keeps it";
+  EXPECT_FALSE(again->consumed_purchase);
+  EXPECT_TRUE(again->already_installed);
+  const auto second = m_catalog->record_install("dev-2", "KB4057113", at("2017-02-01"));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(codes(second->decision), std::vector<std::string>{"PURCHASE_EXHAUSTED"});
+}
+
+TEST_F(SqliteCatalogTest, APurchaseCannotShrinkBelowWhatWasConsumed) {
+  auto essentials = order();
+  essentials.enrolments[0].type = EnrolmentType::essentials;
+  essentials.enrolments[0].purchases = {Purchase{"KB4057113", 2}};
+  ASSERT_TRUE(m_catalog->apply_order(essentials, at("2016-11-01")));
+  register_at("2016-11-01");
+  register_at("2016-11-02");
+  ASSERT_TRUE(m_catalog->record_install("dev-1", "KB4057113", at("2017-02-01")));
+  ASSERT_TRUE(m_catalog->record_install("dev-2", "KB4057113", at("2017-02-01")));
+  essentials.enrolments[0].purchases = {Purchase{"KB4057113", 1}};
+  const auto refused = m_catalog->apply_order(essentials, at("2017-03-01"));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("/enrolments/0/purchases/0/devices"), std::string::npos);
+}
+
+TEST_F(SqliteCatalogTest, EveryChangeIsInTheAuditTrail) {
+  register_at("2016-11-01");
+  register_at("2016-11-01", "berlin");
+  const auto trail = m_catalog->audit_trail(std::string("contoso"));
+  ASSERT_TRUE(trail);
+  std::vector<std::string> actions;
+  for (const auto& entry : *trail) {
+    actions.push_back(entry.action);
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"order.apply", "device.register", "device.register.refused"}));
+  EXPECT_NE(trail->back().detail.find("SITE_NOT_LISTED"), std::string::npos);
+}
+
+TEST_F(SqliteCatalogTest, UnknownIdsAreErrorsNotDecisions) {
+  EXPECT_EQ(m_catalog->device_facts("dev-404", "KB4057113", d("2017-01-01")).error().kind, util::ErrorKind::not_found);
+  register_at("2016-11-01");
+  EXPECT_EQ(m_catalog->device_facts("dev-1", "KB404", d("2017-01-01")).error().kind, util::ErrorKind::not_found);
+}
+
+} // namespace
+} // namespace lifeline::catalog
