@@ -130,7 +130,7 @@ CREATE TABLE audit (
 )sql";
 
 // Version 2: what devices took. Essentials consumption and installs, so that the per-device
-// purchase (CS-8) is decided and consumed in one transaction.
+// purchase (CS-8) is decided and consumed in one transaction; and a covering index for the cap.
 constexpr std::string_view k_v2 = R"sql(
 CREATE TABLE purchase_consumptions (
   customer_id TEXT NOT NULL,
@@ -147,6 +147,9 @@ CREATE TABLE installs (
   PRIMARY KEY (device_id, update_id)
 );
 CREATE INDEX audit_by_customer ON audit (customer_id, sequence);
+-- The cap ranking (CS-5) counts the devices ahead of one: a covering index keeps it off the table.
+DROP INDEX devices_by_enrolment;
+CREATE INDEX devices_by_rank ON devices (customer_id, product_id, registered, sequence, retired);
 )sql";
 
 } // namespace

@@ -187,9 +187,9 @@ rules::PurchaseFacts SqliteCatalog::load_purchase(const std::string& customer_id
 }
 
 std::int64_t SqliteCatalog::count_active_ahead(const Device& device, Date at) {
-  auto count = m_db.prepare(
-      "SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 AND registered <= ?3 "
-      "AND (retired IS NULL OR retired > ?3) AND (registered < ?4 OR (registered = ?4 AND sequence < ?5))");
+  auto count =
+      m_db.prepare("SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 AND registered <= ?3 "
+                   "AND (retired IS NULL OR retired > ?3) AND (registered, sequence) < (?4, ?5)");
   count.bind(1, device.customer).bind(2, device.product).bind(3, at.to_string());
   count.bind(4, device.registered.to_string()).bind(5, device.sequence);
   count.step();

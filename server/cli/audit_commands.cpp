@@ -17,16 +17,17 @@ ExitCode list(CommandContext& context, const std::string& customer) {
     return report_error(context, entries.error());
   }
   if (context.json) {
-    nlohmann::json out = nlohmann::json::array();
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& entry : *entries) {
-      out.push_back({{"sequence", entry.sequence},
-                     {"recorded", entry.recorded},
-                     {"at", entry.at.to_string()},
-                     {"actor", entry.actor},
-                     {"action", entry.action},
-                     {"customer", entry.customer ? nlohmann::json(*entry.customer) : nlohmann::json(nullptr)},
-                     {"subject", entry.subject},
-                     {"detail", nlohmann::json::parse(entry.detail, nullptr, false)}});
+      out.push_back(
+          {{"sequence", entry.sequence},
+           {"recorded", entry.recorded},
+           {"at", entry.at.to_string()},
+           {"actor", entry.actor},
+           {"action", entry.action},
+           {"customer", entry.customer ? nlohmann::ordered_json(*entry.customer) : nlohmann::ordered_json(nullptr)},
+           {"subject", entry.subject},
+           {"detail", nlohmann::ordered_json::parse(entry.detail, nullptr, false)}});
     }
     context.out << out.dump(2) << '\n';
     return ExitCode::ok;

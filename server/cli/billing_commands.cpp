@@ -37,7 +37,7 @@ ExitCode statement(CommandContext& context, const std::string& customer_id, cons
   const auto leaves = catalog::rules::unenrolment_effective(programme, *enrolment);
   const auto retroactive = std::count_if(quarters.begin(), quarters.end(), [](const auto& q) { return q.retroactive; });
   if (context.json) {
-    nlohmann::json list = nlohmann::json::array();
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& quarter : quarters) {
       list.push_back({{"quarter", quarter.index + 1},
                       {"billing_date", quarter.start.to_string()},
@@ -45,18 +45,18 @@ ExitCode statement(CommandContext& context, const std::string& customer_id, cons
                       {"end", quarter.end.to_string()},
                       {"retroactive", quarter.retroactive}});
     }
-    context.out << nlohmann::json{{"customer", customer_id},
-                                  {"product", product_id},
-                                  {"type", catalog::to_string(enrolment->type)},
-                                  {"programme_start", programme.start.to_string()},
-                                  {"programme_end", programme.end.to_string()},
-                                  {"enrolment_start", enrolment->start.to_string()},
-                                  {"unenrolment_effective",
-                                   leaves ? nlohmann::json(leaves->to_string()) : nlohmann::json(nullptr)},
-                                  {"date", context.at.to_string()},
-                                  {"billable_quarters", quarters.size()},
-                                  {"retroactive_quarters", retroactive},
-                                  {"quarters", list}}
+    context.out << nlohmann::ordered_json{{"customer", customer_id},
+                                          {"product", product_id},
+                                          {"type", catalog::to_string(enrolment->type)},
+                                          {"programme_start", programme.start.to_string()},
+                                          {"programme_end", programme.end.to_string()},
+                                          {"enrolment_start", enrolment->start.to_string()},
+                                          {"unenrolment_effective", leaves ? nlohmann::ordered_json(leaves->to_string())
+                                                                           : nlohmann::ordered_json(nullptr)},
+                                          {"date", context.at.to_string()},
+                                          {"billable_quarters", quarters.size()},
+                                          {"retroactive_quarters", retroactive},
+                                          {"quarters", list}}
                        .dump(2)
                 << '\n';
     return ExitCode::ok;

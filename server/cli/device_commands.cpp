@@ -11,7 +11,7 @@ namespace lifeline::server::cli {
 
 namespace {
 
-nlohmann::json device_json(const catalog::Device& device) {
+nlohmann::ordered_json device_json(const catalog::Device& device) {
   return {{"id", device.id},
           {"customer", device.customer},
           {"site", device.site},
@@ -19,7 +19,8 @@ nlohmann::json device_json(const catalog::Device& device) {
           {"service_pack", device.service_pack},
           {"language", device.language},
           {"registered", device.registered.to_string()},
-          {"retired", device.retired ? nlohmann::json(device.retired->to_string()) : nlohmann::json(nullptr)}};
+          {"retired",
+           device.retired ? nlohmann::ordered_json(device.retired->to_string()) : nlohmann::ordered_json(nullptr)}};
 }
 
 ExitCode register_device(CommandContext& context, const catalog::DeviceRegistration& request) {
@@ -29,10 +30,10 @@ ExitCode register_device(CommandContext& context, const catalog::DeviceRegistrat
   }
   const auto& decision = outcome->decision;
   if (context.json) {
-    nlohmann::json document{{"registered", decision.allowed},
-                            {"reasons", nlohmann::json::parse(codes_json(decision.refusals))},
-                            {"warnings", nlohmann::json::parse(codes_json(decision.warnings))},
-                            {"date", context.at.to_string()}};
+    nlohmann::ordered_json document{{"registered", decision.allowed},
+                                    {"reasons", nlohmann::ordered_json::parse(codes_json(decision.refusals))},
+                                    {"warnings", nlohmann::ordered_json::parse(codes_json(decision.warnings))},
+                                    {"date", context.at.to_string()}};
     if (outcome->device) {
       document["device"] = device_json(*outcome->device);
     }
@@ -71,7 +72,7 @@ ExitCode list_devices(CommandContext& context, const std::string& customer) {
     return report_error(context, devices.error());
   }
   if (context.json) {
-    nlohmann::json list = nlohmann::json::array();
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& device : *devices) {
       list.push_back(device_json(device));
     }
@@ -96,7 +97,7 @@ ExitCode record_install(CommandContext& context, const std::string& device, cons
   }
   const DecisionSubject subject{std::nullopt, update, device, std::nullopt, context.at};
   if (context.json) {
-    auto document = nlohmann::json::parse(decision_json(outcome->decision, subject));
+    auto document = nlohmann::ordered_json::parse(decision_json(outcome->decision, subject));
     document["recorded"] = outcome->decision.allowed;
     document["consumed_purchase"] = outcome->consumed_purchase;
     document["already_installed"] = outcome->already_installed;

@@ -15,7 +15,7 @@ namespace {
 using catalog::documents::Parsed;
 using catalog::documents::Problem;
 
-nlohmann::json summary_json(const catalog::ApplySummary& summary) {
+nlohmann::ordered_json summary_json(const catalog::ApplySummary& summary) {
   return {{"created", summary.created},
           {"updated", summary.updated},
           {"unchanged", summary.unchanged},
@@ -24,11 +24,11 @@ nlohmann::json summary_json(const catalog::ApplySummary& summary) {
 
 ExitCode refuse(CommandContext& context, const std::string& file, const std::vector<Problem>& problems) {
   if (context.json) {
-    nlohmann::json list = nlohmann::json::array();
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& problem : problems) {
       list.push_back({{"pointer", problem.pointer}, {"rule", problem.rule}, {"message", problem.message}});
     }
-    context.out << nlohmann::json{{"applied", false}, {"file", file}, {"problems", list}}.dump(2) << '\n';
+    context.out << nlohmann::ordered_json{{"applied", false}, {"file", file}, {"problems", list}}.dump(2) << '\n';
   }
   context.err << "lifeline-server: " << file << " refused, nothing applied:\n"
               << catalog::documents::describe(problems);
@@ -38,7 +38,7 @@ ExitCode refuse(CommandContext& context, const std::string& file, const std::vec
 ExitCode print_summary(CommandContext& context, const std::string& what, const std::string& file,
                        const catalog::ApplySummary& summary) {
   if (context.json) {
-    context.out << nlohmann::json{{"applied", true}, {"file", file}, {"summary", summary_json(summary)}}.dump(2)
+    context.out << nlohmann::ordered_json{{"applied", true}, {"file", file}, {"summary", summary_json(summary)}}.dump(2)
                 << '\n';
   } else {
     context.out << what << " applied from " << file << ": " << summary.created << " created, " << summary.updated

@@ -15,10 +15,14 @@ struct CheckOptions {
   std::string contact;
   std::string update;
   std::string product;
+  bool brief = false;
 };
 
-ExitCode print(CommandContext& context, const catalog::rules::Decision& decision, const DecisionSubject& subject) {
-  if (context.json) {
+ExitCode print(CommandContext& context, const CheckOptions& options, const catalog::rules::Decision& decision,
+               const DecisionSubject& subject) {
+  if (options.brief) {
+    print_decision_brief(context.out, decision, subject);
+  } else if (context.json) {
     context.out << decision_json(decision, subject) << '\n';
   } else {
     print_decision(context.out, decision, subject);
@@ -34,7 +38,7 @@ ExitCode check(CommandContext& context, const CheckOptions& options) {
     }
     const DecisionSubject subject{facts->device->device.customer, options.update, options.device, std::nullopt,
                                   context.at};
-    return print(context, catalog::rules::decide(*facts), subject);
+    return print(context, options, catalog::rules::decide(*facts), subject);
   }
   auto facts = context.catalog.contact_facts(options.contact, options.update, context.at);
   if (!facts) {
@@ -49,7 +53,7 @@ ExitCode check(CommandContext& context, const CheckOptions& options) {
   }
   const auto customer = facts->front().customer ? std::optional(facts->front().customer->id) : std::nullopt;
   const DecisionSubject subject{customer, options.update, std::nullopt, options.contact, context.at};
-  return print(context, catalog::rules::decide_for_contact(*facts), subject);
+  return print(context, options, catalog::rules::decide_for_contact(*facts), subject);
 }
 
 } // namespace
@@ -65,6 +69,7 @@ void add_entitlement_commands(CLI::App& app, CommandSet& commands) {
   check_app->add_option("--update", options->update, "Update (KB)")->required();
   check_app->add_option("--product", options->product, "With --contact: decide for this product of the update only")
       ->needs(contact);
+  check_app->add_flag("--brief", options->brief, "Print one line per decision, for tables");
   commands.add(check_app, [options](CommandContext& context) {
     if (options->device.empty() && options->contact.empty()) {
       context.err << "lifeline-server: entitlement check needs --device ID or --contact EMAIL\n";

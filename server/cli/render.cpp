@@ -1,5 +1,6 @@
 #include "server/cli/render.hpp"
 
+#include <cstdio>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
@@ -11,12 +12,12 @@ namespace {
 using catalog::rules::Decision;
 using catalog::rules::Finding;
 
-nlohmann::json optional_json(const std::optional<std::string>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+nlohmann::ordered_json optional_json(const std::optional<std::string>& value) {
+  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
 }
 
-nlohmann::json findings_json(const std::vector<Finding>& findings) {
-  nlohmann::json details = nlohmann::json::array();
+nlohmann::ordered_json findings_json(const std::vector<Finding>& findings) {
+  nlohmann::ordered_json details = nlohmann::ordered_json::array();
   for (const auto& finding : findings) {
     details.push_back({{"code", std::string(catalog::code(finding.reason))},
                        {"rule", std::string(catalog::rule(finding.reason))},
@@ -32,7 +33,7 @@ std::string path_name(catalog::rules::Path path) {
 } // namespace
 
 std::string codes_json(const std::vector<Finding>& findings) {
-  nlohmann::json codes = nlohmann::json::array();
+  nlohmann::ordered_json codes = nlohmann::ordered_json::array();
   for (const auto& finding : findings) {
     codes.push_back(std::string(catalog::code(finding.reason)));
   }
@@ -40,9 +41,9 @@ std::string codes_json(const std::vector<Finding>& findings) {
 }
 
 std::string decision_json(const Decision& decision, const DecisionSubject& subject) {
-  nlohmann::json document{
+  nlohmann::ordered_json document{
       {"decision", decision.allowed ? "allow" : "deny"},
-      {"reasons", nlohmann::json::parse(codes_json(decision.findings))},
+      {"reasons", nlohmann::ordered_json::parse(codes_json(decision.findings))},
       {"details", findings_json(decision.findings)},
       {"customer", optional_json(subject.customer)},
       {"product", decision.product},
@@ -51,7 +52,8 @@ std::string decision_json(const Decision& decision, const DecisionSubject& subje
       {"contact", optional_json(subject.contact)},
       {"date", subject.at.to_string()},
       {"path", path_name(decision.path)},
-      {"programme_quarter", decision.quarter ? nlohmann::json(*decision.quarter + 1) : nlohmann::json(nullptr)},
+      {"programme_quarter",
+       decision.quarter ? nlohmann::ordered_json(*decision.quarter + 1) : nlohmann::ordered_json(nullptr)},
       {"not_regression_tested", decision.not_regression_tested},
   };
   return document.dump(2);
@@ -79,6 +81,19 @@ void print_decision(std::ostream& out, const Decision& decision, const DecisionS
     out << "  label: NOT REGRESSION-TESTED (Extended Hotfix Support, CS-15)\n";
   }
   print_findings(out, decision.findings, "  ");
+}
+
+void print_decision_brief(std::ostream& out, const Decision& decision, const DecisionSubject& subject) {
+  std::string codes;
+  for (const auto& finding : decision.findings) {
+    codes += (codes.empty() ? "" : ",") + std::string(catalog::code(finding.reason));
+  }
+  const auto who = subject.device ? *subject.device : subject.contact.value_or("?");
+  char line[256];
+  std::snprintf(line, sizeof line, "%-6s %-10s %-24s %-10s %-26s ", decision.allowed ? "allow" : "deny",
+                subject.update.c_str(), who.c_str(), subject.at.to_string().c_str(), decision.product.c_str());
+  out << line << (codes.empty() ? "-" : codes) << (decision.not_regression_tested ? " [not regression-tested]" : "")
+      << '\n';
 }
 
 } // namespace lifeline::server::cli

@@ -21,6 +21,8 @@ struct DecisionSubject {
 
 std::string decision_json(const catalog::rules::Decision& decision, const DecisionSubject& subject);
 void print_decision(std::ostream& out, const catalog::rules::Decision& decision, const DecisionSubject& subject);
+// One line: decision, update, subject, date, product, reason codes; for tables.
+void print_decision_brief(std::ostream& out, const catalog::rules::Decision& decision, const DecisionSubject& subject);
 
 // "CODE (CS-n): detail" lines.
 void print_findings(std::ostream& out, const std::vector<catalog::rules::Finding>& findings, const std::string& indent);
