@@ -19,7 +19,9 @@ namespace {
 using namespace lifeline;
 using catalog::Date;
 
-Date d(const char* text) { return *Date::parse(text); }
+Date d(const char* text) {
+  return *Date::parse(text);
+}
 
 constexpr int k_customers = 50;
 constexpr int k_devices_per_customer = 200;
@@ -27,8 +29,15 @@ constexpr int k_updates = 20;
 
 void populate(catalog::Catalog& catalog) {
   const catalog::AuditContext at{d("2016-06-01"), "bench"};
-  catalog::Product product{"sql-server-2005-sp4", "SQL Server 2005", "SQL Server", "2005", "SP4", "SP4",
-                           d("2011-04-12"), d("2016-04-12"), catalog::Programme{d("2016-04-13"), d("2019-04-12")},
+  catalog::Product product{"sql-server-2005-sp4",
+                           "SQL Server 2005",
+                           "SQL Server",
+                           "2005",
+                           "SP4",
+                           "SP4",
+                           d("2011-04-12"),
+                           d("2016-04-12"),
+                           catalog::Programme{d("2016-04-13"), d("2019-04-12")},
                            false};
   if (!catalog.apply_products({product}, at)) {
     std::abort();
@@ -65,8 +74,12 @@ void populate(catalog::Catalog& catalog) {
       std::abort();
     }
     for (int i = 0; i < k_devices_per_customer; ++i) {
-      const catalog::DeviceRegistration request{order.customer_id + "-dev-" + std::to_string(i), order.customer_id,
-                                                i % 2 == 0 ? "site-a" : "site-b", product.id, "SP4", "en-US"};
+      const catalog::DeviceRegistration request{order.customer_id + "-dev-" + std::to_string(i),
+                                                order.customer_id,
+                                                i % 2 == 0 ? "site-a" : "site-b",
+                                                product.id,
+                                                "SP4",
+                                                "en-US"};
       if (!catalog.register_device(request, at)) {
         std::abort();
       }
@@ -81,7 +94,7 @@ struct Pair {
 
 // The statements the catalog runs for one device check, read column by column.
 class RawReads {
-public:
+ public:
   explicit RawReads(const std::filesystem::path& file) {
     sqlite3_open_v2(file.c_str(), &m_db, SQLITE_OPEN_READONLY, nullptr);
     for (const char* sql : k_statements) {
@@ -132,14 +145,15 @@ public:
     return sum;
   }
 
-private:
+ private:
   static std::string text(sqlite3_stmt* s, int column) {
     const auto* p = sqlite3_column_text(s, column);
     return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p));
   }
 
   template <typename OnRow = void (*)(sqlite3_stmt*)>
-  std::size_t read(std::size_t index, const std::vector<std::string>& params, OnRow on_row = [](sqlite3_stmt*) {}) {
+  std::size_t read(
+      std::size_t index, const std::vector<std::string>& params, OnRow on_row = [](sqlite3_stmt*) {}) {
     auto* s = m_statements[index];
     for (std::size_t i = 0; i < params.size(); ++i) {
       sqlite3_bind_text(s, static_cast<int>(i + 1), params[i].c_str(), -1, SQLITE_TRANSIENT);
