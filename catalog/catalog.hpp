@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/documents/document.hpp"
 #include "catalog/model.hpp"
 #include "catalog/rules/entitlement.hpp"
 #include "util/result.hpp"
@@ -28,6 +29,15 @@ struct ApplySummary {
   std::int64_t updated = 0;
   std::int64_t unchanged = 0;
   std::int64_t removed = 0;
+};
+
+// A document that parsed may still contradict stored state (a contact of another customer, a
+// programme that no longer fits an enrolment): then nothing is applied and `problems` say why.
+struct ApplyOutcome {
+  ApplySummary summary;
+  std::vector<documents::Problem> problems;
+
+  [[nodiscard]] bool applied() const { return problems.empty(); }
 };
 
 struct RegistrationOutcome {
@@ -57,9 +67,9 @@ class Catalog {
   virtual ~Catalog() = default;
 
   // Documents, each applied all-or-nothing and idempotently.
-  virtual Result<ApplySummary> apply_products(const std::vector<Product>& products, const AuditContext& context) = 0;
-  virtual Result<ApplySummary> apply_order(const ServiceOrder& order, const AuditContext& context) = 0;
-  virtual Result<ApplySummary> add_update(const Update& update, const AuditContext& context) = 0;
+  virtual Result<ApplyOutcome> apply_products(const std::vector<Product>& products, const AuditContext& context) = 0;
+  virtual Result<ApplyOutcome> apply_order(const ServiceOrder& order, const AuditContext& context) = 0;
+  virtual Result<ApplyOutcome> add_update(const Update& update, const AuditContext& context) = 0;
 
   virtual Result<std::vector<Product>> list_products() = 0;
   virtual Result<std::optional<Product>> find_product(const std::string& id) = 0;

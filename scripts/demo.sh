@@ -45,6 +45,7 @@ check --contact alice@contoso.example --update KB3210001 --at 2016-11-10
 check --contact mallory@example.com --update KB4057113 --at 2017-02-01
 check --device xp-seattle-1 --update KB4012598 --at 2016-01-10
 check --device xp-seattle-1 --update KB4012598 --at 2016-04-10
+check --contact carol@fabrikam.example --update KB4012598 --at 2016-03-01
 check --contact carol@fabrikam.example --update KB3210001 --at 2016-11-10
 
 section "Installs: an Essentials purchase of 1 device is consumed once"

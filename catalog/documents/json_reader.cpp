@@ -17,13 +17,6 @@ struct TooDeep : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-bool is_alnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
 std::string type_name(const json& value) {
   return value.type_name();
 }
@@ -243,61 +236,6 @@ std::optional<std::vector<std::string>> ObjectReader::string_array(std::string_v
     out.push_back(text);
   }
   return ok ? std::optional(out) : std::nullopt;
-}
-
-bool is_identifier(std::string_view text) {
-  if (text.empty() || text.size() > 64 || !is_alnum(text.front())) {
-    return false;
-  }
-  return std::all_of(text.begin(), text.end(), [](char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; });
-}
-
-bool is_kb(std::string_view text) {
-  return text.size() >= 3 && text.size() <= 12 && text.starts_with("KB") &&
-         std::all_of(text.begin() + 2, text.end(), is_digit);
-}
-
-bool is_cve(std::string_view text) {
-  if (text.size() < 13 || text.size() > 32 || !text.starts_with("CVE-") || text[8] != '-') {
-    return false;
-  }
-  return std::all_of(text.begin() + 4, text.begin() + 8, is_digit) &&
-         std::all_of(text.begin() + 9, text.end(), is_digit);
-}
-
-bool is_email(std::string_view text) {
-  const auto at = text.find('@');
-  if (text.size() > 254 || at == std::string_view::npos || at == 0 || at + 1 >= text.size() ||
-      text.find('@', at + 1) != std::string_view::npos || text.find('.', at) == std::string_view::npos) {
-    return false;
-  }
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return is_alnum(c) || std::string_view("@.!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
-  });
-}
-
-bool is_language_tag(std::string_view text) {
-  // BCP 47 shape: a 2-8 letter primary subtag, then 1-8 character subtags.
-  std::size_t start = 0;
-  bool first = true;
-  while (start <= text.size()) {
-    const auto end = std::min(text.find('-', start), text.size());
-    const auto subtag = text.substr(start, end - start);
-    if (subtag.empty() || subtag.size() > 8 || (first && subtag.size() < 2) ||
-        !std::all_of(subtag.begin(), subtag.end(),
-                     [first](char c) { return first ? (is_alnum(c) && !is_digit(c)) : is_alnum(c); })) {
-      return false;
-    }
-    first = false;
-    start = end + 1;
-  }
-  return text.size() <= 35;
-}
-
-bool is_label(std::string_view text) {
-  return !text.empty() && text.size() <= 512 && std::none_of(text.begin(), text.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-  });
 }
 
 } // namespace lifeline::catalog::documents

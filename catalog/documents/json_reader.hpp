@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/documents/document.hpp"
+#include "catalog/identifiers.hpp"
 
 namespace lifeline::catalog::documents {
 
@@ -58,13 +59,5 @@ class ObjectReader {
   std::string m_pointer;
   std::vector<Problem>& m_problems;
 };
-
-// Shapes of identifiers used across the documents.
-bool is_identifier(std::string_view text); // products, customers, sites
-bool is_kb(std::string_view text);
-bool is_cve(std::string_view text);
-bool is_email(std::string_view text);
-bool is_language_tag(std::string_view text);
-bool is_label(std::string_view text); // a printable one-line name
 
 } // namespace lifeline::catalog::documents

@@ -1,9 +1,9 @@
 #include <set>
 
 #include "catalog/documents/document.hpp"
+#include "catalog/documents/enrolment_checks.hpp"
 #include "catalog/documents/json_reader.hpp"
 #include "catalog/rules/contacts.hpp"
-#include "catalog/rules/programme.hpp"
 
 namespace lifeline::catalog::documents {
 
@@ -13,8 +13,8 @@ using nlohmann::json;
 
 constexpr std::int64_t k_max_count = 10'000'000;
 
-void read_plan(const json& value, ObjectReader& owner, const Enrolment& enrolment, const Programme& programme,
-               std::vector<Problem>& problems, std::optional<MigrationPlan>& out) {
+void read_plan(const json& value, ObjectReader& owner, const Enrolment& enrolment, std::vector<Problem>& problems,
+               std::optional<MigrationPlan>& out) {
   ObjectReader reader(value, owner.pointer_of("migration_plan"), problems, {"devices", "quarters", "completion"});
   if (!reader.valid()) {
     return;
@@ -29,20 +29,15 @@ void read_plan(const json& value, ObjectReader& owner, const Enrolment& enrolmen
                        enrolment.start.to_string() + ")");
   }
   if (const auto* quarters = reader.array("quarters", Presence::required)) {
+    if (quarters->empty()) {
+      reader.problem("quarters", "CS-4", "a migration plan gives its quarterly deployment steps");
+    }
     for (std::size_t i = 0; i < quarters->size(); ++i) {
       ObjectReader quarter((*quarters)[i], reader.pointer_of("quarters") + "/" + std::to_string(i), problems,
                            {"start", "devices"});
       const auto start = quarter.date("start", Presence::required);
       const auto devices = quarter.integer("devices", Presence::required, 0, k_max_count);
-      if (start && (*start < programme.start || *start > programme.end)) {
-        quarter.problem("start", "CS-4",
-                        start->to_string() + " is outside the programme (" + programme.start.to_string() + " to " +
-                            programme.end.to_string() + ")");
-      } else if (start && !rules::is_quarter_boundary(programme, *start)) {
-        quarter.problem("start", "CS-4",
-                        start->to_string() + " is not a programme-quarter boundary (quarters start on " +
-                            programme.start.to_string() + " and every 3 months after)");
-      } else if (start && !plan.quarters.empty() && *start <= plan.quarters.back().start) {
+      if (start && !plan.quarters.empty() && *start <= plan.quarters.back().start) {
         quarter.problem("start", "CS-4", "quarters must be listed in increasing order without repeats");
       }
       if (devices && *devices > plan.devices) {
@@ -78,7 +73,7 @@ void read_purchases(const json& values, ObjectReader& owner, std::vector<Purchas
 }
 
 std::optional<Enrolment> read_enrolment(const json& value, const std::string& pointer, const ProductIndex& products,
-                                        std::vector<Problem>& problems) {
+                                        const Contract& contract, std::vector<Problem>& problems) {
   ObjectReader reader(
       value, pointer, problems,
       {"product", "type", "start", "important_addon", "languages", "unenrol_notice", "migration_plan", "purchases"});
@@ -103,48 +98,38 @@ std::optional<Enrolment> read_enrolment(const json& value, const std::string& po
     }
   }
   enrolment.unenrol_notice = reader.date("unenrol_notice", Presence::optional);
-  const Product* product = nullptr;
-  if (product_id) {
-    const auto it = products.find(*product_id);
-    if (it == products.end()) {
-      reader.problem("product", "CS-2", "unknown product " + *product_id + "; apply it in products.json first");
-    } else {
-      product = &it->second;
-    }
-  }
-  if (product && product->prerelease) {
-    reader.problem("product", "CS-17", product->id + " is a pre-release product, which Custom Support never covers");
-  } else if (product && !product->custom_support) {
-    reader.problem("product", "CS-2", product->id + " has no Custom Support programme");
-  }
-  const auto* programme = product && product->custom_support ? &*product->custom_support : nullptr;
-  if (programme && start && (*start < programme->start || *start > programme->end)) {
-    reader.problem("start", "CS-2",
-                   "the enrolment starts on " + start->to_string() + ", outside the programme (" +
-                       programme->start.to_string() + " to " + programme->end.to_string() + ")");
-  }
   if (type == EnrolmentType::essentials && enrolment.important_addon) {
     reader.problem("important_addon", "CS-8", "the Important add-on exists for Standard enrolments only");
   }
   if (start && enrolment.unenrol_notice && *enrolment.unenrol_notice < *start) {
     reader.problem("unenrol_notice", "CS-9", "notice is dated before the enrolment starts");
   }
-  if (start) {
-    enrolment.start = *start;
+  if (start && contract.end != Date{} && *start > contract.end) {
+    reader.problem("start", "CS-1",
+                   "the enrolment starts after the support contract ends (" + contract.end.to_string() + ")");
   }
-  if (const auto* plan = reader.object("migration_plan", Presence::optional); plan && programme && start) {
-    read_plan(*plan, reader, enrolment, *programme, problems, enrolment.migration_plan);
+  enrolment.start = start.value_or(Date{});
+  if (const auto* plan = reader.object("migration_plan", Presence::optional); plan && start) {
+    read_plan(*plan, reader, enrolment, problems, enrolment.migration_plan);
   }
+  // Purchases matter to Essentials (CS-8); on a Standard enrolment they are kept but change
+  // nothing, since Standard includes Critical updates (the spec's own example has one).
   if (const auto* purchases = reader.array("purchases", Presence::optional)) {
-    if (type == EnrolmentType::standard && !purchases->empty()) {
-      reader.problem("purchases", "CS-8", "per-update purchases exist for Essentials enrolments only");
-    }
     read_purchases(*purchases, reader, enrolment.purchases, problems);
+  }
+  if (product_id) {
+    enrolment.product = *product_id;
+    const auto it = products.find(*product_id);
+    if (it == products.end()) {
+      reader.problem("product", "CS-2", "unknown product " + *product_id + "; apply it in products.json first");
+    } else if (start) {
+      const auto misfits = check_enrolment_fits(enrolment, it->second, pointer);
+      problems.insert(problems.end(), misfits.begin(), misfits.end());
+    }
   }
   if (problems.size() != before || !product_id || !type || !start) {
     return std::nullopt;
   }
-  enrolment.product = *product_id;
   enrolment.type = *type;
   return enrolment;
 }
@@ -182,7 +167,10 @@ void read_contacts(ObjectReader& root, ServiceOrder& order, std::vector<Problem>
   std::set<std::string> emails;
   for (std::size_t i = 0; i < contacts->size(); ++i) {
     ObjectReader reader((*contacts)[i], "/contacts/" + std::to_string(i), problems, {"email", "name"});
-    const auto email = reader.string("email", Presence::required, is_email, "an e-mail address");
+    auto email = reader.string("email", Presence::required, is_email, "an e-mail address");
+    if (email) {
+      email = normalise_email(*email);
+    }
     const auto name = reader.string("name", Presence::required);
     if (email && !emails.insert(*email).second) {
       reader.problem("email", "format", *email + " is listed twice");
@@ -221,7 +209,7 @@ Parsed<ServiceOrder> parse_service_order(std::string_view text, const ProductInd
     order.customer_name = reader.string("name", Presence::required).value_or("");
   }
   read_contract(root, order, problems);
-  if (const auto sites = root.string_array("sites", Presence::required, is_identifier, "a site identifier")) {
+  if (const auto sites = root.string_array("sites", Presence::required, is_site, "a site name (64 bytes at most)")) {
     order.sites = *sites;
     if (sites->empty()) {
       root.problem("sites", "CS-6", "a service order lists at least one support site");
@@ -232,7 +220,7 @@ Parsed<ServiceOrder> parse_service_order(std::string_view text, const ProductInd
     std::set<std::string> seen;
     for (std::size_t i = 0; i < enrolments->size(); ++i) {
       const auto pointer = "/enrolments/" + std::to_string(i);
-      auto enrolment = read_enrolment((*enrolments)[i], pointer, products, problems);
+      auto enrolment = read_enrolment((*enrolments)[i], pointer, products, order.contract, problems);
       if (enrolment && !seen.insert(enrolment->product).second) {
         problems.push_back({pointer + "/product", "format", enrolment->product + " is enrolled twice"});
       } else if (enrolment) {

@@ -180,6 +180,8 @@ void check_security_coverage(const CheckFacts& facts, Severity severity, Finding
   if (enrolment.type == EnrolmentType::essentials) {
     if (severity != Severity::critical) {
       findings.add(Reason::severity_not_covered, rated + "; Essentials can buy Critical updates only");
+    } else if (facts.device && facts.purchase.taken_by_device) {
+      return; // a device that took the update keeps it
     } else if (facts.purchase.bought == 0) {
       findings.add(Reason::purchase_required, "no purchase of " + facts.update.id + " for this Essentials enrolment");
     } else if (facts.device && !facts.purchase.taken_by_device && facts.purchase.consumed >= facts.purchase.bought) {
@@ -297,10 +299,13 @@ Decision decide(const CheckFacts& facts) {
     decide_custom_support(facts, rating, findings);
   }
   decision.product = facts.product.id;
-  if (facts.product.custom_support && facts.at >= facts.product.custom_support->start) {
-    decision.quarter = quarter_index(*facts.product.custom_support, facts.at);
+  const auto& programme = facts.product.custom_support;
+  if (programme && facts.at >= programme->start && facts.at <= programme->end) {
+    decision.quarter = quarter_index(*programme, facts.at);
   }
-  decision.not_regression_tested = !facts.update.regression_tested;
+  // Extended Hotfix Support deliverables are never regression-tested (CS-15), whatever the
+  // manifest says; a manifest may also flag any hotfix so.
+  decision.not_regression_tested = extended_hotfix || !facts.update.regression_tested;
   decision.allowed = findings.empty();
   decision.findings = findings.take();
   return decision;

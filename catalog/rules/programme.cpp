@@ -70,7 +70,10 @@ std::vector<BillableQuarter> billable_quarters(const Programme& programme, const
   if (const auto left = unenrolment_effective(programme, enrolment)) {
     last = std::min(last, left->add_days(-1));
   }
-  const auto last_index = quarter_index(programme, std::max(last, enrolment.start));
+  if (last < enrolment.start) {
+    return quarters; // the contract ended before the enrolment could start (CS-1)
+  }
+  const auto last_index = quarter_index(programme, last);
   for (std::int64_t index = 0; index <= last_index; ++index) {
     const Date end = quarter_end(programme, index);
     quarters.push_back(BillableQuarter{index, quarter_start(programme, index), end, end < enrolment.start});

@@ -39,7 +39,7 @@ struct BillableQuarter {
 
 // Programme quarters billed for an enrolment as of `date` (CS-10): from the programme's first
 // quarter (retroactive) to the quarter of `date`, stopping when the enrolment, the contract or
-// the programme ends; at least the quarter of the enrolment start. Empty before enrolment.
+// the programme ends. Empty before the enrolment starts, or when the contract ended before it.
 std::vector<BillableQuarter> billable_quarters(const Programme& programme, const Contract& contract,
                                                const Enrolment& enrolment, Date date);
 

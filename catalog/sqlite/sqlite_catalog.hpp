@@ -13,9 +13,9 @@ class SqliteCatalog final : public Catalog {
  public:
   explicit SqliteCatalog(const std::filesystem::path& database_file);
 
-  Result<ApplySummary> apply_products(const std::vector<Product>& products, const AuditContext& context) override;
-  Result<ApplySummary> apply_order(const ServiceOrder& order, const AuditContext& context) override;
-  Result<ApplySummary> add_update(const Update& update, const AuditContext& context) override;
+  Result<ApplyOutcome> apply_products(const std::vector<Product>& products, const AuditContext& context) override;
+  Result<ApplyOutcome> apply_order(const ServiceOrder& order, const AuditContext& context) override;
+  Result<ApplyOutcome> add_update(const Update& update, const AuditContext& context) override;
 
   Result<std::vector<Product>> list_products() override;
   Result<std::optional<Product>> find_product(const std::string& id) override;
@@ -49,6 +49,10 @@ class SqliteCatalog final : public Catalog {
   std::int64_t count_active_devices(const std::string& customer_id, const std::string& product_id, Date at);
   std::optional<rules::CheckFacts> gather_device_facts(const std::string& device_id, const std::string& update_id,
                                                        Date at, std::string& missing);
+
+  // Checks against stored state (sqlite_catalog_writes.cpp).
+  std::vector<documents::Problem> order_conflicts(const ServiceOrder& order);
+  std::vector<documents::Problem> product_conflicts(const std::vector<Product>& products);
 
   // Writers (sqlite_catalog_writes.cpp).
   void write_order(const ServiceOrder& order);

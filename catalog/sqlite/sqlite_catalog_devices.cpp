@@ -105,7 +105,9 @@ Result<RegistrationOutcome> SqliteCatalog::register_device(const DeviceRegistrat
     } else {
       auto next = m_db.prepare("SELECT COALESCE(MAX(sequence), 0) + 1 FROM devices");
       next.step();
-      id = "dev-" + std::to_string(next.integer(0));
+      // An operator may have chosen "dev-N" ids too: skip the ones taken.
+      for (auto n = next.integer(0); load_device(id = "dev-" + std::to_string(n)); ++n) {
+      }
     }
     m_db.prepare("INSERT INTO devices (id, customer_id, site, product_id, service_pack, language, registered) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?)")

@@ -173,10 +173,7 @@ rules::PurchaseFacts SqliteCatalog::load_purchase(const std::string& customer_id
   auto bought =
       m_db.prepare("SELECT devices FROM purchases WHERE customer_id = ? AND product_id = ? AND update_id = ?");
   bought.bind(1, customer_id).bind(2, product_id).bind(3, update_id);
-  if (!bought.step()) {
-    return facts;
-  }
-  facts.bought = bought.integer(0);
+  facts.bought = bought.step() ? bought.integer(0) : 0;
   auto consumed = m_db.prepare("SELECT COUNT(*), COALESCE(SUM(device_id = ?), 0) FROM purchase_consumptions "
                                "WHERE customer_id = ? AND product_id = ? AND update_id = ?");
   consumed.bind(1, device_id.value_or("")).bind(2, customer_id).bind(3, product_id).bind(4, update_id);

@@ -1,6 +1,7 @@
 // Applying documents to the catalog, and the audit trail.
 #include <nlohmann/json.hpp>
 
+#include "catalog/documents/enrolment_checks.hpp"
 #include "catalog/sqlite/guarded.hpp"
 #include "catalog/sqlite/migrations.hpp"
 #include "catalog/sqlite/sqlite_catalog.hpp"
@@ -40,10 +41,14 @@ void SqliteCatalog::audit(const AuditContext& context, const std::string& action
       .run();
 }
 
-Result<ApplySummary> SqliteCatalog::apply_products(const std::vector<Product>& products, const AuditContext& context) {
-  return guarded<ApplySummary>([&]() -> Result<ApplySummary> {
+Result<ApplyOutcome> SqliteCatalog::apply_products(const std::vector<Product>& products, const AuditContext& context) {
+  return guarded<ApplyOutcome>([&]() -> Result<ApplyOutcome> {
     Transaction transaction(m_db, TransactionMode::immediate);
-    ApplySummary summary;
+    ApplyOutcome outcome{{}, product_conflicts(products)};
+    if (!outcome.applied()) {
+      return outcome;
+    }
+    auto& summary = outcome.summary;
     for (const auto& product : products) {
       const auto existing = load_product(product.id);
       if (existing && *existing == product) {
@@ -75,7 +80,7 @@ Result<ApplySummary> SqliteCatalog::apply_products(const std::vector<Product>& p
     audit(context, "products.apply", std::nullopt, std::to_string(products.size()) + " products",
           summary_detail(summary));
     transaction.commit();
-    return summary;
+    return outcome;
   });
 }
 
@@ -151,61 +156,110 @@ void SqliteCatalog::write_order(const ServiceOrder& order) {
   }
 }
 
-Result<ApplySummary> SqliteCatalog::apply_order(const ServiceOrder& order, const AuditContext& context) {
-  return guarded<ApplySummary>([&]() -> Result<ApplySummary> {
+std::vector<documents::Problem> SqliteCatalog::product_conflicts(const std::vector<Product>& products) {
+  std::vector<documents::Problem> problems;
+  for (std::size_t i = 0; i < products.size(); ++i) {
+    auto enrolled = m_db.prepare("SELECT customer_id FROM enrolments WHERE product_id = ? ORDER BY customer_id");
+    enrolled.bind(1, products[i].id);
+    std::vector<std::string> customers;
+    while (enrolled.step()) {
+      customers.push_back(enrolled.text(0));
+    }
+    for (const auto& customer : customers) {
+      const auto enrolment = load_enrolment(customer, products[i].id);
+      for (auto problem : documents::check_enrolment_fits(*enrolment, products[i], "")) {
+        problems.push_back({"/products/" + std::to_string(i), problem.rule,
+                            "the enrolment of " + customer + " would no longer fit (" + problem.pointer.substr(1) +
+                                "): " + problem.message});
+      }
+    }
+  }
+  return problems;
+}
+
+std::vector<documents::Problem> SqliteCatalog::order_conflicts(const ServiceOrder& order) {
+  std::vector<documents::Problem> problems;
+  for (std::size_t i = 0; i < order.contacts.size(); ++i) {
+    auto owner = m_db.prepare("SELECT customer_id FROM contacts WHERE email = ? AND customer_id <> ?");
+    owner.bind(1, order.contacts[i].email).bind(2, order.customer_id);
+    if (owner.step()) {
+      problems.push_back({"/contacts/" + std::to_string(i) + "/email", "CS-13",
+                          order.contacts[i].email + " is a designated contact of another customer"});
+    }
+  }
+  for (std::size_t e = 0; e < order.enrolments.size(); ++e) {
+    const auto& enrolment = order.enrolments[e];
+    for (std::size_t p = 0; p < enrolment.purchases.size(); ++p) {
+      const auto& purchase = enrolment.purchases[p];
+      const auto pointer = "/enrolments/" + std::to_string(e) + "/purchases/" + std::to_string(p);
+      const auto update = load_update(purchase.update);
+      const auto* rating = update ? rating_for(*update, enrolment.product) : nullptr;
+      if (update &&
+          (update->kind != UpdateKind::security || rating == nullptr || rating->severity != Severity::critical)) {
+        problems.push_back({pointer + "/update", "CS-8",
+                            purchase.update + " is not a Critical security update for " + enrolment.product +
+                                "; only those can be bought"});
+      }
+    }
+  }
+  // Fees are not refundable: a purchase that devices consumed stays at least that large for as
+  // long as the enrolment is on the order (CS-8, CS-10).
+  auto consumed = m_db.prepare("SELECT product_id, update_id, COUNT(*) FROM purchase_consumptions "
+                               "WHERE customer_id = ? GROUP BY product_id, update_id ORDER BY product_id, update_id");
+  consumed.bind(1, order.customer_id);
+  while (consumed.step()) {
+    const auto product = consumed.text(0);
+    const auto update = consumed.text(1);
+    const auto count = consumed.integer(2);
+    const auto enrolment = std::find_if(order.enrolments.begin(), order.enrolments.end(),
+                                        [&](const Enrolment& en) { return en.product == product; });
+    if (enrolment == order.enrolments.end() || enrolment->type != EnrolmentType::essentials) {
+      continue;
+    }
+    const auto e = std::to_string(enrolment - order.enrolments.begin());
+    const auto purchase = std::find_if(enrolment->purchases.begin(), enrolment->purchases.end(),
+                                       [&](const Purchase& p) { return p.update == update; });
+    if (purchase == enrolment->purchases.end()) {
+      problems.push_back({"/enrolments/" + e + "/purchases", "CS-8",
+                          "the purchase of " + update + " is missing, but " + std::to_string(count) +
+                              " devices already consumed it; fees are not refundable"});
+    } else if (purchase->devices < count) {
+      problems.push_back(
+          {"/enrolments/" + e + "/purchases/" + std::to_string(purchase - enrolment->purchases.begin()) + "/devices",
+           "CS-8",
+           std::to_string(count) + " devices already consumed the purchase of " + update +
+               "; fees are not refundable"});
+    }
+  }
+  return problems;
+}
+
+Result<ApplyOutcome> SqliteCatalog::apply_order(const ServiceOrder& order, const AuditContext& context) {
+  return guarded<ApplyOutcome>([&]() -> Result<ApplyOutcome> {
     Transaction transaction(m_db, TransactionMode::immediate);
-    std::string conflicts;
-    for (std::size_t i = 0; i < order.contacts.size(); ++i) {
-      auto owner = m_db.prepare("SELECT customer_id FROM contacts WHERE email = ? AND customer_id <> ?");
-      owner.bind(1, order.contacts[i].email).bind(2, order.customer_id);
-      if (owner.step()) {
-        conflicts += "/contacts/" + std::to_string(i) + "/email: " + order.contacts[i].email +
-                     " is a designated contact of another customer [CS-13]\n";
-      }
+    ApplyOutcome outcome{{}, order_conflicts(order)};
+    if (!outcome.applied()) {
+      return outcome;
     }
-    for (std::size_t e = 0; e < order.enrolments.size(); ++e) {
-      const auto& enrolment = order.enrolments[e];
-      for (std::size_t p = 0; p < enrolment.purchases.size(); ++p) {
-        const auto& purchase = enrolment.purchases[p];
-        const auto pointer = "/enrolments/" + std::to_string(e) + "/purchases/" + std::to_string(p);
-        const auto taken = load_purchase(order.customer_id, enrolment.product, purchase.update, std::nullopt);
-        if (taken.consumed > purchase.devices) {
-          conflicts += pointer + "/devices: " + std::to_string(taken.consumed) +
-                       " devices already consumed this purchase; fees are not refundable [CS-8]\n";
-        }
-        const auto update = load_update(purchase.update);
-        const auto* rating = update ? rating_for(*update, enrolment.product) : nullptr;
-        if (update &&
-            (update->kind != UpdateKind::security || rating == nullptr || rating->severity != Severity::critical)) {
-          conflicts += pointer + "/update: " + purchase.update + " is not a Critical security update for " +
-                       enrolment.product + "; only those can be bought [CS-8]\n";
-        }
-      }
-    }
-    if (!conflicts.empty()) {
-      return util::make_error(util::ErrorKind::conflict, conflicts);
-    }
+    auto& summary = outcome.summary;
     const auto existing = load_order(order.customer_id);
-    ApplySummary summary;
     if (existing && *existing == order) {
       summary.unchanged = 1;
     } else {
       ++(existing ? summary.updated : summary.created);
-      if (existing) {
-        for (const auto& contact : existing->contacts) {
-          const bool kept = std::any_of(order.contacts.begin(), order.contacts.end(),
-                                        [&](const Contact& c) { return c.email == contact.email; });
-          if (!kept) {
-            ++summary.removed;
-            audit(context, "contact.remove", order.customer_id, contact.email, "{}");
-          }
+      for (const auto& contact : existing ? existing->contacts : std::vector<Contact>{}) {
+        const bool kept = std::any_of(order.contacts.begin(), order.contacts.end(),
+                                      [&](const Contact& c) { return c.email == contact.email; });
+        if (!kept) {
+          ++summary.removed;
+          audit(context, "contact.remove", order.customer_id, contact.email, "{}");
         }
       }
       write_order(order);
     }
     audit(context, "order.apply", order.customer_id, order.customer_id, summary_detail(summary));
     transaction.commit();
-    return summary;
+    return outcome;
   });
 }
 
@@ -242,11 +296,12 @@ void SqliteCatalog::write_update(const Update& update) {
   }
 }
 
-Result<ApplySummary> SqliteCatalog::add_update(const Update& update, const AuditContext& context) {
-  return guarded<ApplySummary>([&]() -> Result<ApplySummary> {
+Result<ApplyOutcome> SqliteCatalog::add_update(const Update& update, const AuditContext& context) {
+  return guarded<ApplyOutcome>([&]() -> Result<ApplyOutcome> {
     Transaction transaction(m_db, TransactionMode::immediate);
     const auto existing = load_update(update.id);
-    ApplySummary summary;
+    ApplyOutcome outcome;
+    auto& summary = outcome.summary;
     if (existing && *existing == update) {
       summary.unchanged = 1;
     } else {
@@ -255,7 +310,7 @@ Result<ApplySummary> SqliteCatalog::add_update(const Update& update, const Audit
     }
     audit(context, "update.add", std::nullopt, update.id, summary_detail(summary));
     transaction.commit();
-    return summary;
+    return outcome;
   });
 }
 

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "catalog/identifiers.hpp"
 #include "server/cli/command.hpp"
 
 namespace lifeline::server::cli {
@@ -11,6 +12,9 @@ namespace lifeline::server::cli {
 namespace {
 
 ExitCode list(CommandContext& context, const std::string& customer) {
+  if (!customer.empty() && !check_value(context, "--customer", customer, catalog::is_identifier, "a customer id")) {
+    return ExitCode::invalid;
+  }
   const auto entries =
       context.catalog.audit_trail(customer.empty() ? std::nullopt : std::optional<std::string>(customer));
   if (!entries) {
@@ -29,7 +33,7 @@ ExitCode list(CommandContext& context, const std::string& customer) {
            {"subject", entry.subject},
            {"detail", nlohmann::ordered_json::parse(entry.detail, nullptr, false)}});
     }
-    context.out << out.dump(2) << '\n';
+    context.out << out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
     return ExitCode::ok;
   }
   for (const auto& entry : *entries) {

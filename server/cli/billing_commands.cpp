@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "catalog/identifiers.hpp"
 #include "catalog/rules/programme.hpp"
 #include "server/cli/command.hpp"
 
@@ -12,6 +13,10 @@ namespace lifeline::server::cli {
 namespace {
 
 ExitCode statement(CommandContext& context, const std::string& customer_id, const std::string& product_id) {
+  if (!check_value(context, "--customer", customer_id, catalog::is_identifier, "a customer id") ||
+      !check_value(context, "--product", product_id, catalog::is_identifier, "a product id")) {
+    return ExitCode::invalid;
+  }
   const auto order = context.catalog.find_order(customer_id);
   if (!order) {
     return report_error(context, order.error());
@@ -57,7 +62,7 @@ ExitCode statement(CommandContext& context, const std::string& customer_id, cons
                                           {"billable_quarters", quarters.size()},
                                           {"retroactive_quarters", retroactive},
                                           {"quarters", list}}
-                       .dump(2)
+                       .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
                 << '\n';
     return ExitCode::ok;
   }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/catalog.hpp"
@@ -38,6 +39,7 @@ struct LeafOptions {
 
 struct Leaf {
   CLI::App* app = nullptr;
+  const CLI::Option* at_option = nullptr;
   std::shared_ptr<LeafOptions> options;
   Handler handler;
 };
@@ -60,5 +62,10 @@ void add_audit_commands(CLI::App& app, CommandSet& commands);
 
 // Prints a failed Result's error and picks the exit code for it.
 ExitCode report_error(CommandContext& context, const util::Error& error);
+
+// Checks one command-line value against its shape; prints why and returns false when it does
+// not fit, so that nothing malformed reaches the catalog or the output.
+bool check_value(CommandContext& context, std::string_view option, const std::string& value,
+                 bool (*is_valid)(std::string_view), std::string_view expected);
 
 } // namespace lifeline::server::cli

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "catalog/identifiers.hpp"
 #include "server/cli/command.hpp"
 #include "server/cli/render.hpp"
 
@@ -23,7 +24,21 @@ nlohmann::ordered_json device_json(const catalog::Device& device) {
            device.retired ? nlohmann::ordered_json(device.retired->to_string()) : nlohmann::ordered_json(nullptr)}};
 }
 
+bool valid_registration(CommandContext& context, const catalog::DeviceRegistration& request) {
+  return (!request.id || check_value(context, "--id", *request.id, catalog::is_identifier,
+                                     "an identifier ([A-Za-z0-9._-], 64 at most)")) &&
+         check_value(context, "--customer", request.customer, catalog::is_identifier, "a customer id") &&
+         check_value(context, "--site", request.site, catalog::is_site, "a site name (64 bytes at most)") &&
+         check_value(context, "--product", request.product, catalog::is_identifier, "a product id") &&
+         check_value(context, "--service-pack", request.service_pack, catalog::is_service_pack,
+                     "a service pack name (SP4, RTM; 16 characters at most)") &&
+         check_value(context, "--language", request.language, catalog::is_language_tag, "a language tag (en-US)");
+}
+
 ExitCode register_device(CommandContext& context, const catalog::DeviceRegistration& request) {
+  if (!valid_registration(context, request)) {
+    return ExitCode::invalid;
+  }
   const auto outcome = context.catalog.register_device(request, context.audit());
   if (!outcome) {
     return report_error(context, outcome.error());
@@ -37,7 +52,7 @@ ExitCode register_device(CommandContext& context, const catalog::DeviceRegistrat
     if (outcome->device) {
       document["device"] = device_json(*outcome->device);
     }
-    context.out << document.dump(2) << '\n';
+    context.out << document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
   } else if (decision.allowed) {
     context.out << "registered device " << outcome->device->id << " for " << request.customer << ", product "
                 << request.product << ", site " << request.site << " on " << context.at.to_string() << '\n';
@@ -54,12 +69,15 @@ ExitCode register_device(CommandContext& context, const catalog::DeviceRegistrat
 }
 
 ExitCode retire_device(CommandContext& context, const std::string& id) {
+  if (!check_value(context, "--id", id, catalog::is_identifier, "a device id")) {
+    return ExitCode::invalid;
+  }
   const auto device = context.catalog.retire_device(id, context.audit());
   if (!device) {
     return report_error(context, device.error());
   }
   if (context.json) {
-    context.out << device_json(*device).dump(2) << '\n';
+    context.out << device_json(*device).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
   } else {
     context.out << "retired device " << id << " on " << context.at.to_string() << '\n';
   }
@@ -67,6 +85,16 @@ ExitCode retire_device(CommandContext& context, const std::string& id) {
 }
 
 ExitCode list_devices(CommandContext& context, const std::string& customer) {
+  if (!check_value(context, "--customer", customer, catalog::is_identifier, "a customer id")) {
+    return ExitCode::invalid;
+  }
+  const auto order = context.catalog.find_order(customer);
+  if (!order) {
+    return report_error(context, order.error());
+  }
+  if (!*order) {
+    return report_error(context, util::make_error(util::ErrorKind::not_found, "unknown customer " + customer));
+  }
   const auto devices = context.catalog.list_devices(customer);
   if (!devices) {
     return report_error(context, devices.error());
@@ -76,7 +104,7 @@ ExitCode list_devices(CommandContext& context, const std::string& customer) {
     for (const auto& device : *devices) {
       list.push_back(device_json(device));
     }
-    context.out << list.dump(2) << '\n';
+    context.out << list.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
     return ExitCode::ok;
   }
   for (const auto& device : *devices) {
@@ -91,6 +119,10 @@ ExitCode list_devices(CommandContext& context, const std::string& customer) {
 }
 
 ExitCode record_install(CommandContext& context, const std::string& device, const std::string& update) {
+  if (!check_value(context, "--device", device, catalog::is_identifier, "a device id") ||
+      !check_value(context, "--update", update, catalog::is_kb, "a KB number (KB1234567)")) {
+    return ExitCode::invalid;
+  }
   const auto outcome = context.catalog.record_install(device, update, context.audit());
   if (!outcome) {
     return report_error(context, outcome.error());
@@ -101,7 +133,7 @@ ExitCode record_install(CommandContext& context, const std::string& device, cons
     document["recorded"] = outcome->decision.allowed;
     document["consumed_purchase"] = outcome->consumed_purchase;
     document["already_installed"] = outcome->already_installed;
-    context.out << document.dump(2) << '\n';
+    context.out << document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
   } else {
     print_decision(context.out, outcome->decision, subject);
     if (outcome->decision.allowed) {

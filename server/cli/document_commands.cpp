@@ -28,7 +28,9 @@ ExitCode refuse(CommandContext& context, const std::string& file, const std::vec
     for (const auto& problem : problems) {
       list.push_back({{"pointer", problem.pointer}, {"rule", problem.rule}, {"message", problem.message}});
     }
-    context.out << nlohmann::ordered_json{{"applied", false}, {"file", file}, {"problems", list}}.dump(2) << '\n';
+    context.out << nlohmann::ordered_json{{"applied", false}, {"file", file}, {"problems", list}}.dump(
+                       2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                << '\n';
   }
   context.err << "lifeline-server: " << file << " refused, nothing applied:\n"
               << catalog::documents::describe(problems);
@@ -38,7 +40,8 @@ ExitCode refuse(CommandContext& context, const std::string& file, const std::vec
 ExitCode print_summary(CommandContext& context, const std::string& what, const std::string& file,
                        const catalog::ApplySummary& summary) {
   if (context.json) {
-    context.out << nlohmann::ordered_json{{"applied", true}, {"file", file}, {"summary", summary_json(summary)}}.dump(2)
+    context.out << nlohmann::ordered_json{{"applied", true}, {"file", file}, {"summary", summary_json(summary)}}.dump(
+                       2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
                 << '\n';
   } else {
     context.out << what << " applied from " << file << ": " << summary.created << " created, " << summary.updated
@@ -76,11 +79,14 @@ ExitCode apply_document(CommandContext& context, const std::string& what, const 
   if (!parsed.value) {
     return refuse(context, file, parsed.problems);
   }
-  const auto summary = apply(*parsed.value);
-  if (!summary) {
-    return report_error(context, summary.error().with_context(file + " refused, nothing applied"));
+  const auto outcome = apply(*parsed.value);
+  if (!outcome) {
+    return report_error(context, outcome.error().with_context(file + " not applied"));
   }
-  return print_summary(context, what, file, *summary);
+  if (!outcome->applied()) {
+    return refuse(context, file, outcome->problems);
+  }
+  return print_summary(context, what, file, outcome->summary);
 }
 
 ExitCode apply_products(CommandContext& context, const std::string& file) {

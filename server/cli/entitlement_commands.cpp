@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "catalog/identifiers.hpp"
 #include "server/cli/command.hpp"
 #include "server/cli/render.hpp"
 
@@ -30,7 +31,17 @@ ExitCode print(CommandContext& context, const CheckOptions& options, const catal
   return decision.allowed ? ExitCode::ok : ExitCode::denied;
 }
 
-ExitCode check(CommandContext& context, const CheckOptions& options) {
+ExitCode check(CommandContext& context, CheckOptions options) {
+  if (!check_value(context, "--update", options.update, catalog::is_kb, "a KB number (KB1234567)") ||
+      (!options.device.empty() &&
+       !check_value(context, "--device", options.device, catalog::is_identifier, "a device id")) ||
+      (!options.contact.empty() &&
+       !check_value(context, "--contact", options.contact, catalog::is_email, "an e-mail address")) ||
+      (!options.product.empty() &&
+       !check_value(context, "--product", options.product, catalog::is_identifier, "a product id"))) {
+    return ExitCode::invalid;
+  }
+  options.contact = catalog::normalise_email(options.contact);
   if (!options.device.empty()) {
     const auto facts = context.catalog.device_facts(options.device, options.update, context.at);
     if (!facts) {
@@ -69,7 +80,7 @@ void add_entitlement_commands(CLI::App& app, CommandSet& commands) {
   check_app->add_option("--update", options->update, "Update (KB)")->required();
   check_app->add_option("--product", options->product, "With --contact: decide for this product of the update only")
       ->needs(contact);
-  check_app->add_flag("--brief", options->brief, "Print one line per decision, for tables");
+  auto* brief = check_app->add_flag("--brief", options->brief, "Print one line per decision, for tables");
   commands.add(check_app, [options](CommandContext& context) {
     if (options->device.empty() && options->contact.empty()) {
       context.err << "lifeline-server: entitlement check needs --device ID or --contact EMAIL\n";
@@ -77,6 +88,7 @@ void add_entitlement_commands(CLI::App& app, CommandSet& commands) {
     }
     return check(context, *options);
   });
+  brief->excludes(check_app->get_option("--json"));
 }
 
 } // namespace lifeline::server::cli

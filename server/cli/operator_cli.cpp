@@ -14,12 +14,21 @@ namespace cli {
 
 LeafOptions& CommandSet::add(CLI::App* app, Handler handler, bool with_json) {
   auto options = std::make_shared<LeafOptions>();
-  app->add_option("--at", options->at, "Evaluation date (YYYY-MM-DD); today when absent");
+  const auto* at = app->add_option("--at", options->at, "Evaluation date (YYYY-MM-DD); today when absent");
   if (with_json) {
     app->add_flag("--json", options->json, "Print JSON instead of text");
   }
-  m_leaves.push_back(Leaf{app, options, std::move(handler)});
+  m_leaves.push_back(Leaf{app, at, options, std::move(handler)});
   return *options;
+}
+
+bool check_value(CommandContext& context, std::string_view option, const std::string& value,
+                 bool (*is_valid)(std::string_view), std::string_view expected) {
+  if (is_valid(value)) {
+    return true;
+  }
+  context.err << "lifeline-server: " << option << " must be " << expected << '\n';
+  return false;
 }
 
 ExitCode report_error(CommandContext& context, const util::Error& error) {
@@ -36,13 +45,16 @@ namespace {
 
 std::optional<std::filesystem::path> prepare_data_dir(const std::string& dir, std::ostream& err) {
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
+  const bool created = std::filesystem::create_directories(dir, ec);
   if (ec) {
     err << "lifeline-server: cannot create data directory " << dir << ": " << ec.message() << '\n';
     return std::nullopt;
   }
-  // The catalog holds customer data: only the service account reads it.
-  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+  if (created) {
+    // The catalog holds customer data: only the service account reads what we create. An
+    // existing directory keeps the permissions its operator chose.
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+  }
   return std::filesystem::path(dir);
 }
 
@@ -79,7 +91,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
       continue;
     }
     util::Date at = clock.today();
-    if (!leaf.options->at.empty()) {
+    if (leaf.at_option->count() > 0) {
       const auto parsed = util::Date::parse(leaf.options->at);
       if (!parsed) {
         err << "lifeline-server: --at " << leaf.options->at << " is not a date (YYYY-MM-DD)\n";

@@ -37,7 +37,7 @@ std::string codes_json(const std::vector<Finding>& findings) {
   for (const auto& finding : findings) {
     codes.push_back(std::string(catalog::code(finding.reason)));
   }
-  return codes.dump();
+  return codes.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string decision_json(const Decision& decision, const DecisionSubject& subject) {
@@ -56,7 +56,7 @@ std::string decision_json(const Decision& decision, const DecisionSubject& subje
        decision.quarter ? nlohmann::ordered_json(*decision.quarter + 1) : nlohmann::ordered_json(nullptr)},
       {"not_regression_tested", decision.not_regression_tested},
   };
-  return document.dump(2);
+  return document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 void print_findings(std::ostream& out, const std::vector<Finding>& findings, const std::string& indent) {
@@ -78,7 +78,7 @@ void print_decision(std::ostream& out, const Decision& decision, const DecisionS
   }
   out << '\n';
   if (decision.not_regression_tested) {
-    out << "  label: NOT REGRESSION-TESTED (Extended Hotfix Support, CS-15)\n";
+    out << "  label: NOT REGRESSION-TESTED: this hotfix solves one specific problem (CS-15)\n";
   }
   print_findings(out, decision.findings, "  ");
 }

@@ -103,6 +103,65 @@ TEST_F(OperatorCli, ExitCodesForUsageAndInvalidInput) {
   EXPECT_EQ(server({"products", "apply", (m_dir / "missing.json").string()}).exit_code, 3);
 }
 
+TEST_F(OperatorCli, MalformedValuesAreRefusedBeforeTheyReachTheCatalog) {
+  load_examples();
+  const std::vector<std::string> base{"devices", "register",  "--customer",          "contoso", "--site",
+                                      "paris",   "--product", "sql-server-2005-sp4", "--at",    "2016-11-01"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return server(args);
+  };
+  EXPECT_EQ(with({"--service-pack", "SP4\xff", "--language", "en-US"}).exit_code, 3);
+  EXPECT_EQ(with({"--service-pack", "SP4", "--language", "en-US", "--id", "evil\n2 forged line"}).exit_code, 3);
+  EXPECT_EQ(with({"--service-pack", "SP4", "--language", std::string(100000, 'x')}).exit_code, 3);
+  EXPECT_EQ(server({"entitlement", "check", "--contact", "\xff@x.example", "--update", "KB4057113"}).exit_code, 3);
+  EXPECT_EQ(server({"entitlement", "check", "--device", "dev-1", "--update", "KB4057113", "--at", ""}).exit_code, 2);
+  EXPECT_EQ(
+      server({"entitlement", "check", "--device", "dev-1", "--update", "KB4057113", "--json", "--brief"}).exit_code, 2);
+  EXPECT_EQ(server({"devices", "list", "--customer", "nobody"}).exit_code, 3);
+  const auto audit = server({"audit", "list", "--json"});
+  ASSERT_EQ(audit.exit_code, 0);
+  EXPECT_TRUE(json::accept(audit.out));
+}
+
+TEST_F(OperatorCli, ContactEmailsIgnoreCase) {
+  load_examples();
+  EXPECT_EQ(server({"entitlement", "check", "--contact", "Alice@Contoso.example", "--update", "KB4057113", "--at",
+                    "2017-02-01"})
+                .exit_code,
+            0);
+}
+
+TEST_F(OperatorCli, AnExistingDataDirectoryKeepsItsPermissions) {
+  const auto data = m_dir / "data";
+  std::filesystem::create_directories(data);
+  std::filesystem::permissions(data, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                                         std::filesystem::perms::group_exec);
+  ASSERT_EQ(server({"audit", "list"}).exit_code, 0);
+  EXPECT_NE(std::filesystem::status(data).permissions() & std::filesystem::perms::group_read,
+            std::filesystem::perms::none);
+  testing::TempDir fresh;
+  const auto created = fresh / "new";
+  ASSERT_EQ(testing::run({testing::server_binary().string(), "--data", created.string(), "audit", "list"}).exit_code,
+            0);
+  EXPECT_EQ(std::filesystem::status(created).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_all);
+}
+
+TEST_F(OperatorCli, RefusalsAgainstStoredStateAreReportedLikeDocumentProblems) {
+  load_examples();
+  auto order = json::parse(testing::read_text(example("order-fabrikam.json")));
+  order["contacts"][0]["email"] = "alice@contoso.example";
+  testing::write_file(m_dir / "order-fabrikam.json", order.dump());
+  const auto refused = server({"orders", "apply", (m_dir / "order-fabrikam.json").string(), "--json"});
+  EXPECT_EQ(refused.exit_code, 3);
+  const auto document = json::parse(refused.out);
+  EXPECT_EQ(document["applied"], false);
+  EXPECT_EQ(document["problems"][0]["pointer"], "/contacts/0/email");
+  EXPECT_EQ(document["problems"][0]["rule"], "CS-13");
+}
+
 TEST_F(OperatorCli, RefusedRegistrationsPrintTheirReasonCodes) {
   load_examples();
   for (const char* day : {"2016-11-01", "2016-11-02", "2016-11-03"}) {

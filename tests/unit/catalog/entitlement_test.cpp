@@ -284,6 +284,19 @@ TEST(Entitlement, ExtendedHotfixNeedsNoEnrolmentAndIsLabelled) {
   EXPECT_TRUE(decision.not_regression_tested);
 }
 
+TEST(Entitlement, ExtendedHotfixIsLabelledEvenWhenTheManifestForgets) {
+  auto facts = extended_hotfix();
+  facts.update.regression_tested = true;
+  EXPECT_TRUE(decide(facts).not_regression_tested);
+  EXPECT_FALSE(decide(hotfix_after_support_end()).not_regression_tested);
+}
+
+TEST(Entitlement, ProgrammeQuarterIsReportedOnlyInsideTheProgramme) {
+  EXPECT_EQ(decide(device_facts("2019-04-12")).quarter, 11);
+  EXPECT_FALSE(decide(device_facts("2019-04-13")).quarter.has_value());
+  EXPECT_FALSE(decide(device_facts("2016-04-12")).quarter.has_value());
+}
+
 TEST(Entitlement, ExtendedHotfixNeedsLevelTwoOrThree) {
   auto facts = extended_hotfix();
   facts.customer->contract.level = 1;

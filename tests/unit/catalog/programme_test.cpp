@@ -120,6 +120,12 @@ TEST(Billing, StopsWhenTheContractEnds) {
             4U);
 }
 
+TEST(Billing, NothingWhenTheContractEndedBeforeTheEnrolment) {
+  const Contract contract{2, d("2016-01-01"), d("2016-06-30")};
+  EXPECT_TRUE(
+      billable_quarters(k_programme, contract, enrolled_on("2016-10-13", std::nullopt), d("2018-01-01")).empty());
+}
+
 TEST(Billing, NothingBeforeTheEnrolmentStarts) {
   EXPECT_TRUE(
       billable_quarters(k_programme, k_contract, enrolled_on("2016-10-13", std::nullopt), d("2016-10-12")).empty());
