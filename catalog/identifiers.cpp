@@ -8,8 +8,12 @@ namespace lifeline::catalog {
 
 namespace {
 
-bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 } // namespace
 
@@ -45,7 +49,8 @@ bool is_utf8(std::string_view text) {
       }
       code = (code << 6U) | (next & 0x3fU);
     }
-    if ((extra == 2 && (code < 0x800 || (code >= 0xd800 && code <= 0xdfff))) || (extra == 3 && (code < 0x10000 || code > 0x10ffff))) {
+    if ((extra == 2 && (code < 0x800 || (code >= 0xd800 && code <= 0xdfff))) ||
+        (extra == 3 && (code < 0x10000 || code > 0x10ffff))) {
       return false;
     }
     i += extra + 1;
@@ -108,7 +113,9 @@ bool is_label(std::string_view text) {
   });
 }
 
-bool is_site(std::string_view text) { return text.size() <= k_max_identifier && is_label(text); }
+bool is_site(std::string_view text) {
+  return text.size() <= k_max_identifier && is_label(text);
+}
 
 bool is_service_pack(std::string_view text) {
   return !text.empty() && text.size() <= 16 &&

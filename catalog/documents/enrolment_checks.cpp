@@ -8,8 +8,8 @@ std::vector<Problem> check_enrolment_fits(const Enrolment& enrolment, const Prod
                                           const std::string& pointer) {
   std::vector<Problem> problems;
   if (product.prerelease) {
-    problems.push_back({pointer + "/product", "CS-17",
-                        product.id + " is a pre-release product, which Custom Support never covers"});
+    problems.push_back(
+        {pointer + "/product", "CS-17", product.id + " is a pre-release product, which Custom Support never covers"});
     return problems;
   }
   if (!product.custom_support) {

@@ -1,21 +1,15 @@
 #include "catalog/documents/json_reader.hpp"
 
+#include "util/strict_json.hpp"
+
 #include <algorithm>
 #include <set>
-#include <stdexcept>
 
 namespace lifeline::catalog::documents {
 
 namespace {
 
 using nlohmann::json;
-
-struct DuplicateKey : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-struct TooDeep : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 std::string type_name(const json& value) {
   return value.type_name();
@@ -28,38 +22,12 @@ std::optional<json> parse_strict_json(std::string_view text, std::vector<Problem
     problems.push_back({"", "format", "document is larger than " + std::to_string(k_max_document_bytes) + " bytes"});
     return std::nullopt;
   }
-  std::vector<std::set<std::string>> keys;
-  const json::parser_callback_t guard = [&keys](int depth, json::parse_event_t event, json& parsed) {
-    if (depth > k_max_json_depth) {
-      throw TooDeep("nesting deeper than " + std::to_string(k_max_json_depth) + " levels");
-    }
-    switch (event) {
-    case json::parse_event_t::object_start:
-      keys.emplace_back();
-      break;
-    case json::parse_event_t::object_end:
-      keys.pop_back();
-      break;
-    case json::parse_event_t::key:
-      if (!keys.back().insert(parsed.get<std::string>()).second) {
-        throw DuplicateKey("duplicate key \"" + parsed.get<std::string>() + "\"");
-      }
-      break;
-    default:
-      break;
-    }
-    return true;
-  };
-  try {
-    return json::parse(text.begin(), text.end(), guard);
-  } catch (const json::parse_error& error) {
-    problems.push_back({"", "format", std::string("not valid JSON: ") + error.what()});
-  } catch (const DuplicateKey& error) {
-    problems.push_back({"", "format", error.what()});
-  } catch (const TooDeep& error) {
-    problems.push_back({"", "format", error.what()});
+  auto parsed = util::parse_strict_json<json>(text, k_max_json_depth);
+  if (!parsed) {
+    problems.push_back({"", "format", parsed.error().message});
+    return std::nullopt;
   }
-  return std::nullopt;
+  return std::move(parsed).value();
 }
 
 std::string escape_pointer_token(std::string_view token) {

@@ -1,0 +1,14 @@
+// Lower-case hexadecimal encoding, as TUF writes hashes, keys and signatures.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lifeline::util {
+
+std::string to_hex(std::string_view bytes);
+// nullopt unless `text` is an even number of hexadecimal digits (either case).
+std::optional<std::string> from_hex(std::string_view text);
+
+} // namespace lifeline::util
