@@ -2,6 +2,7 @@
 find_package(PkgConfig REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
+find_package(CURL REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 REQUIRED)
 if(LIFELINE_BUILD_TESTS)

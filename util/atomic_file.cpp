@@ -2,8 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <utility>
 #include <string>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -19,7 +19,7 @@ Error io_error(const std::filesystem::path& path, const char* what) {
 
 // Owns a file descriptor; closes it once.
 class Fd {
-public:
+ public:
   explicit Fd(int fd) : m_fd(fd) {}
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
@@ -31,7 +31,7 @@ public:
   [[nodiscard]] int get() const { return m_fd; }
   int release() { return std::exchange(m_fd, -1); }
 
-private:
+ private:
   int m_fd;
 };
 

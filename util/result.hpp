@@ -25,10 +25,11 @@ struct Error {
   [[nodiscard]] Error with_context(const std::string& context) const { return Error{kind, context + ": " + message}; }
 };
 
-template <typename T> class [[nodiscard]] Result {
+// A value or an error of type E (util::Error unless a module has its own, as signing does).
+template <typename T, typename E = Error> class [[nodiscard]] Result {
  public:
-  Result(T value) : m_value(std::move(value)) {}     // NOLINT(google-explicit-constructor)
-  Result(Error error) : m_value(std::move(error)) {} // NOLINT(google-explicit-constructor)
+  Result(T value) : m_value(std::move(value)) {} // NOLINT(google-explicit-constructor)
+  Result(E error) : m_value(std::move(error)) {} // NOLINT(google-explicit-constructor)
 
   [[nodiscard]] bool has_value() const { return m_value.index() == 0; }
   explicit operator bool() const { return has_value(); }
@@ -41,23 +42,23 @@ template <typename T> class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  [[nodiscard]] const Error& error() const { return std::get<1>(m_value); }
+  [[nodiscard]] const E& error() const { return std::get<1>(m_value); }
 
  private:
-  std::variant<T, Error> m_value;
+  std::variant<T, E> m_value;
 };
 
-template <> class [[nodiscard]] Result<void> {
+template <typename E> class [[nodiscard]] Result<void, E> {
  public:
   Result() = default;
-  Result(Error error) : m_error(std::move(error)), m_failed(true) {} // NOLINT
+  Result(E error) : m_error(std::move(error)), m_failed(true) {} // NOLINT(google-explicit-constructor)
 
   [[nodiscard]] bool has_value() const { return !m_failed; }
   explicit operator bool() const { return has_value(); }
-  [[nodiscard]] const Error& error() const { return m_error; }
+  [[nodiscard]] const E& error() const { return m_error; }
 
  private:
-  Error m_error;
+  E m_error;
   bool m_failed = false;
 };
 

@@ -1,0 +1,85 @@
+#include "signing/curl/http_fetcher.hpp"
+
+#include <curl/curl.h>
+
+namespace lifeline::signing::curl {
+
+namespace {
+
+struct EasyDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+
+struct Sink {
+  std::string bytes;
+  std::size_t max_bytes = 0;
+  bool overflow = false;
+};
+
+std::size_t write_to_sink(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* sink = static_cast<Sink*>(user);
+  const auto bytes = size * count;
+  if (sink->bytes.size() + bytes > sink->max_bytes) {
+    sink->overflow = true;
+    return 0; // aborts the transfer: endless data stops here
+  }
+  sink->bytes.append(data, bytes);
+  return bytes;
+}
+
+} // namespace
+
+struct HttpFetcher::State {
+  std::unique_ptr<CURL, EasyDeleter> handle;
+  HttpOptions options;
+};
+
+HttpFetcher::HttpFetcher(HttpOptions options) : m_state(std::make_unique<State>()) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  m_state->handle.reset(curl_easy_init());
+  m_state->options = std::move(options);
+}
+
+HttpFetcher::~HttpFetcher() = default;
+
+tuf::Result<std::string> HttpFetcher::fetch(const std::string& url, std::size_t max_bytes) {
+  CURL* handle = m_state->handle.get();
+  if (handle == nullptr) {
+    return tuf::make_error(tuf::ErrorCode::download_failed, "libcurl could not start");
+  }
+  Sink sink;
+  sink.max_bytes = max_bytes;
+  curl_easy_reset(handle); // keeps the connection cache: the next request reuses the connection
+  curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, write_to_sink);
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, m_state->options.connect_timeout_seconds);
+  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, m_state->options.low_speed_seconds);
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_USERAGENT, "lifeline/0.1");
+  if (m_state->options.ca_bundle) {
+    curl_easy_setopt(handle, CURLOPT_CAINFO, m_state->options.ca_bundle->c_str());
+  }
+  const auto max = static_cast<curl_off_t>(max_bytes);
+  curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, max);
+  const CURLcode rc = curl_easy_perform(handle);
+  long status = 0;
+  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+  if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
+    return tuf::make_error(tuf::ErrorCode::too_large, url + " sent more than " + std::to_string(max_bytes) + " bytes");
+  }
+  if (rc != CURLE_OK) {
+    return tuf::make_error(tuf::ErrorCode::download_failed, url + ": " + curl_easy_strerror(rc));
+  }
+  if (status == 404 || status == 403) {
+    return tuf::make_error(tuf::ErrorCode::not_found, url + ": HTTP " + std::to_string(status));
+  }
+  if (status != 200) {
+    return tuf::make_error(tuf::ErrorCode::download_failed, url + ": HTTP " + std::to_string(status));
+  }
+  return std::move(sink.bytes);
+}
+
+} // namespace lifeline::signing::curl

@@ -1,0 +1,240 @@
+#include "signing/tuf/updater.hpp"
+
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "util/atomic_file.hpp"
+#include "util/file.hpp"
+
+namespace lifeline::signing::tuf {
+
+namespace {
+
+std::string with_slash(std::string base) {
+  if (!base.empty() && base.back() != '/') {
+    base += '/';
+  }
+  return base;
+}
+
+} // namespace
+
+Updater::Updater(UpdaterConfig config, Fetcher& metadata_fetcher, Fetcher& target_fetcher)
+    : m_config(std::move(config)), m_metadata_fetcher(metadata_fetcher), m_target_fetcher(target_fetcher) {
+  m_config.metadata_base = with_slash(m_config.metadata_base);
+  m_config.targets_base = with_slash(m_config.targets_base);
+}
+
+std::optional<std::string> Updater::read_local(const std::string& role) const {
+  auto bytes = util::read_file(m_config.metadata_dir / (percent_encode(role) + ".json"), m_config.targets_max_bytes);
+  return bytes ? std::optional(std::move(*bytes)) : std::nullopt;
+}
+
+Result<void> Updater::persist(const std::string& role, std::string_view bytes) const {
+  // The exact bytes received, so that what is trusted can be checked again later.
+  auto written = util::write_file_atomically(m_config.metadata_dir / (percent_encode(role) + ".json"), bytes);
+  if (!written) {
+    return make_error(ErrorCode::local_io, written.error().message);
+  }
+  return {};
+}
+
+void Updater::forget_local(const std::string& role) const {
+  std::error_code ec;
+  std::filesystem::remove(m_config.metadata_dir / (percent_encode(role) + ".json"), ec);
+}
+
+Result<std::string> Updater::download_metadata(const std::string& role, std::size_t max_bytes,
+                                               std::optional<std::int64_t> version) {
+  const auto name = (version ? std::to_string(*version) + "." : std::string()) + percent_encode(role) + ".json";
+  return m_metadata_fetcher.fetch(m_config.metadata_base + name, max_bytes);
+}
+
+Result<void> Updater::load_root() {
+  const auto local = read_local("root");
+  if (!local) {
+    return make_error(ErrorCode::local_io, "no trusted root.json in " + m_config.metadata_dir.string());
+  }
+  auto trusted = TrustedSet::create(*local, m_config.reference_time);
+  if (!trusted) {
+    return trusted.error();
+  }
+  m_trusted.emplace(std::move(*trusted));
+  const auto before = m_trusted->root().signed_part;
+  const auto first = before.common.version + 1;
+  for (auto version = first; version < first + m_config.max_root_rotations; ++version) {
+    auto bytes = download_metadata("root", m_config.root_max_bytes, version);
+    if (!bytes) {
+      if (bytes.error().code == ErrorCode::not_found) {
+        break;
+      }
+      return bytes.error();
+    }
+    if (auto updated = m_trusted->update_root(*bytes); !updated) {
+      return updated.error();
+    }
+    if (auto saved = persist("root", *bytes); !saved) {
+      return saved;
+    }
+  }
+  // 5.3.11: new timestamp or snapshot keys make the old ones useless, and keeping them would
+  // block fast-forward recovery.
+  if (m_trusted->timestamp_or_snapshot_keys_changed(before)) {
+    forget_local("timestamp");
+    forget_local("snapshot");
+  }
+  return {};
+}
+
+Result<void> Updater::load_timestamp() {
+  if (const auto local = read_local("timestamp")) {
+    // Kept even when expired: it still guards against rollback.
+    std::ignore = m_trusted->update_timestamp(*local);
+  }
+  auto bytes = download_metadata("timestamp", m_config.timestamp_max_bytes, std::nullopt);
+  if (!bytes) {
+    return bytes.error();
+  }
+  bool equal = false;
+  if (auto updated = m_trusted->update_timestamp(*bytes, &equal); !updated) {
+    if (equal && m_trusted->timestamp()) {
+      return {}; // nothing new: the trusted timestamp stays
+    }
+    return updated.error();
+  }
+  return persist("timestamp", *bytes);
+}
+
+Result<void> Updater::load_snapshot() {
+  if (const auto local = read_local("snapshot")) {
+    if (m_trusted->update_snapshot(*local, true)) {
+      return {};
+    }
+  }
+  const auto& meta = m_trusted->timestamp()->signed_part.snapshot_meta;
+  const auto max = meta.length ? static_cast<std::size_t>(*meta.length) : m_config.snapshot_max_bytes;
+  const auto version = m_trusted->root().signed_part.consistent_snapshot ? std::optional(meta.version) : std::nullopt;
+  auto bytes = download_metadata("snapshot", max, version);
+  if (!bytes) {
+    return bytes.error();
+  }
+  if (auto updated = m_trusted->update_snapshot(*bytes); !updated) {
+    return updated;
+  }
+  return persist("snapshot", *bytes);
+}
+
+Result<void> Updater::load_targets(const std::string& role, const std::string& delegator) {
+  if (m_trusted->targets(role) != nullptr) {
+    return {};
+  }
+  if (const auto local = read_local(role)) {
+    if (m_trusted->update_targets(*local, role, delegator)) {
+      return {};
+    }
+  }
+  const auto& meta = m_trusted->snapshot()->signed_part.meta;
+  const auto entry = meta.find(role + ".json");
+  if (entry == meta.end()) {
+    return make_error(ErrorCode::repository, "the snapshot does not list " + role + ".json");
+  }
+  const auto max = entry->second.length ? static_cast<std::size_t>(*entry->second.length) : m_config.targets_max_bytes;
+  const auto version =
+      m_trusted->root().signed_part.consistent_snapshot ? std::optional(entry->second.version) : std::nullopt;
+  auto bytes = download_metadata(role, max, version);
+  if (!bytes) {
+    return bytes.error();
+  }
+  if (auto updated = m_trusted->update_targets(*bytes, role, delegator); !updated) {
+    return updated;
+  }
+  return persist(role, *bytes);
+}
+
+Result<void> Updater::refresh() {
+  m_refreshed = false;
+  for (const auto& step : {&Updater::load_root, &Updater::load_timestamp, &Updater::load_snapshot}) {
+    if (auto done = (this->*step)(); !done) {
+      return done;
+    }
+  }
+  if (auto done = load_targets("targets", "root"); !done) {
+    return done;
+  }
+  m_refreshed = true;
+  return {};
+}
+
+Result<TargetInfo> Updater::target_info(const std::string& target_path) {
+  if (!m_refreshed) {
+    if (auto done = refresh(); !done) {
+      return done.error();
+    }
+  }
+  // Pre-order depth-first walk of the delegation graph (specification 5.6.7.2).
+  std::vector<std::pair<std::string, std::string>> to_visit{{"targets", "root"}};
+  std::set<std::string> visited;
+  int visits = 0;
+  while (!to_visit.empty() && visits < m_config.max_delegations) {
+    auto [role, delegator] = to_visit.back();
+    to_visit.pop_back();
+    if (!visited.insert(role).second) {
+      continue;
+    }
+    ++visits;
+    if (auto loaded = load_targets(role, delegator); !loaded) {
+      return loaded.error();
+    }
+    const auto& targets = m_trusted->targets(role)->signed_part;
+    if (const auto found = targets.targets.find(target_path); found != targets.targets.end()) {
+      return TargetInfo{target_path, found->second, role};
+    }
+    if (!targets.delegations) {
+      continue;
+    }
+    std::vector<std::pair<std::string, std::string>> children;
+    for (const auto& child : targets.delegations->roles) {
+      if (!child.matches(target_path)) {
+        continue;
+      }
+      children.emplace_back(child.name, role);
+      if (child.terminating) {
+        to_visit.clear();
+        break;
+      }
+    }
+    to_visit.insert(to_visit.end(), children.rbegin(), children.rend());
+  }
+  return make_error(ErrorCode::unknown_target, "no trusted role lists " + target_path);
+}
+
+bool Updater::is_cached(const TargetInfo& target, const std::filesystem::path& destination) const {
+  const auto bytes = util::read_file(destination, static_cast<std::size_t>(target.file.length));
+  return bytes && verify_length_and_hashes(*bytes, target.file.length, target.file.hashes);
+}
+
+Result<void> Updater::download_target(const TargetInfo& target, const std::filesystem::path& destination) {
+  auto name = target.path;
+  if (m_trusted->root().signed_part.consistent_snapshot && m_config.prefix_targets_with_hash &&
+      !target.file.hashes.empty()) {
+    const auto slash = name.rfind('/');
+    const auto prefix = slash == std::string::npos ? std::string() : name.substr(0, slash + 1);
+    const auto base = slash == std::string::npos ? name : name.substr(slash + 1);
+    name = prefix + target.file.hashes.front().second + "." + base;
+  }
+  auto bytes = m_target_fetcher.fetch(m_config.targets_base + name, static_cast<std::size_t>(target.file.length));
+  if (!bytes) {
+    return bytes.error();
+  }
+  if (auto matches = verify_length_and_hashes(*bytes, target.file.length, target.file.hashes); !matches) {
+    return make_error(ErrorCode::length_or_hash, target.path + ": " + matches.error().message);
+  }
+  auto written = util::write_file_atomically(destination, *bytes);
+  if (!written) {
+    return make_error(ErrorCode::local_io, written.error().message);
+  }
+  return {};
+}
+
+} // namespace lifeline::signing::tuf
