@@ -18,7 +18,7 @@ enum class HashAlgorithm { sha256, sha512 };
 
 // Incremental hashing, for bytes that stream past (payloads are never held whole).
 class Hasher {
-public:
+ public:
   explicit Hasher(HashAlgorithm algorithm);
   Hasher(Hasher&&) noexcept;
   Hasher& operator=(Hasher&&) noexcept;
@@ -30,7 +30,7 @@ public:
   // The digest in lower-case hex; the hasher is finished afterwards.
   std::string hex_digest();
 
-private:
+ private:
   struct State;
   std::unique_ptr<State> m_state;
 };
@@ -41,7 +41,7 @@ std::optional<HashAlgorithm> parse_hash_algorithm(std::string_view name);
 
 // An Ed25519 private key. Move-only; the key material never leaves OpenSSL except as PEM.
 class SigningKey {
-public:
+ public:
   static Result<SigningKey> generate();
   // PKCS#8 PEM, encrypted with `passphrase` when given (offline root keys).
   static Result<SigningKey> from_pem(std::string_view pem, const std::optional<std::string>& passphrase);
@@ -58,7 +58,7 @@ public:
   // The raw 64-byte signature of `message`, hex encoded.
   [[nodiscard]] std::string sign_hex(std::string_view message) const;
 
-private:
+ private:
   struct State;
   explicit SigningKey(std::unique_ptr<State> state);
   std::unique_ptr<State> m_state;

@@ -72,6 +72,10 @@ Date Date::add_months(int months) const {
                    static_cast<unsigned>(day));
 }
 
+std::int64_t SystemClock::now_seconds() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 Date SystemClock::today() const {
   const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   return Date::from_days(static_cast<std::int32_t>(now.time_since_epoch().count()));

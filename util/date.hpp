@@ -43,17 +43,23 @@ class Clock {
  public:
   virtual ~Clock() = default;
   [[nodiscard]] virtual Date today() const = 0;
+  // Seconds since the Unix epoch, for expiry times finer than a day.
+  [[nodiscard]] virtual std::int64_t now_seconds() const = 0;
 };
 
 class SystemClock final : public Clock {
  public:
   [[nodiscard]] Date today() const override;
+  [[nodiscard]] std::int64_t now_seconds() const override;
 };
 
 class FixedClock final : public Clock {
  public:
   explicit FixedClock(Date date) : m_date(date) {}
   [[nodiscard]] Date today() const override { return m_date; }
+  [[nodiscard]] std::int64_t now_seconds() const override {
+    return static_cast<std::int64_t>(m_date.days_since_epoch()) * 86400;
+  }
 
  private:
   Date m_date;

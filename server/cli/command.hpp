@@ -1,6 +1,8 @@
 // What every operator command handler receives, and how commands register. Internal to cli/.
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <iosfwd>
 #include <memory>
@@ -24,6 +26,8 @@ struct CommandContext {
   std::ostream& err;
   util::Date at; // --at, or today
   bool json = false;
+  std::filesystem::path data_dir;
+  std::int64_t now = 0; // Unix time: midnight of --at when given, else the current time
   std::string actor = "operator";
 
   [[nodiscard]] catalog::AuditContext audit() const { return catalog::AuditContext{at, actor}; }
@@ -59,6 +63,7 @@ void add_device_commands(CLI::App& app, CommandSet& commands);
 void add_entitlement_commands(CLI::App& app, CommandSet& commands);
 void add_billing_commands(CLI::App& app, CommandSet& commands);
 void add_audit_commands(CLI::App& app, CommandSet& commands);
+void add_repository_commands(CLI::App& app, CommandSet& commands);
 
 // Prints a failed Result's error and picks the exit code for it.
 ExitCode report_error(CommandContext& context, const util::Error& error);

@@ -72,6 +72,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
   cli::add_entitlement_commands(app, commands);
   cli::add_billing_commands(app, commands);
   cli::add_audit_commands(app, commands);
+  cli::add_repository_commands(app, commands);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);
   try {
@@ -91,6 +92,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
       continue;
     }
     util::Date at = clock.today();
+    auto now = static_cast<std::int64_t>(clock.now_seconds());
     if (leaf.at_option->count() > 0) {
       const auto parsed = util::Date::parse(leaf.options->at);
       if (!parsed) {
@@ -98,6 +100,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
         return static_cast<int>(ExitCode::usage);
       }
       at = *parsed;
+      now = static_cast<std::int64_t>(at.days_since_epoch()) * 86400;
     }
     const auto dir = prepare_data_dir(data_dir, err);
     if (!dir) {
@@ -108,7 +111,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
       err << "lifeline-server: " << catalog.error().message << '\n';
       return static_cast<int>(ExitCode::invalid);
     }
-    cli::CommandContext context{**catalog, out, err, at, leaf.options->json};
+    cli::CommandContext context{**catalog, out, err, at, leaf.options->json, *dir, now};
     return static_cast<int>(leaf.handler(context));
   }
   err << "lifeline-server: missing command; run with --help for usage\n";

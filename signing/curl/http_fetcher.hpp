@@ -17,7 +17,7 @@ struct HttpOptions {
 };
 
 class HttpFetcher final : public tuf::Fetcher {
-public:
+ public:
   explicit HttpFetcher(HttpOptions options = {});
   HttpFetcher(const HttpFetcher&) = delete;
   HttpFetcher& operator=(const HttpFetcher&) = delete;
@@ -25,7 +25,7 @@ public:
 
   tuf::Result<std::string> fetch(const std::string& url, std::size_t max_bytes) override;
 
-private:
+ private:
   struct State;
   std::unique_ptr<State> m_state;
 };

@@ -29,7 +29,9 @@ std::string_view as_chars(const unsigned char* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 
-const unsigned char* as_bytes(std::string_view text) { return reinterpret_cast<const unsigned char*>(text.data()); }
+const unsigned char* as_bytes(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());
+}
 
 EvpPkey public_key_from_pem(std::string_view pem) {
   Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
@@ -66,7 +68,9 @@ Hasher::Hasher(Hasher&&) noexcept = default;
 Hasher& Hasher::operator=(Hasher&&) noexcept = default;
 Hasher::~Hasher() = default;
 
-void Hasher::update(std::string_view bytes) { EVP_DigestUpdate(m_state->ctx.get(), bytes.data(), bytes.size()); }
+void Hasher::update(std::string_view bytes) {
+  EVP_DigestUpdate(m_state->ctx.get(), bytes.data(), bytes.size());
+}
 
 std::string Hasher::hex_digest() {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -133,8 +137,9 @@ Result<std::string> SigningKey::to_pem(const std::optional<std::string>& passphr
   const EVP_CIPHER* cipher = passphrase ? EVP_aes_256_cbc() : nullptr;
   const auto* secret = passphrase ? reinterpret_cast<const unsigned char*>(passphrase->data()) : nullptr;
   const int secret_size = passphrase ? static_cast<int>(passphrase->size()) : 0;
-  if (!bio || PEM_write_bio_PKCS8PrivateKey(bio.get(), m_state->key.get(), cipher,
-                                            reinterpret_cast<const char*>(secret), secret_size, nullptr, nullptr) != 1) {
+  if (!bio ||
+      PEM_write_bio_PKCS8PrivateKey(bio.get(), m_state->key.get(), cipher, reinterpret_cast<const char*>(secret),
+                                    secret_size, nullptr, nullptr) != 1) {
     return crypto_error("cannot write the private key");
   }
   char* data = nullptr;
@@ -176,10 +181,12 @@ bool verify_signature(std::string_view keytype, std::string_view scheme, std::st
     valid = key && digest_verify(key.get(), nullptr, false, message, *signature);
   } else if (keytype == "rsa" && scheme == "rsassa-pss-sha256") {
     const auto key = public_key_from_pem(public_key);
-    valid = key && EVP_PKEY_get_id(key.get()) == EVP_PKEY_RSA && digest_verify(key.get(), EVP_sha256(), true, message, *signature);
+    valid = key && EVP_PKEY_get_id(key.get()) == EVP_PKEY_RSA &&
+            digest_verify(key.get(), EVP_sha256(), true, message, *signature);
   } else if ((keytype == "ecdsa" || keytype == "ecdsa-sha2-nistp256") && scheme == "ecdsa-sha2-nistp256") {
     const auto key = public_key_from_pem(public_key);
-    valid = key && EVP_PKEY_get_id(key.get()) == EVP_PKEY_EC && digest_verify(key.get(), EVP_sha256(), false, message, *signature);
+    valid = key && EVP_PKEY_get_id(key.get()) == EVP_PKEY_EC &&
+            digest_verify(key.get(), EVP_sha256(), false, message, *signature);
   }
   ERR_clear_error(); // a failed verification is an answer, not an error to report later
   return valid;

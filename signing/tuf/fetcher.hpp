@@ -11,7 +11,7 @@
 namespace lifeline::signing::tuf {
 
 class Fetcher {
-public:
+ public:
   virtual ~Fetcher() = default;
   // The bytes at `location` (a URL or a relative path, by fetcher), at most `max_bytes` of them:
   // more is too_large (endless data); a missing file is not_found.
@@ -20,16 +20,20 @@ public:
 
 // Serves files below a directory; `location` is relative to it and may not leave it.
 class DirectoryFetcher final : public Fetcher {
-public:
+ public:
   explicit DirectoryFetcher(std::filesystem::path root) : m_root(std::move(root)) {}
   Result<std::string> fetch(const std::string& location, std::size_t max_bytes) override;
 
-private:
+ private:
   std::filesystem::path m_root;
 };
 
 // Percent-encodes everything but unreserved characters, for role names and target paths in
 // file names and URLs (as other TUF clients do).
 std::string percent_encode(std::string_view text);
+// The file-name form of a role name (percent-encoded), e.g. in VERSION.ROLE.json.
+inline std::string percent_encode_role(std::string_view role) {
+  return percent_encode(role);
+}
 
 } // namespace lifeline::signing::tuf

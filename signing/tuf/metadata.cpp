@@ -22,7 +22,9 @@ struct Malformed {
   std::string message;
 };
 
-[[noreturn]] void malformed(const std::string& where, const std::string& what) { throw Malformed{where + ": " + what}; }
+[[noreturn]] void malformed(const std::string& where, const std::string& what) {
+  throw Malformed{where + ": " + what};
+}
 
 const Json& field(const Json& object, const char* name, const std::string& where) {
   const auto it = object.find(name);
@@ -162,7 +164,8 @@ Common parse_common(const Json& signed_part, const std::string& expected_type) {
       break;
     }
   }
-  if ((parts.size() != 2 && parts.size() != 3) || std::any_of(parts.begin(), parts.end(), [](const auto& p) { return p.empty(); })) {
+  if ((parts.size() != 2 && parts.size() != 3) ||
+      std::any_of(parts.begin(), parts.end(), [](const auto& p) { return p.empty(); })) {
     malformed("signed.spec_version", "\"" + common.spec_version + "\" is not a version");
   }
   if (parts[0] != "1") {
@@ -482,8 +485,8 @@ Result<void> verify_role(const std::string& role_name, const Role& role, const s
   std::set<std::string> valid;
   for (const auto& keyid : role.keyids) {
     const auto key = keys.find(keyid);
-    const auto signature = std::find_if(signatures.begin(), signatures.end(),
-                                        [&](const Signature& s) { return s.keyid == keyid; });
+    const auto signature =
+        std::find_if(signatures.begin(), signatures.end(), [&](const Signature& s) { return s.keyid == keyid; });
     if (key == keys.end() || signature == signatures.end()) {
       continue;
     }
@@ -502,8 +505,8 @@ Result<void> verify_role(const std::string& role_name, const Role& role, const s
 Result<void> verify_length_and_hashes(std::string_view bytes, std::optional<std::int64_t> length,
                                       const Hashes& hashes) {
   if (length && static_cast<std::int64_t>(bytes.size()) != *length) {
-    return make_error(ErrorCode::length_or_hash, "expected " + std::to_string(*length) + " bytes, got " +
-                                                     std::to_string(bytes.size()));
+    return make_error(ErrorCode::length_or_hash,
+                      "expected " + std::to_string(*length) + " bytes, got " + std::to_string(bytes.size()));
   }
   for (const auto& [algorithm, expected] : hashes) {
     const auto kind = parse_hash_algorithm(algorithm);
@@ -543,7 +546,8 @@ std::string format_expires(UnixTime time) {
   const auto seconds = time - static_cast<UnixTime>(days) * 86400;
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%sT%02d:%02d:%02dZ", util::Date::from_days(days).to_string().c_str(),
-                static_cast<int>(seconds / 3600), static_cast<int>(seconds % 3600 / 60), static_cast<int>(seconds % 60));
+                static_cast<int>(seconds / 3600), static_cast<int>(seconds % 3600 / 60),
+                static_cast<int>(seconds % 60));
   return buffer;
 }
 

@@ -6,7 +6,9 @@ namespace lifeline::signing::tuf {
 
 namespace {
 
-Error bad_version(const std::string& what) { return make_error(ErrorCode::bad_version, what); }
+Error bad_version(const std::string& what) {
+  return make_error(ErrorCode::bad_version, what);
+}
 
 std::string versions(std::int64_t expected, std::int64_t found) {
   return "expected version " + std::to_string(expected) + ", found " + std::to_string(found);
@@ -23,8 +25,8 @@ Result<TrustedSet> TrustedSet::create(std::string_view root_bytes, UnixTime refe
     return root.error();
   }
   const auto& signed_part = root->signed_part;
-  if (auto verified = verify_role("root", signed_part.role("root"), signed_part.keys, root->signed_bytes,
-                                  root->signatures);
+  if (auto verified =
+          verify_role("root", signed_part.role("root"), signed_part.keys, root->signed_bytes, root->signatures);
       !verified) {
     return verified.error();
   }
@@ -68,8 +70,7 @@ Result<void> TrustedSet::update_timestamp(std::string_view bytes, bool* equal_ve
     return next.error();
   }
   const auto& root = m_root.signed_part;
-  if (auto verified = verify_role("timestamp", root.role("timestamp"), root.keys, next->signed_bytes,
-                                  next->signatures);
+  if (auto verified = verify_role("timestamp", root.role("timestamp"), root.keys, next->signed_bytes, next->signatures);
       !verified) {
     return verified.error();
   }
@@ -124,8 +125,7 @@ Result<void> TrustedSet::update_snapshot(std::string_view bytes, bool trusted_lo
     return next.error();
   }
   const auto& root = m_root.signed_part;
-  if (auto verified = verify_role("snapshot", root.role("snapshot"), root.keys, next->signed_bytes,
-                                  next->signatures);
+  if (auto verified = verify_role("snapshot", root.role("snapshot"), root.keys, next->signed_bytes, next->signatures);
       !verified) {
     return verified.error();
   }
@@ -136,8 +136,8 @@ Result<void> TrustedSet::update_snapshot(std::string_view bytes, bool trusted_lo
         return make_error(ErrorCode::repository, "the new snapshot no longer lists " + name);
       }
       if (found->second.version < old.version) {
-        return bad_version(name + " rollback in snapshot: trusted version " + std::to_string(old.version) +
-                           ", new " + std::to_string(found->second.version));
+        return bad_version(name + " rollback in snapshot: trusted version " + std::to_string(old.version) + ", new " +
+                           std::to_string(found->second.version));
       }
     }
   }
@@ -157,8 +157,7 @@ Result<void> TrustedSet::check_final_snapshot() const {
   return {};
 }
 
-Result<void> TrustedSet::update_targets(std::string_view bytes, const std::string& role,
-                                        const std::string& delegator) {
+Result<void> TrustedSet::update_targets(std::string_view bytes, const std::string& role, const std::string& delegator) {
   if (!m_snapshot) {
     return make_error(ErrorCode::repository, "targets need a trusted snapshot first");
   }

@@ -12,7 +12,7 @@
 namespace lifeline::signing::tuf {
 
 class TrustedSet {
-public:
+ public:
   // `root_bytes` is the trusted root: it must be signed by its own root role.
   static Result<TrustedSet> create(std::string_view root_bytes, UnixTime reference_time);
 
@@ -35,7 +35,7 @@ public:
   // 5.3.11: whether the timestamp or snapshot keys changed since `before`.
   [[nodiscard]] bool timestamp_or_snapshot_keys_changed(const RootSigned& before) const;
 
-private:
+ private:
   TrustedSet(Metadata<RootSigned> root, UnixTime reference_time);
   Result<void> check_final_timestamp() const;
   Result<void> check_final_snapshot() const;

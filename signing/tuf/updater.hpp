@@ -34,7 +34,7 @@ struct TargetInfo {
 };
 
 class Updater {
-public:
+ public:
   Updater(UpdaterConfig config, Fetcher& metadata_fetcher, Fetcher& target_fetcher);
 
   // Root chain, timestamp, snapshot and top-level targets. Safe to call again.
@@ -49,7 +49,7 @@ public:
 
   [[nodiscard]] const TrustedSet* trusted() const { return m_trusted ? &*m_trusted : nullptr; }
 
-private:
+ private:
   Result<void> load_root();
   Result<void> load_timestamp();
   Result<void> load_snapshot();

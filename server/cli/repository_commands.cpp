@@ -1,0 +1,261 @@
+// init, publish, repository export/status/refresh/install-root, keys delegate/revoke: the TUF
+// repository every published update lives in.
+#include <ostream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "catalog/documents/document.hpp"
+#include "catalog/identifiers.hpp"
+#include "catalog/target_attributes.hpp"
+#include "server/cli/command.hpp"
+#include "signing/repository/repository.hpp"
+#include "util/file.hpp"
+
+namespace lifeline::server::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct InitArguments {
+  std::string root_keys;
+  std::string passphrase_file;
+  std::int64_t root_threshold = 0;
+  signing::ExpiryPolicy expiry;
+};
+
+bool is_file_name(std::string_view name) {
+  return catalog::is_identifier(name) && name != "." && name != "..";
+}
+
+ExitCode init(CommandContext& context, const InitArguments& arguments) {
+  signing::InitOptions options;
+  options.expiry = arguments.expiry;
+  options.root_threshold = arguments.root_threshold;
+  if (!arguments.root_keys.empty()) {
+    options.root_keys_dir = arguments.root_keys;
+  }
+  const auto passphrase = signing::read_passphrase(
+      arguments.passphrase_file.empty() ? std::nullopt : std::optional<fs::path>(arguments.passphrase_file));
+  if (!passphrase) {
+    return report_error(context, passphrase.error());
+  }
+  options.passphrase = *passphrase;
+  const auto repository = signing::Repository::init(context.data_dir, options, context.now);
+  if (!repository) {
+    return report_error(context, repository.error());
+  }
+  context.out << "initialised the TUF repository in " << (context.data_dir / "repository").string()
+              << " (root version 1, consistent snapshots)\n";
+  if (!options.root_keys_dir) {
+    context.err << "\n*** WARNING: DEVELOPMENT ROOT ***\n"
+                << "No --root-keys were given, so the root key was generated here and kept online in\n"
+                << (context.data_dir / "keys" / "development-root").string() << ".\n"
+                << "Anyone who reads that file can sign a new root. For production, create root keys\n"
+                << "offline with lifeline-sign and run init --root-keys DIR.\n\n";
+  }
+  return ExitCode::ok;
+}
+
+ExitCode publish(CommandContext& context, const std::string& manifest_file, const std::string& payload) {
+  const fs::path payload_path(payload);
+  const auto file_name = payload_path.filename().string();
+  if (!is_file_name(file_name)) {
+    return report_error(context, util::make_error(util::ErrorKind::invalid_input,
+                                                  "the payload's file name must be [A-Za-z0-9._-], 64 at most"));
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(payload_path, ec)) {
+    return report_error(context, util::make_error(util::ErrorKind::not_found, payload + ": no such file"));
+  }
+  auto repository = signing::Repository::open(context.data_dir);
+  if (!repository) {
+    return report_error(context, repository.error());
+  }
+  const auto text = util::read_file(manifest_file, catalog::documents::k_max_document_bytes);
+  if (!text) {
+    return report_error(context, text.error());
+  }
+  auto products = context.catalog.list_products();
+  if (!products) {
+    return report_error(context, products.error());
+  }
+  catalog::documents::ProductIndex index;
+  for (auto& product : *products) {
+    index.emplace(product.id, std::move(product));
+  }
+  const auto parsed = catalog::documents::parse_update_manifest(*text, index);
+  if (!parsed.value) {
+    context.err << "lifeline-server: " << manifest_file << " refused, nothing published:\n"
+                << catalog::documents::describe(parsed.problems);
+    return ExitCode::invalid;
+  }
+  const auto& update = *parsed.value;
+  std::vector<signing::NewTarget> targets;
+  for (const auto& rating : update.products) {
+    targets.push_back(signing::NewTarget{rating.product, catalog::target_path(update, rating.product, file_name),
+                                         payload_path, catalog::target_custom_json(update, rating.product)});
+  }
+  // Catalog first: a target is never signed for an update the catalog does not know.
+  const auto added = context.catalog.add_update(update, context.audit());
+  if (!added) {
+    return report_error(context, added.error());
+  }
+  const auto published = repository->publish(targets, context.now);
+  if (!published) {
+    return report_error(context, published.error().with_context("publishing " + update.id));
+  }
+  for (const auto& target : *published) {
+    context.out << "published " << target.path << " (" << target.length << " bytes, sha256 " << target.sha256
+                << ") in role " << target.role << '\n';
+  }
+  return ExitCode::ok;
+}
+
+ExitCode status(CommandContext& context) {
+  auto repository = signing::Repository::open(context.data_dir);
+  if (!repository) {
+    return report_error(context, repository.error());
+  }
+  const auto state = repository->status();
+  if (!state) {
+    return report_error(context, state.error());
+  }
+  if (context.json) {
+    context.out << nlohmann::ordered_json{{"root_version", state->root_version},
+                                          {"targets_version", state->targets_version},
+                                          {"snapshot_version", state->snapshot_version},
+                                          {"timestamp_version", state->timestamp_version},
+                                          {"root_expires", signing::tuf::format_expires(state->root_expires)},
+                                          {"timestamp_expires", signing::tuf::format_expires(state->timestamp_expires)},
+                                          {"development_root", state->development_root}}
+                       .dump(2)
+                << '\n';
+    return ExitCode::ok;
+  }
+  context.out << "root v" << state->root_version << " (expires " << signing::tuf::format_expires(state->root_expires)
+              << (state->development_root ? ", DEVELOPMENT ROOT" : "") << "), targets v" << state->targets_version
+              << ", snapshot v" << state->snapshot_version << ", timestamp v" << state->timestamp_version
+              << " (expires " << signing::tuf::format_expires(state->timestamp_expires) << ")\n";
+  return ExitCode::ok;
+}
+
+template <typename Action> ExitCode with_repository(CommandContext& context, Action action) {
+  auto repository = signing::Repository::open(context.data_dir);
+  if (!repository) {
+    return report_error(context, repository.error());
+  }
+  return action(*repository);
+}
+
+} // namespace
+
+void add_repository_commands(CLI::App& app, CommandSet& commands) {
+  auto init_arguments = std::make_shared<InitArguments>();
+  auto* init_app = app.add_subcommand("init", "Create the signing keys and the TUF repository");
+  init_app->add_option("--root-keys", init_arguments->root_keys,
+                       "Directory of offline root keys (*.pem, from lifeline-sign); none: a development root");
+  init_app->add_option("--root-threshold", init_arguments->root_threshold, "Root signatures required (default: all)");
+  init_app->add_option("--passphrase-file", init_arguments->passphrase_file, "File whose first line decrypts root keys");
+  init_app->add_option("--root-expiry-days", init_arguments->expiry.root_days)->check(CLI::PositiveNumber);
+  init_app->add_option("--targets-expiry-days", init_arguments->expiry.targets_days)->check(CLI::PositiveNumber);
+  init_app->add_option("--snapshot-expiry-days", init_arguments->expiry.snapshot_days)->check(CLI::PositiveNumber);
+  init_app->add_option("--timestamp-expiry-days", init_arguments->expiry.timestamp_days)->check(CLI::PositiveNumber);
+  commands.add(init_app, [init_arguments](CommandContext& context) { return init(context, *init_arguments); }, false);
+
+  auto manifest = std::make_shared<std::string>();
+  auto payload = std::make_shared<std::string>();
+  auto* publish_app = app.add_subcommand("publish", "Add an update to the catalog and sign it into the repository");
+  publish_app->add_option("--manifest", *manifest, "Update manifest (JSON)")->required();
+  publish_app->add_option("--payload", *payload, "The update's payload archive")->required();
+  commands.add(publish_app, [manifest, payload](CommandContext& context) { return publish(context, *manifest, *payload); },
+               false);
+
+  auto* repository = app.add_subcommand("repository", "The signed TUF repository")->require_subcommand(1);
+  auto out = std::make_shared<std::string>();
+  auto* export_app = repository->add_subcommand("export", "Write a static TUF repository (metadata/, targets/)");
+  export_app->add_option("--out", *out, "Directory to write")->required();
+  commands.add(
+      export_app,
+      [out](CommandContext& context) {
+        return with_repository(context, [&](signing::Repository& repo) {
+          const auto exported = repo.export_to(*out);
+          if (!exported) {
+            return report_error(context, exported.error());
+          }
+          context.out << "exported the repository to " << *out << " (serve metadata/ and targets/ as they are)\n";
+          return ExitCode::ok;
+        });
+      },
+      false);
+  auto* status_app = repository->add_subcommand("status", "Versions and expiry of the metadata");
+  commands.add(status_app, [](CommandContext& context) { return status(context); });
+  auto* refresh_app = repository->add_subcommand("refresh", "Re-sign metadata that expires within half its period");
+  commands.add(
+      refresh_app,
+      [](CommandContext& context) {
+        return with_repository(context, [&](signing::Repository& repo) {
+          const auto report = repo.refresh_expiring(context.now);
+          if (!report) {
+            return report_error(context, report.error());
+          }
+          for (const auto& line : *report) {
+            context.out << line << '\n';
+          }
+          if (report->empty()) {
+            context.out << "nothing to re-sign\n";
+          }
+          return ExitCode::ok;
+        });
+      },
+      false);
+  auto root_file = std::make_shared<std::string>();
+  auto* install_root = repository->add_subcommand("install-root", "Install the next root, signed with lifeline-sign");
+  install_root->add_option("FILE", *root_file, "The signed root metadata")->required();
+  commands.add(
+      install_root,
+      [root_file](CommandContext& context) {
+        return with_repository(context, [&](signing::Repository& repo) {
+          const auto bytes = util::read_file(*root_file, 512'000);
+          if (!bytes) {
+            return report_error(context, bytes.error());
+          }
+          const auto installed = repo.install_root(*bytes);
+          if (!installed) {
+            return report_error(context, installed.error());
+          }
+          context.out << "installed the new root\n";
+          return ExitCode::ok;
+        });
+      },
+      false);
+
+  auto product = std::make_shared<std::string>();
+  auto* keys = app.add_subcommand("keys", "Online signing keys of the product roles")->require_subcommand(1);
+  for (const auto& [name, help, revoke] :
+       {std::tuple{"delegate", "Give a product's role a new key (rotation)", false},
+        std::tuple{"revoke", "Remove a product's role: nothing it signed is trusted any more", true}}) {
+    auto* sub = keys->add_subcommand(name, help);
+    sub->add_option("--product", *product, "Product id")->required();
+    const bool is_revoke = revoke;
+    commands.add(
+        sub,
+        [product, is_revoke](CommandContext& context) {
+          if (!check_value(context, "--product", *product, catalog::is_identifier, "a product id")) {
+            return ExitCode::invalid;
+          }
+          return with_repository(context, [&](signing::Repository& repo) {
+            const auto done = is_revoke ? repo.revoke(*product, context.now) : repo.delegate(*product, context.now);
+            if (!done) {
+              return report_error(context, done.error());
+            }
+            context.out << (is_revoke ? "revoked the role of " : "delegated to a new key: ") << *product << '\n';
+            return ExitCode::ok;
+          });
+        },
+        false);
+  }
+}
+
+} // namespace lifeline::server::cli
