@@ -157,20 +157,23 @@ void add_repository_commands(CLI::App& app, CommandSet& commands) {
   init_app->add_option("--root-keys", init_arguments->root_keys,
                        "Directory of offline root keys (*.pem, from lifeline-sign); none: a development root");
   init_app->add_option("--root-threshold", init_arguments->root_threshold, "Root signatures required (default: all)");
-  init_app->add_option("--passphrase-file", init_arguments->passphrase_file, "File whose first line decrypts root keys");
+  init_app->add_option("--passphrase-file", init_arguments->passphrase_file,
+                       "File whose first line decrypts root keys");
   init_app->add_option("--root-expiry-days", init_arguments->expiry.root_days)->check(CLI::PositiveNumber);
   init_app->add_option("--targets-expiry-days", init_arguments->expiry.targets_days)->check(CLI::PositiveNumber);
   init_app->add_option("--snapshot-expiry-days", init_arguments->expiry.snapshot_days)->check(CLI::PositiveNumber);
   init_app->add_option("--timestamp-expiry-days", init_arguments->expiry.timestamp_days)->check(CLI::PositiveNumber);
-  commands.add(init_app, [init_arguments](CommandContext& context) { return init(context, *init_arguments); }, false);
+  commands.add(
+      init_app, [init_arguments](CommandContext& context) { return init(context, *init_arguments); }, false);
 
   auto manifest = std::make_shared<std::string>();
   auto payload = std::make_shared<std::string>();
   auto* publish_app = app.add_subcommand("publish", "Add an update to the catalog and sign it into the repository");
   publish_app->add_option("--manifest", *manifest, "Update manifest (JSON)")->required();
   publish_app->add_option("--payload", *payload, "The update's payload archive")->required();
-  commands.add(publish_app, [manifest, payload](CommandContext& context) { return publish(context, *manifest, *payload); },
-               false);
+  commands.add(
+      publish_app, [manifest, payload](CommandContext& context) { return publish(context, *manifest, *payload); },
+      false);
 
   auto* repository = app.add_subcommand("repository", "The signed TUF repository")->require_subcommand(1);
   auto out = std::make_shared<std::string>();

@@ -29,12 +29,15 @@ namespace fs = std::filesystem;
 constexpr std::size_t k_max_metadata = 64 * 1024 * 1024;
 constexpr tuf::UnixTime k_day = 86400;
 
-util::Error failure(const std::string& message) { return make_error(ErrorKind::internal, message); }
+util::Error failure(const std::string& message) {
+  return make_error(ErrorKind::internal, message);
+}
 
 // An exclusive lock on the repository for the whole of one change.
 class RepositoryLock {
-public:
-  explicit RepositoryLock(const fs::path& dir) : m_fd(::open((dir / ".lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600)) {
+ public:
+  explicit RepositoryLock(const fs::path& dir)
+      : m_fd(::open((dir / ".lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600)) {
     if (m_fd >= 0) {
       ::flock(m_fd, LOCK_EX);
     }
@@ -47,7 +50,7 @@ public:
     }
   }
 
-private:
+ private:
   int m_fd;
 };
 
@@ -87,7 +90,9 @@ struct State {
   Json targets;
 };
 
-std::int64_t version_of(const Json& signed_part) { return signed_part.at("version").get<std::int64_t>(); }
+std::int64_t version_of(const Json& signed_part) {
+  return signed_part.at("version").get<std::int64_t>();
+}
 
 } // namespace
 
@@ -150,7 +155,9 @@ util::Result<NamedKey> online_key(const fs::path& keys, const std::string& name)
   return load_key(keys / (name + ".pem"), std::nullopt);
 }
 
-fs::path role_key_path(const fs::path& keys, const std::string& role) { return keys / "roles" / (role + ".pem"); }
+fs::path role_key_path(const fs::path& keys, const std::string& role) {
+  return keys / "roles" / (role + ".pem");
+}
 
 // Signs and writes VERSION.ROLE.json (or ROLE.json for the timestamp).
 util::Result<std::string> write_signed(const fs::path& metadata, const std::string& file, const Json& signed_part,
@@ -179,8 +186,8 @@ util::Result<void> commit(const Context& context, State& state, const std::map<s
   if (!snapshot_key) {
     return snapshot_key.error();
   }
-  auto snapshot_bytes = write_signed(context.metadata, std::to_string(snapshot_version) + ".snapshot.json", snapshot,
-                                     {&*snapshot_key});
+  auto snapshot_bytes =
+      write_signed(context.metadata, std::to_string(snapshot_version) + ".snapshot.json", snapshot, {&*snapshot_key});
   if (!snapshot_bytes) {
     return snapshot_bytes.error();
   }
@@ -283,8 +290,8 @@ util::Result<std::int64_t> write_role(const Context& context, const std::string&
   const auto version = version_of(signed_part) + 1;
   signed_part["version"] = version;
   signed_part["expires"] = tuf::format_expires(now + context.expiry.targets_days * k_day);
-  auto written = write_signed(context.metadata, std::to_string(version) + "." + tuf::percent_encode_role(role) + ".json",
-                              signed_part, {&*key});
+  auto written = write_signed(
+      context.metadata, std::to_string(version) + "." + tuf::percent_encode_role(role) + ".json", signed_part, {&*key});
   if (!written) {
     return written.error();
   }
@@ -382,7 +389,8 @@ util::Result<Repository> Repository::init(const fs::path& data_dir, const InitOp
   const auto threshold =
       options.root_threshold > 0 ? options.root_threshold : static_cast<std::int64_t>(root_keys.size());
   if (threshold > static_cast<std::int64_t>(root_keys.size())) {
-    return make_error(ErrorKind::invalid_input, "a root threshold of " + std::to_string(threshold) + " needs as many keys");
+    return make_error(ErrorKind::invalid_input,
+                      "a root threshold of " + std::to_string(threshold) + " needs as many keys");
   }
   Json root = common("root", 1, now + options.expiry.root_days * k_day);
   root["consistent_snapshot"] = true;
@@ -443,8 +451,8 @@ util::Result<Repository> Repository::open(const fs::path& data_dir) {
   ExpiryPolicy expiry;
   const auto config = read_json(data_dir / "repository" / "config.json");
   if (!config) {
-    return make_error(ErrorKind::not_found, "no TUF repository in " + data_dir.string() +
-                                                "; run `lifeline-server --data DIR init` first");
+    return make_error(ErrorKind::not_found,
+                      "no TUF repository in " + data_dir.string() + "; run `lifeline-server --data DIR init` first");
   }
   const auto& days = (*config)["expiry_days"];
   expiry.root_days = days.value("root", expiry.root_days);
@@ -652,7 +660,8 @@ util::Result<void> Repository::install_root(std::string_view root_bytes_in) {
     return make_error(ErrorKind::invalid_input, "the new root is not a valid next root: " + updated.error().message);
   }
   const auto version = trusted->root().signed_part.common.version;
-  if (auto written = util::write_file_atomically(metadata_dir() / (std::to_string(version) + ".root.json"), root_bytes_in);
+  if (auto written =
+          util::write_file_atomically(metadata_dir() / (std::to_string(version) + ".root.json"), root_bytes_in);
       !written) {
     return written;
   }
@@ -688,10 +697,10 @@ util::Result<void> Repository::export_to(const fs::path& out) const {
   std::error_code ec;
   fs::create_directories(out, ec);
   for (const char* part : {"metadata", "targets"}) {
-    fs::copy(m_dir / part, out / part,
-             fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
+    fs::copy(m_dir / part, out / part, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
     if (ec) {
-      return make_error(ErrorKind::io, "cannot export " + std::string(part) + " to " + out.string() + ": " + ec.message());
+      return make_error(ErrorKind::io,
+                        "cannot export " + std::string(part) + " to " + out.string() + ": " + ec.message());
     }
   }
   return {};

@@ -31,10 +31,10 @@ struct InitOptions {
 };
 
 struct NewTarget {
-  std::string role;          // the delegated role (product id) that lists it
-  std::string path;          // target path, below "<role>/"
+  std::string role; // the delegated role (product id) that lists it
+  std::string path; // target path, below "<role>/"
   std::filesystem::path payload;
-  std::string custom;        // JSON object text for the target's `custom` field
+  std::string custom; // JSON object text for the target's `custom` field
 };
 
 struct PublishedTarget {
@@ -55,7 +55,7 @@ struct RepositoryStatus {
 };
 
 class Repository {
-public:
+ public:
   // Creates the keys and version 1 of every role. Refuses a directory that has a repository.
   static util::Result<Repository> init(const std::filesystem::path& data_dir, const InitOptions& options,
                                        tuf::UnixTime now);
@@ -82,7 +82,7 @@ public:
   // The bytes of the newest root.json.
   [[nodiscard]] util::Result<std::string> root_bytes() const;
 
-private:
+ private:
   Repository(std::filesystem::path data_dir, ExpiryPolicy expiry);
 
   std::filesystem::path m_dir;  // DATA/repository
