@@ -65,8 +65,8 @@ class SigningKey {
 };
 
 // Verifies `signature_hex` over `message` for a TUF key: keytype/scheme "ed25519" with a hex
-// public key, "rsa"/"rsassa-pss-sha256" and "ecdsa"/"ecdsa-sha2-nistp256" with PEM public keys.
-// A bad signature, an unknown scheme or a malformed key are all `false`: never a valid signature.
+// public key, "rsa"/"rsassa-pss-sha256" or "rsa-pkcs1v15-sha256" and "ecdsa"/"ecdsa-sha2-nistp256" with PEM public
+// keys. A bad signature, an unknown scheme or a malformed key are all `false`: never a valid signature.
 bool verify_signature(std::string_view keytype, std::string_view scheme, std::string_view public_key,
                       std::string_view message, std::string_view signature_hex);
 

@@ -2,10 +2,15 @@
 #include <ostream>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "catalog/identifiers.hpp"
+#include "catalog/rules/programme.hpp"
 #include "server/cli/command.hpp"
 #include "server/cli/render.hpp"
+#include "signing/entitlement_statement.hpp"
+#include "signing/repository/repository.hpp"
+#include "util/atomic_file.hpp"
 
 namespace lifeline::server::cli {
 
@@ -67,6 +72,91 @@ ExitCode check(CommandContext& context, CheckOptions options) {
   return print(context, options, catalog::rules::decide_for_contact(*facts), subject);
 }
 
+struct StatementOptions {
+  std::string device;
+  std::int64_t validity_hours = 24;
+  std::string out;
+};
+
+// The statement expires at the earliest of the freshness limit, the end of the programme
+// quarter and the end of the contract (DESIGN.md, "checked twice").
+std::int64_t statement_expiry(const CommandContext& context, const catalog::Product& product,
+                              const catalog::ServiceOrder& order, std::int64_t validity_hours) {
+  constexpr std::int64_t k_day = 86400;
+  auto expires = context.now + validity_hours * 3600;
+  const auto day_after = [](util::Date date) { return static_cast<std::int64_t>(date.days_since_epoch() + 1) * k_day; };
+  expires = std::min(expires, day_after(order.contract.end));
+  if (product.custom_support) {
+    const auto quarter = catalog::rules::quarter_index(*product.custom_support, context.at);
+    if (quarter >= 0) {
+      expires = std::min(expires, day_after(catalog::rules::quarter_end(*product.custom_support, quarter)));
+    }
+  }
+  return expires;
+}
+
+ExitCode statement(CommandContext& context, const StatementOptions& options) {
+  if (!check_value(context, "--device", options.device, catalog::is_identifier, "a device id")) {
+    return ExitCode::invalid;
+  }
+  const auto device = context.catalog.find_device(options.device);
+  if (!device || !*device) {
+    return report_error(context, device
+                                     ? util::make_error(util::ErrorKind::not_found, "unknown device " + options.device)
+                                     : device.error());
+  }
+  const auto order = context.catalog.find_order((*device)->customer);
+  const auto product = context.catalog.find_product((*device)->product);
+  if (!order || !*order || !product || !*product) {
+    return report_error(context,
+                        util::make_error(util::ErrorKind::not_found, "the device's customer or product is gone"));
+  }
+  auto repository = signing::Repository::open(context.data_dir);
+  if (!repository) {
+    return report_error(context, repository.error());
+  }
+  const auto listed = repository->role_targets((*device)->product);
+  if (!listed) {
+    return report_error(context, listed.error());
+  }
+  signing::EntitlementStatement result;
+  result.device = (*device)->id;
+  result.customer = (*device)->customer;
+  result.product = (*device)->product;
+  const auto& enrolments = (*order)->enrolments;
+  const auto enrolment = std::find_if(enrolments.begin(), enrolments.end(),
+                                      [&](const catalog::Enrolment& e) { return e.product == result.product; });
+  result.enrolment_type = enrolment == enrolments.end() ? "none" : catalog::to_string(enrolment->type);
+  if ((*product)->custom_support) {
+    result.programme_quarter = catalog::rules::quarter_index(*(*product)->custom_support, context.at) + 1;
+  }
+  for (const auto& [path, custom] : *listed) {
+    const auto attributes = nlohmann::json::parse(custom, nullptr, false);
+    const auto kb =
+        attributes.is_object() ? attributes.value("/lifeline/kb"_json_pointer, std::string()) : std::string();
+    const auto facts = context.catalog.device_facts(result.device, kb, context.at);
+    if (facts && catalog::rules::decide(*facts).allowed) {
+      result.targets.push_back(path);
+    }
+  }
+  result.issued = context.now;
+  result.expires = statement_expiry(context, **product, **order, options.validity_hours);
+  const auto signed_statement = repository->sign_entitlement(result);
+  if (!signed_statement) {
+    return report_error(context, signed_statement.error());
+  }
+  if (options.out.empty()) {
+    context.out << *signed_statement << '\n';
+  } else if (auto written = util::write_file_atomically(options.out, *signed_statement); !written) {
+    return report_error(context, written.error());
+  } else {
+    context.out << "wrote the entitlement statement of " << result.device << " (" << result.targets.size()
+                << " targets, expires " << signing::tuf::format_expires(result.expires) << ") to " << options.out
+                << '\n';
+  }
+  return ExitCode::ok;
+}
+
 } // namespace
 
 void add_entitlement_commands(CLI::App& app, CommandSet& commands) {
@@ -89,6 +179,17 @@ void add_entitlement_commands(CLI::App& app, CommandSet& commands) {
     return check(context, *options);
   });
   brief->excludes(check_app->get_option("--json"));
+
+  auto statement_options = std::make_shared<StatementOptions>();
+  auto* statement_app = entitlement->add_subcommand(
+      "statement", "Sign the device's entitlement statement: the targets it may install, until when");
+  statement_app->add_option("--device", statement_options->device, "Device id")->required();
+  statement_app->add_option("--validity-hours", statement_options->validity_hours, "Freshness limit")
+      ->check(CLI::Range(1, 24 * 92));
+  statement_app->add_option("--out", statement_options->out, "Write it to this file");
+  commands.add(
+      statement_app, [statement_options](CommandContext& context) { return statement(context, *statement_options); },
+      false);
 }
 
 } // namespace lifeline::server::cli

@@ -183,6 +183,10 @@ bool verify_signature(std::string_view keytype, std::string_view scheme, std::st
     const auto key = public_key_from_pem(public_key);
     valid = key && EVP_PKEY_get_id(key.get()) == EVP_PKEY_RSA &&
             digest_verify(key.get(), EVP_sha256(), true, message, *signature);
+  } else if (keytype == "rsa" && scheme == "rsa-pkcs1v15-sha256") {
+    const auto key = public_key_from_pem(public_key);
+    valid = key && EVP_PKEY_get_id(key.get()) == EVP_PKEY_RSA &&
+            digest_verify(key.get(), EVP_sha256(), false, message, *signature);
   } else if ((keytype == "ecdsa" || keytype == "ecdsa-sha2-nistp256") && scheme == "ecdsa-sha2-nistp256") {
     const auto key = public_key_from_pem(public_key);
     valid = key && EVP_PKEY_get_id(key.get()) == EVP_PKEY_EC &&

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "signing/entitlement_statement.hpp"
 #include "signing/tuf/fetcher.hpp"
 #include "signing/tuf/sign.hpp"
 #include "signing/tuf/trusted_set.hpp"
@@ -666,6 +667,31 @@ util::Result<void> Repository::install_root(std::string_view root_bytes_in) {
     return written;
   }
   return util::write_file_atomically(metadata_dir() / "root.json", root_bytes_in);
+}
+
+util::Result<std::map<std::string, std::string>> Repository::role_targets(const std::string& role) const {
+  auto state = load_state(metadata_dir());
+  if (!state) {
+    return state.error();
+  }
+  const Context context{metadata_dir(), m_keys, m_expiry};
+  auto signed_part = load_role(context, *state, role);
+  if (!signed_part) {
+    return signed_part.error();
+  }
+  std::map<std::string, std::string> targets;
+  for (auto it = (*signed_part)["targets"].begin(); it != (*signed_part)["targets"].end(); ++it) {
+    targets.emplace(it.key(), it.value().value("custom", Json::object()).dump());
+  }
+  return targets;
+}
+
+util::Result<std::string> Repository::sign_entitlement(const EntitlementStatement& statement) const {
+  auto key = online_key(m_keys, "entitlement");
+  if (!key) {
+    return key.error();
+  }
+  return sign_statement(statement, *key);
 }
 
 util::Result<std::string> Repository::root_bytes() const {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -79,6 +80,10 @@ class Repository {
   [[nodiscard]] std::filesystem::path metadata_dir() const { return m_dir / "metadata"; }
   [[nodiscard]] std::filesystem::path targets_dir() const { return m_dir / "targets"; }
   [[nodiscard]] std::filesystem::path keys_dir() const { return m_keys; }
+  // The targets a role lists now: path -> the JSON text of its `custom` field.
+  [[nodiscard]] util::Result<std::map<std::string, std::string>> role_targets(const std::string& role) const;
+  // Signs an entitlement statement with the online entitlement key.
+  [[nodiscard]] util::Result<std::string> sign_entitlement(const struct EntitlementStatement& statement) const;
   // The bytes of the newest root.json.
   [[nodiscard]] util::Result<std::string> root_bytes() const;
 

@@ -22,6 +22,7 @@ enum class ErrorCode {
   unknown_target,    // no role delegated to lists the target
   repository,        // inconsistent repository (missing snapshot entry, delegation loop...)
   local_io,          // the local metadata or target directory failed
+  wrong_subject,     // a signed statement about another device
 };
 
 struct Error {

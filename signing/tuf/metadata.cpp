@@ -216,6 +216,22 @@ Delegations parse_delegations(const Json& value) {
   }
   Delegations delegations;
   delegations.keys = parse_keys(field(value, "keys", "signed.delegations"), "signed.delegations.keys");
+  if (value.contains("succinct_roles")) {
+    if (value.contains("roles")) {
+      malformed("signed.delegations", "roles and succinct_roles cannot both be given");
+    }
+    const auto& succinct = value["succinct_roles"];
+    SuccinctRoles bins;
+    bins.role = parse_role(succinct, "signed.delegations.succinct_roles");
+    const auto bits = integer_of(field(succinct, "bit_length", "succinct_roles"), "succinct_roles.bit_length");
+    if (bits < 1 || bits > 32) {
+      malformed("succinct_roles.bit_length", "must be from 1 to 32");
+    }
+    bins.bit_length = static_cast<int>(bits);
+    bins.name_prefix = string_of(field(succinct, "name_prefix", "succinct_roles"), "succinct_roles.name_prefix");
+    delegations.succinct = std::move(bins);
+    return delegations;
+  }
   const auto& roles = field(value, "roles", "signed.delegations");
   if (!roles.is_array()) {
     malformed("signed.delegations.roles", "expected an array");
@@ -434,6 +450,8 @@ std::string_view to_string(ErrorCode code) {
     return "inconsistent repository";
   case ErrorCode::local_io:
     return "local storage failed";
+  case ErrorCode::wrong_subject:
+    return "statement about another subject";
   }
   return "error";
 }
@@ -441,6 +459,43 @@ std::string_view to_string(ErrorCode code) {
 std::string key_id(const Key& key) {
   const Json object{{"keytype", key.keytype}, {"scheme", key.scheme}, {"keyval", {{"public", key.public_key}}}};
   return sha256_hex(canonical_json(object).value());
+}
+
+namespace {
+
+std::size_t bin_digits(int bit_length) {
+  const auto last = (std::uint64_t{1} << static_cast<unsigned>(bit_length)) - 1;
+  std::size_t digits = 1;
+  for (auto value = last >> 4U; value > 0; value >>= 4U) {
+    ++digits;
+  }
+  return digits;
+}
+
+} // namespace
+
+std::string SuccinctRoles::role_for(std::string_view target_path) const {
+  const auto digest = sha256_hex(target_path);
+  const auto first = std::stoull(digest.substr(0, 8), nullptr, 16);
+  const auto bin = first >> static_cast<unsigned>(32 - bit_length);
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "%0*llx", static_cast<int>(bin_digits(bit_length)),
+                static_cast<unsigned long long>(bin));
+  return name_prefix + "-" + suffix;
+}
+
+bool SuccinctRoles::is_delegated_role(std::string_view name) const {
+  const auto prefix = name_prefix + "-";
+  if (!name.starts_with(prefix)) {
+    return false;
+  }
+  const auto suffix = name.substr(prefix.size());
+  if (suffix.size() != bin_digits(bit_length) || !std::all_of(suffix.begin(), suffix.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      })) {
+    return false;
+  }
+  return std::stoull(std::string(suffix), nullptr, 16) < (std::uint64_t{1} << static_cast<unsigned>(bit_length));
 }
 
 bool DelegatedRole::matches(const std::string& target_path) const {

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -69,9 +70,21 @@ struct DelegatedRole {
   [[nodiscard]] bool matches(const std::string& target_path) const;
 };
 
+// TAP 15 succinct hash-bin delegation: 2^bit_length roles "<prefix>-<hex>", one key set.
+struct SuccinctRoles {
+  Role role;
+  int bit_length = 1;
+  std::string name_prefix;
+
+  // The bin that holds `target_path`: the first bit_length bits of its SHA-256.
+  [[nodiscard]] std::string role_for(std::string_view target_path) const;
+  [[nodiscard]] bool is_delegated_role(std::string_view name) const;
+};
+
 struct Delegations {
   std::map<std::string, Key> keys;
   std::vector<DelegatedRole> roles;
+  std::optional<SuccinctRoles> succinct; // instead of `roles`
 };
 
 struct Common {

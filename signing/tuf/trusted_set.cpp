@@ -187,12 +187,19 @@ Result<void> TrustedSet::update_targets(std::string_view bytes, const std::strin
       return make_error(ErrorCode::repository, delegator + " delegates nothing to " + role);
     }
     const auto& delegations = *parent->signed_part.delegations;
-    const auto delegated = std::find_if(delegations.roles.begin(), delegations.roles.end(),
-                                        [&](const DelegatedRole& d) { return d.name == role; });
-    if (delegated == delegations.roles.end()) {
+    const Role* delegated_role = nullptr;
+    if (delegations.succinct && delegations.succinct->is_delegated_role(role)) {
+      delegated_role = &delegations.succinct->role;
+    }
+    for (const auto& candidate : delegations.roles) {
+      if (candidate.name == role) {
+        delegated_role = &candidate.role;
+      }
+    }
+    if (delegated_role == nullptr) {
       return make_error(ErrorCode::repository, delegator + " delegates nothing to " + role);
     }
-    if (auto verified = verify_role(role, delegated->role, delegations.keys, next->signed_bytes, next->signatures);
+    if (auto verified = verify_role(role, *delegated_role, delegations.keys, next->signed_bytes, next->signatures);
         !verified) {
       return verified.error();
     }

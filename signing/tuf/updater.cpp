@@ -193,6 +193,12 @@ Result<TargetInfo> Updater::target_info(const std::string& target_path) {
     if (!targets.delegations) {
       continue;
     }
+    if (const auto& bins = targets.delegations->succinct) {
+      // Hash bins: exactly one bin can hold the target, and it is terminating.
+      to_visit.clear();
+      to_visit.emplace_back(bins->role_for(target_path), role);
+      continue;
+    }
     std::vector<std::pair<std::string, std::string>> children;
     for (const auto& child : targets.delegations->roles) {
       if (!child.matches(target_path)) {

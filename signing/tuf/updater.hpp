@@ -18,7 +18,7 @@ struct UpdaterConfig {
   std::string metadata_base;          // URL or path prefix of the repository's metadata
   std::string targets_base;           // URL or path prefix of its targets
   UnixTime reference_time = 0;        // "now", fixed for the whole update (freeze protection)
-  int max_root_rotations = 32;
+  int max_root_rotations = 256;
   int max_delegations = 32;
   std::size_t root_max_bytes = 512'000;
   std::size_t timestamp_max_bytes = 16'384;

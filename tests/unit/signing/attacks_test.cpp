@@ -10,7 +10,7 @@ namespace {
 using tuf::ErrorCode;
 
 class Attack : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override {
     repo.add_target("hello.txt", "hello lifeline\n");
     repo.delegate("product-a", {"product-a/*/*"}, true);
@@ -33,9 +33,9 @@ TEST_F(Attack, HonestRepositoryDownloadsVerifiedTargets) {
 }
 
 TEST_F(Attack, RollbackOfTimestamp) {
-  repo.publish();                                   // timestamp v2, trusted by the client
+  repo.publish(); // timestamp v2, trusted by the client
   ASSERT_TRUE(client.refresh());
-  repo.timestamp["version"] = 1;                    // an old timestamp served again
+  repo.timestamp["version"] = 1; // an old timestamp served again
   repo.write("timestamp", repo.timestamp, "timestamp.json");
   EXPECT_EQ(code_of(client.refresh()), ErrorCode::bad_version);
 }
@@ -77,8 +77,8 @@ TEST_F(Attack, FastForwardRecoveryAfterTimestampKeyRotation) {
   auto& rotated = repo.new_key("timestamp");
   repo.signers["timestamp"] = {&rotated};
   repo.root["version"] = 2;
-  repo.root["keys"][rotated.keyid] = Json{{"keytype", "ed25519"}, {"scheme", "ed25519"},
-                                          {"keyval", {{"public", rotated.public_key.public_key}}}};
+  repo.root["keys"][rotated.keyid] =
+      Json{{"keytype", "ed25519"}, {"scheme", "ed25519"}, {"keyval", {{"public", rotated.public_key.public_key}}}};
   repo.root["roles"]["timestamp"]["keyids"] = Json::array({rotated.keyid});
   repo.write("root", repo.root, "2.root.json");
   repo.timestamp["version"] = 1; // the repository starts again from 1 with the new key
@@ -152,8 +152,7 @@ TEST_F(Attack, ArbitraryTargetContent) {
 TEST_F(Attack, WrongHashInMetadata) {
   repo.targets["targets"]["hello.txt"]["hashes"]["sha256"] = sha256_hex("something else");
   repo.publish();
-  lifeline::testing::write_file(repo.targets_dir() / (sha256_hex("something else") + ".hello.txt"),
-                                "hello lifeline\n");
+  lifeline::testing::write_file(repo.targets_dir() / (sha256_hex("something else") + ".hello.txt"), "hello lifeline\n");
   EXPECT_EQ(code_of(client.download("hello.txt")), ErrorCode::length_or_hash);
 }
 
@@ -172,8 +171,8 @@ TEST_F(Attack, EndlessDataInTarget) {
 TEST_F(Attack, SignaturesBelowThreshold) {
   repo.root["version"] = 2;
   auto& second = repo.new_key("snapshot-2");
-  repo.root["keys"][second.keyid] = Json{{"keytype", "ed25519"}, {"scheme", "ed25519"},
-                                         {"keyval", {{"public", second.public_key.public_key}}}};
+  repo.root["keys"][second.keyid] =
+      Json{{"keytype", "ed25519"}, {"scheme", "ed25519"}, {"keyval", {{"public", second.public_key.public_key}}}};
   repo.root["roles"]["snapshot"]["keyids"].push_back(second.keyid);
   repo.root["roles"]["snapshot"]["threshold"] = 2;
   repo.write("root", repo.root, "2.root.json");
@@ -265,8 +264,8 @@ TEST_F(Attack, RootRotationChainIsFollowed) {
   for (int version = 2; version <= 4; ++version) {
     auto& next = repo.new_key("root-" + std::to_string(version));
     repo.root["version"] = version;
-    repo.root["keys"][next.keyid] = Json{{"keytype", "ed25519"}, {"scheme", "ed25519"},
-                                         {"keyval", {{"public", next.public_key.public_key}}}};
+    repo.root["keys"][next.keyid] =
+        Json{{"keytype", "ed25519"}, {"scheme", "ed25519"}, {"keyval", {{"public", next.public_key.public_key}}}};
     repo.root["roles"]["root"]["keyids"] = Json::array({next.keyid});
     repo.signers["root"] = {current, &next}; // signed by the old threshold and the new one
     repo.write("root", repo.root, std::to_string(version) + ".root.json");
@@ -279,8 +278,8 @@ TEST_F(Attack, RootRotationChainIsFollowed) {
 TEST_F(Attack, RootNotSignedByThePreviousRootIsRefused) {
   auto& intruder = repo.new_key("intruder");
   repo.root["version"] = 2;
-  repo.root["keys"][intruder.keyid] = Json{{"keytype", "ed25519"}, {"scheme", "ed25519"},
-                                           {"keyval", {{"public", intruder.public_key.public_key}}}};
+  repo.root["keys"][intruder.keyid] =
+      Json{{"keytype", "ed25519"}, {"scheme", "ed25519"}, {"keyval", {{"public", intruder.public_key.public_key}}}};
   repo.root["roles"]["root"]["keyids"] = Json::array({intruder.keyid});
   repo.signers["root"] = {&intruder};
   repo.write("root", repo.root, "2.root.json");

@@ -62,5 +62,18 @@ TEST(DelegatedPaths, WildcardsNeverCrossSlashes) {
   EXPECT_FALSE(hashed.matches("abd"));
 }
 
+TEST(SuccinctRoles, NameTheBinOfATargetByItsHashPrefix) {
+  tuf::SuccinctRoles bins;
+  bins.name_prefix = "bin";
+  bins.bit_length = 8;
+  EXPECT_EQ(bins.role_for("bar"), "bin-fc"); // sha256("bar") = fcde2b2e...
+  bins.bit_length = 2;
+  EXPECT_EQ(bins.role_for("bar"), "bin-3");
+  EXPECT_TRUE(bins.is_delegated_role("bin-3"));
+  EXPECT_FALSE(bins.is_delegated_role("bin-4"));
+  EXPECT_FALSE(bins.is_delegated_role("bin-03"));
+  EXPECT_FALSE(bins.is_delegated_role("other-3"));
+}
+
 } // namespace
 } // namespace lifeline::signing

@@ -8,8 +8,9 @@ namespace {
 
 TEST(Crypto, Sha256AndSha512KnownAnswers) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(sha512_hex(""), "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec"
-                            "2f63b931bd47417a81a538327af927da3e");
+  EXPECT_EQ(sha512_hex(""),
+            "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec"
+            "2f63b931bd47417a81a538327af927da3e");
 }
 
 TEST(Crypto, IncrementalHashingEqualsOneShot) {

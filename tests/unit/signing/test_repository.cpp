@@ -12,7 +12,10 @@ Json key_json(const NamedKey& key) {
 }
 
 Json common(const char* type) {
-  return Json{{"_type", type}, {"spec_version", "1.0.31"}, {"version", 1}, {"expires", tuf::format_expires(k_now + 86400 * 30)}};
+  return Json{{"_type", type},
+              {"spec_version", "1.0.31"},
+              {"version", 1},
+              {"expires", tuf::format_expires(k_now + 86400 * 30)}};
 }
 
 } // namespace
@@ -56,7 +59,8 @@ void TestRepository::add_target(const std::string& path, const std::string& cont
   const auto slash = path.rfind('/');
   const auto dir = slash == std::string::npos ? targets_dir() : targets_dir() / path.substr(0, slash);
   std::filesystem::create_directories(dir);
-  lifeline::testing::write_file(dir / (digest + "." + path.substr(slash == std::string::npos ? 0 : slash + 1)), content);
+  lifeline::testing::write_file(dir / (digest + "." + path.substr(slash == std::string::npos ? 0 : slash + 1)),
+                                content);
 }
 
 void TestRepository::delegate(const std::string& name, const std::vector<std::string>& paths, bool terminating) {
@@ -105,8 +109,8 @@ void TestRepository::publish(bool bump) {
 }
 
 TestClient::TestClient(const TestRepository& repository, tuf::UnixTime now)
-    : m_repository(repository), m_metadata_fetcher(repository.metadata()),
-      m_target_fetcher(repository.targets_dir()), m_now(now) {
+    : m_repository(repository), m_metadata_fetcher(repository.metadata()), m_target_fetcher(repository.targets_dir()),
+      m_now(now) {
   lifeline::testing::write_file(metadata_dir() / "root.json", repository.root_bytes());
 }
 

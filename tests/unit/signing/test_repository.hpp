@@ -20,7 +20,7 @@ using Json = nlohmann::ordered_json;
 inline constexpr tuf::UnixTime k_now = 1'800'000'000; // 2027-01-15, the tests' fixed "now"
 
 class TestRepository {
-public:
+ public:
   TestRepository();
 
   // The signed parts, to edit before publish().
@@ -28,7 +28,7 @@ public:
   Json targets;
   Json snapshot;
   Json timestamp;
-  std::map<std::string, Json> delegated; // role name -> signed part
+  std::map<std::string, Json> delegated;                       // role name -> signed part
   std::map<std::string, std::vector<const NamedKey*>> signers; // role name -> keys that sign it
 
   NamedKey& key(const std::string& name) { return m_keys.at(name); }
@@ -48,7 +48,7 @@ public:
   [[nodiscard]] std::filesystem::path targets_dir() const { return m_dir.path() / "targets"; }
   [[nodiscard]] std::string root_bytes() const { return m_root_bytes; }
 
-private:
+ private:
   lifeline::testing::TempDir m_dir;
   std::map<std::string, NamedKey> m_keys;
   std::string m_root_bytes;
@@ -56,14 +56,14 @@ private:
 
 // A client of `repository` with its own metadata directory, trusting root version 1.
 class TestClient {
-public:
+ public:
   explicit TestClient(const TestRepository& repository, tuf::UnixTime now = k_now);
   tuf::Result<void> refresh();
   tuf::Result<std::string> download(const std::string& target_path);
   void set_time(tuf::UnixTime now) { m_now = now; }
   [[nodiscard]] std::filesystem::path metadata_dir() const { return m_dir.path() / "metadata"; }
 
-private:
+ private:
   tuf::UpdaterConfig config() const;
   const TestRepository& m_repository;
   lifeline::testing::TempDir m_dir;
