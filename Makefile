@@ -7,7 +7,9 @@ BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build test demo bench format format-check clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps configure build test demo bench fuzz format format-check clean
 
 all: build
 
@@ -31,6 +33,15 @@ demo: build
 bench: build
 	scripts/bench.sh $(BUILD_DIR)
 
+# libFuzzer on the metadata parser, growing the kept corpus (clang, separate build tree).
+fuzz: deps
+	@if [ ! -f build-fuzz/build.ninja ]; then \
+	  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFELINE_FUZZ=ON \
+	    -DLIFELINE_BUILD_TESTS=OFF -DLIFELINE_BUILD_BENCH=OFF; \
+	fi
+	cmake --build build-fuzz --target metadata_fuzzer -j $(JOBS)
+	build-fuzz/tests/fuzz/metadata_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus/metadata
+
 format: deps
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
@@ -38,4 +49,4 @@ format-check: deps
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-fuzz

@@ -5,6 +5,11 @@ set(CMAKE_CXX_EXTENSIONS OFF)
 set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
 target_compile_definitions(standard_settings INTERFACE OPENSSL_NO_DEPRECATED OPENSSL_API_COMPAT=30000)
 
+if(LIFELINE_FUZZ)
+  target_compile_options(standard_settings INTERFACE -fsanitize=fuzzer-no-link,address -fno-omit-frame-pointer)
+  target_link_options(standard_settings INTERFACE -fsanitize=address)
+endif()
+
 if(LIFELINE_SANITIZE)
   target_compile_options(standard_settings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
   target_link_options(standard_settings INTERFACE -fsanitize=address,undefined)

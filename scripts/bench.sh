@@ -2,5 +2,30 @@
 # make bench: every benchmark at full size; each prints its reference and the ratio to it.
 set -euo pipefail
 build_dir=${1:-build}
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+server_pid=""
+trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; rm -rf "$work"' EXIT
+
 echo "== entitlement: 100k checks against the raw SQLite reads they need"
 "$build_dir/bench/entitlement_bench" 100000
+
+echo
+echo "== publishing: ${PUBLISH_UPDATES:-10000} updates, time per update as the repository grows"
+"$build_dir/bench/publish_bench" "${PUBLISH_UPDATES:-10000}" "$work/data"
+
+echo
+echo "== device refresh of that repository: Lifeline's verifier against tuf-js 5.0.1 (same server)"
+tools="$build_dir/interop-tufjs"
+mkdir -p "$tools"
+cp "$source_dir/tests/interop/tufjs/"{package.json,package-lock.json,*.mjs} "$source_dir/bench/tufjs-refresh-time.mjs" "$tools/"
+[ -d "$tools/node_modules/tuf-js" ] || (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
+node "$tools/serve.mjs" --dir "$work/data/repository" --port 0 >"$work/port" 2>/dev/null &
+server_pid=$!
+for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+base="http://127.0.0.1:$(head -1 "$work/port")"
+target="product-7/KB5000007/KB5000007.cab"
+ours=$("$build_dir/bench/refresh_bench" "$base" "$work/data/repository/metadata/1.root.json" "$target" 11)
+theirs=$(node "$tools/tufjs-refresh-time.mjs" "$base" "$work/data/repository/metadata/1.root.json" "$target" 11)
+echo "lifeline: ${ours} ms   tuf-js: ${theirs} ms   (median of 11, in-process)"
+awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "tuf-js / lifeline: %.1fx\n", b / a }'

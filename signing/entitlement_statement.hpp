@@ -17,9 +17,9 @@ struct EntitlementStatement {
   std::string device;
   std::string customer;
   std::string product;
-  std::string enrolment_type;          // standard or essentials
-  std::int64_t programme_quarter = 0;  // 1-based
-  std::vector<std::string> targets;    // target paths the device may install
+  std::string enrolment_type;         // standard or essentials
+  std::int64_t programme_quarter = 0; // 1-based
+  std::vector<std::string> targets;   // target paths the device may install
   tuf::UnixTime issued = 0;
   tuf::UnixTime expires = 0;
 };

@@ -41,7 +41,8 @@ template <typename Json> Result<Json> parse_strict_json(std::string_view text, i
   };
   try {
     return Json::parse(text.begin(), text.end(), guard);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
+    // parse_error, and out_of_range for numbers too large to represent (found by fuzzing).
     return make_error(ErrorKind::invalid_input, std::string("not valid JSON: ") + error.what());
   } catch (const Refused& error) {
     return make_error(ErrorKind::invalid_input, error.what());

@@ -29,8 +29,8 @@ struct Options {
   std::string data;
   std::string product;
   std::string passphrase_file;
-  std::vector<std::string> keys;     // directories of private keys that sign
-  std::string new_keys;              // directory of the new root keys
+  std::vector<std::string> keys; // directories of private keys that sign
+  std::string new_keys;          // directory of the new root keys
   int count = 1;
   std::int64_t threshold = 0;
   std::int64_t expires_days = 365;
@@ -98,8 +98,8 @@ void create_keys(const Options& options, std::ostream& out) {
       throw Failure{3, saved.error().message};
     }
     const auto named = describe(std::move(*key));
-    listing["keys"][named.keyid] = {{"keytype", "ed25519"}, {"scheme", "ed25519"},
-                                    {"keyval", {{"public", named.public_key.public_key}}}};
+    listing["keys"][named.keyid] = {
+        {"keytype", "ed25519"}, {"scheme", "ed25519"}, {"keyval", {{"public", named.public_key.public_key}}}};
     out << "created " << path.string() << " (keyid " << named.keyid << ")\n";
   }
   write((fs::path(options.out) / "root-keys.json").string(), listing.dump(2) + "\n");
@@ -188,7 +188,12 @@ int run_sign_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   create->add_option("--count", options.count, "How many keys (n)");
   create->add_option("--threshold", options.threshold, "How many must sign (m); default all");
   create->add_option("--passphrase-file", options.passphrase_file, "Encrypt the keys with the first line of this file");
-  create->callback([&]() { action = [&]() { create_keys(options, out); return 0; }; });
+  create->callback([&]() {
+    action = [&]() {
+      create_keys(options, out);
+      return 0;
+    };
+  });
 
   auto* root = app.add_subcommand("root", "Root metadata")->require_subcommand(1);
   auto* sign = root->add_subcommand("sign", "Add signatures to root metadata (each key holder in turn)");
@@ -196,7 +201,12 @@ int run_sign_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   sign->add_option("--keys", options.keys, "Directory of private keys to sign with")->required();
   sign->add_option("--out", options.out, "Where to write (default: in place)");
   sign->add_option("--passphrase-file", options.passphrase_file, "Passphrase of encrypted keys");
-  sign->callback([&]() { action = [&]() { sign_root(options, out); return 0; }; });
+  sign->callback([&]() {
+    action = [&]() {
+      sign_root(options, out);
+      return 0;
+    };
+  });
 
   auto* rotate = root->add_subcommand("rotate", "Write root version N+1 with new root keys");
   rotate->add_option("--current", options.current, "The current root metadata")->required();
@@ -206,7 +216,12 @@ int run_sign_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   rotate->add_option("--sign-with", options.keys, "Directories of keys that sign (old and new root keys)");
   rotate->add_option("--passphrase-file", options.passphrase_file, "Passphrase of encrypted keys");
   rotate->add_option("--out", options.out, "Where to write the new root")->required();
-  rotate->callback([&]() { action = [&]() { rotate_root(options, now, out); return 0; }; });
+  rotate->callback([&]() {
+    action = [&]() {
+      rotate_root(options, now, out);
+      return 0;
+    };
+  });
 
   auto* verify = root->add_subcommand("verify", "Check that NEXT is a valid successor of CURRENT");
   verify->add_option("--current", options.current, "The trusted root")->required();
@@ -215,12 +230,16 @@ int run_sign_cli(const std::vector<std::string>& args, std::ostream& out, std::o
 
   auto* product = app.add_subcommand("product", "Product roles of a server's repository")->require_subcommand(1);
   for (const auto& [name, revoke] : {std::pair{"delegate", false}, std::pair{"revoke", true}}) {
-    auto* sub = product->add_subcommand(name, revoke ? "Revoke a product's key and role" : "Give a product's role a new key");
+    auto* sub =
+        product->add_subcommand(name, revoke ? "Revoke a product's key and role" : "Give a product's role a new key");
     sub->add_option("--data", options.data, "The server data directory")->required();
     sub->add_option("--product", options.product, "Product id")->required();
     const bool is_revoke = revoke;
     sub->callback([&options, &action, &out, now, is_revoke]() {
-      action = [&options, &out, now, is_revoke]() { change_product(options, is_revoke, now, out); return 0; };
+      action = [&options, &out, now, is_revoke]() {
+        change_product(options, is_revoke, now, out);
+        return 0;
+      };
     });
   }
 

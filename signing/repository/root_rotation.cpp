@@ -22,14 +22,16 @@ util::Result<nlohmann::ordered_json> next_root(std::string_view current_bytes, c
     std::vector<std::string> keyids;
     for (const auto& key : change.root_keys) {
       const auto keyid = tuf::key_id(key);
-      root["keys"][keyid] = {{"keytype", key.keytype}, {"scheme", key.scheme}, {"keyval", {{"public", key.public_key}}}};
+      root["keys"][keyid] = {
+          {"keytype", key.keytype}, {"scheme", key.scheme}, {"keyval", {{"public", key.public_key}}}};
       keyids.push_back(keyid);
     }
     // Keys no role uses any more leave the key list.
     for (const auto& old : root["roles"]["root"]["keyids"]) {
       bool used = false;
       for (const auto& [name, role] : root["roles"].items()) {
-        used = used || (name != "root" && std::find(role["keyids"].begin(), role["keyids"].end(), old) != role["keyids"].end());
+        used = used ||
+               (name != "root" && std::find(role["keyids"].begin(), role["keyids"].end(), old) != role["keyids"].end());
       }
       if (!used && std::find(keyids.begin(), keyids.end(), old.get<std::string>()) == keyids.end()) {
         root["keys"].erase(old.get<std::string>());

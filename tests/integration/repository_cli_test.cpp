@@ -11,7 +11,7 @@ namespace lifeline {
 namespace {
 
 class RepositoryCli : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override {
     ASSERT_EQ(server({"products", "apply", example("products.json")}).exit_code, 0);
     ASSERT_EQ(server({"orders", "apply", example("order-contoso.json")}).exit_code, 0);
@@ -30,8 +30,8 @@ protected:
   }
 
   int publish(const std::string& kb) {
-    const auto result = server({"publish", "--manifest", example("updates/" + kb + ".json"), "--payload",
-                                (m_dir / (kb + ".cab")).string()});
+    const auto result = server(
+        {"publish", "--manifest", example("updates/" + kb + ".json"), "--payload", (m_dir / (kb + ".cab")).string()});
     EXPECT_EQ(result.exit_code, 0) << result.err;
     return result.exit_code;
   }
@@ -80,8 +80,8 @@ TEST_F(RepositoryCli, PublishedUpdatesAreInTheCatalogAndVerifiableFromTheExport)
 TEST_F(RepositoryCli, PublishingAManifestThatBreaksARuleSignsNothing) {
   testing::write_file(m_dir / "bad.json", R"({"id": "KB1", "kind": "security", "title": "x", "released": "2018-01-01",
     "products": [{"product": "windows-98", "severity": "critical"}]})");
-  const auto refused = server({"publish", "--manifest", (m_dir / "bad.json").string(), "--payload",
-                               (m_dir / "KB4057113.cab").string()});
+  const auto refused =
+      server({"publish", "--manifest", (m_dir / "bad.json").string(), "--payload", (m_dir / "KB4057113.cab").string()});
   EXPECT_EQ(refused.exit_code, 3);
   EXPECT_NE(refused.err.find("/products/0/product"), std::string::npos);
   EXPECT_EQ(server({"repository", "status", "--json"}).out.find("\"timestamp_version\": 4"), std::string::npos);
@@ -104,8 +104,9 @@ TEST_F(RepositoryCli, TheEntitlementStatementListsOnlyWhatTheRulesAllow) {
   // 2017-04-12 is the last day of programme quarter 4: the statement ends with it.
   EXPECT_EQ(verified->programme_quarter, 4);
   EXPECT_EQ(signing::tuf::format_expires(verified->expires), "2017-04-13T00:00:00Z");
-  EXPECT_EQ(signing::verify_statement(statement.out.substr(0, statement.out.size() - 1), root, "dev-2", at).error().code,
-            signing::tuf::ErrorCode::wrong_subject);
+  EXPECT_EQ(
+      signing::verify_statement(statement.out.substr(0, statement.out.size() - 1), root, "dev-2", at).error().code,
+      signing::tuf::ErrorCode::wrong_subject);
 }
 
 TEST_F(RepositoryCli, ARevokedProductKeyMakesItsTargetsUntrusted) {
@@ -131,7 +132,8 @@ TEST_F(RepositoryCli, RefreshResignsWhatIsAboutToExpire) {
 
 TEST_F(RepositoryCli, KeysAreStoredPrivately) {
   const auto keys = m_dir / "data" / "keys";
-  EXPECT_EQ(std::filesystem::status(keys).permissions() & std::filesystem::perms::all, std::filesystem::perms::owner_all);
+  EXPECT_EQ(std::filesystem::status(keys).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_all);
   for (const auto& entry : std::filesystem::recursive_directory_iterator(keys)) {
     if (entry.is_regular_file()) {
       EXPECT_EQ(entry.status().permissions() & std::filesystem::perms::all,

@@ -288,6 +288,12 @@ TEST(Documents, InvalidUtf8IsRefused) {
   EXPECT_EQ(parsed.problems.at(0).rule, "format");
 }
 
+TEST(Documents, NumbersTooLargeToRepresentAreRefusedNotThrown) {
+  const auto parsed = parse_products(R"({"products": [{"id": 1e999}]})");
+  ASSERT_FALSE(parsed.value);
+  EXPECT_EQ(parsed.problems.at(0).rule, "format");
+}
+
 TEST(Documents, OversizedDocumentIsRefusedBeforeParsing) {
   const std::string huge(k_max_document_bytes + 1, ' ');
   const auto parsed = parse_products(huge);

@@ -7,11 +7,11 @@ namespace lifeline::signing::testing {
 namespace {
 
 class Statement : public ::testing::Test {
-protected:
+ protected:
   void SetUp() override {
     auto& key = repo.new_key("entitlement");
-    repo.root["keys"][key.keyid] = Json{{"keytype", "ed25519"}, {"scheme", "ed25519"},
-                                        {"keyval", {{"public", key.public_key.public_key}}}};
+    repo.root["keys"][key.keyid] =
+        Json{{"keytype", "ed25519"}, {"scheme", "ed25519"}, {"keyval", {{"public", key.public_key.public_key}}}};
     repo.root["x-lifeline-entitlement"] = Json{{"keyids", {key.keyid}}, {"threshold", 1}};
     const auto bytes = repo.write("root", repo.root, "1.root.json");
     root = tuf::parse_root(bytes).value().signed_part;
