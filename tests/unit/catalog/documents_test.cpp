@@ -288,6 +288,52 @@ TEST(Documents, InvalidUtf8IsRefused) {
   EXPECT_EQ(parsed.problems.at(0).rule, "format");
 }
 
+struct ContactCap {
+  int level;
+  int additional;
+  int allowed;
+};
+
+class ContactLimits : public ::testing::TestWithParam<ContactCap> {};
+
+// CS-13: 5/20/30 contacts by level, plus as many additional ones as were bought.
+TEST_P(ContactLimits, TheCapIsExactlyTheLevelsNumberPlusTheAdditionalContacts) {
+  const auto cap = GetParam();
+  auto order = valid_order();
+  order["support"]["level"] = cap.level;
+  order["additional_contacts"] = cap.additional;
+  order["contacts"] = json::array();
+  for (int i = 0; i < cap.allowed; ++i) {
+    order["contacts"].push_back({{"email", "c" + std::to_string(i) + "@contoso.example"}, {"name", "C"}});
+  }
+  const auto at_cap = parse_service_order(order.dump(), catalog_products());
+  EXPECT_TRUE(at_cap.value) << describe(at_cap.problems);
+  order["contacts"].push_back({{"email", "one-more@contoso.example"}, {"name", "C"}});
+  const auto over = parse_service_order(order.dump(), catalog_products());
+  ASSERT_EQ(over.problems.size(), 1U) << describe(over.problems);
+  EXPECT_EQ(over.problems[0].pointer, "/contacts");
+  EXPECT_EQ(over.problems[0].rule, "CS-13");
+  EXPECT_NE(over.problems[0].message.find("CONTACT_LIMIT_REACHED"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(EachLevel, ContactLimits,
+                         ::testing::Values(ContactCap{1, 0, 5}, ContactCap{2, 0, 20}, ContactCap{3, 0, 30},
+                                           ContactCap{1, 5, 10}, ContactCap{2, 20, 40}, ContactCap{3, 30, 60},
+                                           ContactCap{2, 3, 23}));
+
+TEST(Documents, AdditionalContactsUpToTheLevelsNumberCanBeBought) {
+  for (const auto& [level, most] : {std::pair{1, 5}, std::pair{2, 20}, std::pair{3, 30}}) {
+    auto order = valid_order();
+    order["support"]["level"] = level;
+    order["additional_contacts"] = most;
+    EXPECT_TRUE(parse_service_order(order.dump(), catalog_products()).value) << level;
+    order["additional_contacts"] = most + 1;
+    const auto refused = parse_service_order(order.dump(), catalog_products());
+    ASSERT_FALSE(refused.value);
+    EXPECT_EQ(refused.problems.at(0).pointer, "/additional_contacts");
+  }
+}
+
 TEST(Documents, NumbersTooLargeToRepresentAreRefusedNotThrown) {
   const auto parsed = parse_products(R"({"products": [{"id": 1e999}]})");
   ASSERT_FALSE(parsed.value);
