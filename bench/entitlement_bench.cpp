@@ -13,6 +13,7 @@
 #include "catalog/catalog.hpp"
 #include "catalog/rules/entitlement.hpp"
 #include "tests/support/testing.hpp"
+#include "tests/unit/catalog/scenario.hpp"
 
 namespace {
 
@@ -29,16 +30,7 @@ constexpr int k_updates = 20;
 
 void populate(catalog::Catalog& catalog) {
   const catalog::AuditContext at{d("2016-06-01"), "bench"};
-  catalog::Product product{"sql-server-2005-sp4",
-                           "SQL Server 2005",
-                           "SQL Server",
-                           "2005",
-                           "SP4",
-                           "SP4",
-                           d("2011-04-12"),
-                           d("2016-04-12"),
-                           catalog::Programme{d("2016-04-13"), d("2019-04-12")},
-                           false};
+  const auto product = catalog::testing::sql_server_2005();
   if (!catalog.apply_products({product}, at)) {
     std::abort();
   }
