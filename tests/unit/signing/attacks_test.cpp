@@ -19,6 +19,16 @@ class Attack : public ::testing::Test {
     ASSERT_TRUE(client.refresh()) << "the honest repository must verify";
   }
 
+  // Serves a snapshot (and a timestamp naming it) that lists targets.json at `targets_version`.
+  void serve_snapshot(std::int64_t snapshot_version, std::int64_t targets_version) {
+    repo.snapshot["meta"]["targets.json"]["version"] = targets_version;
+    repo.snapshot["version"] = snapshot_version;
+    repo.write("snapshot", repo.snapshot, std::to_string(snapshot_version) + ".snapshot.json");
+    repo.timestamp["version"] = snapshot_version;
+    repo.timestamp["meta"]["snapshot.json"] = Json{{"version", snapshot_version}};
+    repo.write("timestamp", repo.timestamp, "timestamp.json");
+  }
+
   static ErrorCode code_of(const tuf::Result<void>& result) { return result.error().code; }
   template <typename T> static ErrorCode code_of(const tuf::Result<T>& result) { return result.error().code; }
 
@@ -55,12 +65,7 @@ TEST_F(Attack, RollbackOfTargets) {
   ASSERT_TRUE(client.refresh()); // targets v2 trusted
   repo.targets["version"] = 1;
   repo.write("targets", repo.targets, "1.targets.json");
-  repo.snapshot["meta"]["targets.json"]["version"] = 1;
-  repo.snapshot["version"] = 3;
-  const auto bytes = repo.write("snapshot", repo.snapshot, "3.snapshot.json");
-  repo.timestamp["version"] = 3;
-  repo.timestamp["meta"]["snapshot.json"] = Json{{"version", 3}};
-  repo.write("timestamp", repo.timestamp, "timestamp.json");
+  serve_snapshot(3, 1);
   EXPECT_EQ(code_of(client.refresh()), ErrorCode::bad_version);
 }
 
@@ -126,12 +131,7 @@ TEST_F(Attack, MixAndMatchOfSnapshotAndTargets) {
   // A targets file of another version than the snapshot names.
   repo.targets["version"] = 5;
   repo.write("targets", repo.targets, "2.targets.json");
-  repo.snapshot["meta"]["targets.json"]["version"] = 2;
-  repo.snapshot["version"] = 2;
-  const auto bytes = repo.write("snapshot", repo.snapshot, "2.snapshot.json");
-  repo.timestamp["version"] = 2;
-  repo.timestamp["meta"]["snapshot.json"] = Json{{"version", 2}};
-  repo.write("timestamp", repo.timestamp, "timestamp.json");
+  serve_snapshot(2, 2);
   EXPECT_EQ(code_of(client.refresh()), ErrorCode::bad_version);
 }
 
