@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
     }
     ++window;
     if (i == 100 || i == 1000 || i % 2500 == 0 || i == updates) {
-      const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - window_start).count();
+      const auto ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - window_start).count();
       std::printf("%12d %14.2f\n", i, ms / window);
       window = 0;
       window_start = std::chrono::steady_clock::now();
