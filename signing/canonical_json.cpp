@@ -24,22 +24,22 @@ void write_string(const std::string& text, std::string& out) {
   out += '"';
 }
 
-void write(const nlohmann::ordered_json& value, std::string& out) {
+template <typename Json> void write(const Json& value, std::string& out) {
   switch (value.type()) {
   case nlohmann::json::value_t::null:
     out += "null";
     break;
   case nlohmann::json::value_t::boolean:
-    out += value.get<bool>() ? "true" : "false";
+    out += value.template get<bool>() ? "true" : "false";
     break;
   case nlohmann::json::value_t::number_integer:
-    out += std::to_string(value.get<std::int64_t>());
+    out += std::to_string(value.template get<std::int64_t>());
     break;
   case nlohmann::json::value_t::number_unsigned:
-    out += std::to_string(value.get<std::uint64_t>());
+    out += std::to_string(value.template get<std::uint64_t>());
     break;
   case nlohmann::json::value_t::string:
-    write_string(value.get_ref<const std::string&>(), out);
+    write_string(value.template get_ref<const std::string&>(), out);
     break;
   case nlohmann::json::value_t::array: {
     out += '[';
@@ -54,19 +54,21 @@ void write(const nlohmann::ordered_json& value, std::string& out) {
   }
   case nlohmann::json::value_t::object: {
     // std::string orders by unsigned bytes (char_traits<char>), which is code-point order.
-    std::vector<std::string> keys;
+    // Sorting (key, value) pairs keeps this O(n log n) for large objects too.
+    std::vector<std::pair<const std::string*, const Json*>> members;
+    members.reserve(value.size());
     for (auto it = value.begin(); it != value.end(); ++it) {
-      keys.push_back(it.key());
+      members.emplace_back(&it.key(), &it.value());
     }
-    std::sort(keys.begin(), keys.end());
+    std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
     out += '{';
     bool first = true;
-    for (const auto& key : keys) {
+    for (const auto& [key, member] : members) {
       out += first ? "" : ",";
       first = false;
-      write_string(key, out);
+      write_string(*key, out);
       out += ':';
-      write(value.at(key), out);
+      write(*member, out);
     }
     out += '}';
     break;
@@ -78,7 +80,7 @@ void write(const nlohmann::ordered_json& value, std::string& out) {
 
 } // namespace
 
-util::Result<std::string> canonical_json(const nlohmann::ordered_json& value) {
+template <typename Json> util::Result<std::string> encode(const Json& value) {
   std::string out;
   try {
     write(value, out);
@@ -86,6 +88,13 @@ util::Result<std::string> canonical_json(const nlohmann::ordered_json& value) {
     return util::make_error(util::ErrorKind::invalid_input, error.message);
   }
   return out;
+}
+
+util::Result<std::string> canonical_json(const nlohmann::ordered_json& value) {
+  return encode(value);
+}
+util::Result<std::string> canonical_json(const nlohmann::json& value) {
+  return encode(value);
 }
 
 } // namespace lifeline::signing

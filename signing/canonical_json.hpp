@@ -12,5 +12,6 @@ namespace lifeline::signing {
 
 // Fails on floating-point numbers, which the canonical form cannot represent.
 util::Result<std::string> canonical_json(const nlohmann::ordered_json& value);
+util::Result<std::string> canonical_json(const nlohmann::json& value);
 
 } // namespace lifeline::signing

@@ -2,7 +2,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <string>
 #include <utility>
 
 #include <fcntl.h>
@@ -17,63 +16,110 @@ Error io_error(const std::filesystem::path& path, const char* what) {
   return make_error(ErrorKind::io, path.string() + ": " + what + ": " + std::strerror(errno));
 }
 
-// Owns a file descriptor; closes it once.
-class Fd {
- public:
-  explicit Fd(int fd) : m_fd(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
+void sync_directory(const std::filesystem::path& directory) {
+  const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
   }
-  [[nodiscard]] int get() const { return m_fd; }
-  int release() { return std::exchange(m_fd, -1); }
+}
 
- private:
-  int m_fd;
-};
+std::filesystem::path directory_of(const std::filesystem::path& path) {
+  return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+}
 
 } // namespace
 
-Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content, FileMode mode) {
-  const auto directory = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string temporary = (directory / ("." + path.filename().string() + ".XXXXXX")).string();
-  Fd fd(::mkstemp(temporary.data()));
-  if (fd.get() < 0) {
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, std::string temporary, int fd)
+    : m_path(std::move(path)), m_temporary(std::move(temporary)), m_fd(fd) {}
+
+AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
+    : m_path(std::move(other.m_path)), m_temporary(std::move(other.m_temporary)), m_fd(std::exchange(other.m_fd, -1)) {
+  other.m_temporary.clear();
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (m_fd >= 0) {
+    ::close(m_fd);
+  }
+  if (!m_temporary.empty()) {
+    ::unlink(m_temporary.c_str());
+  }
+}
+
+Result<AtomicFileWriter> AtomicFileWriter::create(const std::filesystem::path& path, FileMode mode) {
+  std::string temporary = (directory_of(path) / ("." + path.filename().string() + ".XXXXXX")).string();
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0) {
     return io_error(path, "cannot create a temporary file");
   }
-  const auto discard = [&]() { ::unlink(temporary.c_str()); };
-  if (::fchmod(fd.get(), mode == FileMode::private_file ? 0600 : 0644) != 0) {
-    discard();
+  AtomicFileWriter writer(path, temporary, fd);
+  if (::fchmod(fd, mode == FileMode::private_file ? 0600 : 0644) != 0) {
     return io_error(path, "cannot set permissions");
   }
+  return writer;
+}
+
+Result<void> AtomicFileWriter::write(std::string_view bytes) {
   std::size_t written = 0;
-  while (written < content.size()) {
-    const auto n = ::write(fd.get(), content.data() + written, content.size() - written);
+  while (written < bytes.size()) {
+    const auto n = ::write(m_fd, bytes.data() + written, bytes.size() - written);
     if (n < 0 && errno == EINTR) {
       continue;
     }
     if (n <= 0) {
-      discard();
-      return io_error(path, "cannot write");
+      return io_error(m_path, "cannot write");
     }
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0) {
-    discard();
-    return io_error(path, "cannot flush");
-  }
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    discard();
-    return io_error(path, "cannot rename into place");
-  }
-  Fd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir.get() >= 0) {
-    ::fsync(dir.get());
-  }
   return {};
+}
+
+Result<void> AtomicFileWriter::commit_as(const std::filesystem::path& path, bool replace) {
+  m_path = path;
+  return commit(replace);
+}
+
+Result<void> AtomicFileWriter::commit(bool replace) {
+  if (::fsync(m_fd) != 0 || ::close(std::exchange(m_fd, -1)) != 0) {
+    return io_error(m_path, "cannot flush");
+  }
+  if (replace) {
+    if (::rename(m_temporary.c_str(), m_path.c_str()) != 0) {
+      return io_error(m_path, "cannot move into place");
+    }
+  } else {
+    // link() refuses an existing target, which rename() would silently replace.
+    if (::link(m_temporary.c_str(), m_path.c_str()) != 0) {
+      return io_error(m_path, errno == EEXIST ? "exists and is never overwritten" : "cannot move into place");
+    }
+    ::unlink(m_temporary.c_str());
+  }
+  m_temporary.clear();
+  sync_directory(directory_of(m_path));
+  return {};
+}
+
+Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content, FileMode mode) {
+  auto writer = AtomicFileWriter::create(path, mode);
+  if (!writer) {
+    return writer.error();
+  }
+  if (auto written = writer->write(content); !written) {
+    return written;
+  }
+  return writer->commit(true);
+}
+
+Result<void> write_new_file(const std::filesystem::path& path, std::string_view content, FileMode mode) {
+  auto writer = AtomicFileWriter::create(path, mode);
+  if (!writer) {
+    return writer.error();
+  }
+  if (auto written = writer->write(content); !written) {
+    return written;
+  }
+  return writer->commit(false);
 }
 
 } // namespace lifeline::util

@@ -1,8 +1,9 @@
 // Whole-file writes that a crash can never leave half-done: write a temporary file beside the
-// target, fsync it, rename it over the target, fsync the directory.
+// target, fsync it, move it into place, fsync the directory.
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <string_view>
 
 #include "util/result.hpp"
@@ -11,7 +12,36 @@ namespace lifeline::util {
 
 enum class FileMode { private_file, shared_file }; // 0600 for secrets, 0644 otherwise
 
+// Replaces `path` (or creates it) atomically.
 [[nodiscard]] Result<void> write_file_atomically(const std::filesystem::path& path, std::string_view content,
                                                  FileMode mode = FileMode::shared_file);
+
+// Creates `path` atomically and refuses, without touching it, when it already exists.
+[[nodiscard]] Result<void> write_new_file(const std::filesystem::path& path, std::string_view content,
+                                          FileMode mode = FileMode::shared_file);
+
+// A file written in pieces (large payloads) and moved into place only by commit(); destroyed
+// without commit(), it leaves nothing behind.
+class AtomicFileWriter {
+ public:
+  static Result<AtomicFileWriter> create(const std::filesystem::path& path, FileMode mode = FileMode::shared_file);
+  AtomicFileWriter(AtomicFileWriter&& other) noexcept;
+  AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  ~AtomicFileWriter();
+
+  [[nodiscard]] Result<void> write(std::string_view bytes);
+  // fsync, rename over `path` (or, with `replace` false, refuse an existing one), fsync the directory.
+  [[nodiscard]] Result<void> commit(bool replace = true);
+  // The same, under a name known only once the content is (content addressing).
+  [[nodiscard]] Result<void> commit_as(const std::filesystem::path& path, bool replace = true);
+
+ private:
+  AtomicFileWriter(std::filesystem::path path, std::string temporary, int fd);
+  std::filesystem::path m_path;
+  std::string m_temporary;
+  int m_fd = -1;
+};
 
 } // namespace lifeline::util

@@ -112,7 +112,13 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
       return static_cast<int>(ExitCode::invalid);
     }
     cli::CommandContext context{**catalog, out, err, at, leaf.options->json, *dir, now};
-    return static_cast<int>(leaf.handler(context));
+    try {
+      return static_cast<int>(leaf.handler(context));
+    } catch (const std::exception& error) {
+      // A bug, not an answer: say so once and never abort with a half-written message.
+      err << "lifeline-server: unexpected failure: " << error.what() << '\n';
+      return static_cast<int>(ExitCode::invalid);
+    }
   }
   err << "lifeline-server: missing command; run with --help for usage\n";
   return static_cast<int>(ExitCode::usage);

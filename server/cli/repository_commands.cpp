@@ -159,10 +159,10 @@ void add_repository_commands(CLI::App& app, CommandSet& commands) {
   init_app->add_option("--root-threshold", init_arguments->root_threshold, "Root signatures required (default: all)");
   init_app->add_option("--passphrase-file", init_arguments->passphrase_file,
                        "File whose first line decrypts root keys");
-  init_app->add_option("--root-expiry-days", init_arguments->expiry.root_days)->check(CLI::PositiveNumber);
-  init_app->add_option("--targets-expiry-days", init_arguments->expiry.targets_days)->check(CLI::PositiveNumber);
-  init_app->add_option("--snapshot-expiry-days", init_arguments->expiry.snapshot_days)->check(CLI::PositiveNumber);
-  init_app->add_option("--timestamp-expiry-days", init_arguments->expiry.timestamp_days)->check(CLI::PositiveNumber);
+  init_app->add_option("--root-expiry-days", init_arguments->expiry.root_days)->check(CLI::Range(1, 3650));
+  init_app->add_option("--targets-expiry-days", init_arguments->expiry.targets_days)->check(CLI::Range(1, 3650));
+  init_app->add_option("--snapshot-expiry-days", init_arguments->expiry.snapshot_days)->check(CLI::Range(1, 3650));
+  init_app->add_option("--timestamp-expiry-days", init_arguments->expiry.timestamp_days)->check(CLI::Range(1, 3650));
   commands.add(
       init_app, [init_arguments](CommandContext& context) { return init(context, *init_arguments); }, false);
 
@@ -224,7 +224,7 @@ void add_repository_commands(CLI::App& app, CommandSet& commands) {
           if (!bytes) {
             return report_error(context, bytes.error());
           }
-          const auto installed = repo.install_root(*bytes);
+          const auto installed = repo.install_root(*bytes, context.now);
           if (!installed) {
             return report_error(context, installed.error());
           }

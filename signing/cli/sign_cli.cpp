@@ -258,6 +258,9 @@ int run_sign_cli(const std::vector<std::string>& args, std::ostream& out, std::o
   } catch (const Failure& failure) {
     err << "lifeline-sign: " << failure.message << '\n';
     return failure.code;
+  } catch (const std::exception& error) {
+    err << "lifeline-sign: unexpected failure: " << error.what() << '\n';
+    return 3;
   }
 }
 

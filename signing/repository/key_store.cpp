@@ -33,10 +33,6 @@ util::Result<void> ensure_private_directory(const std::filesystem::path& directo
 
 util::Result<void> save_key(const SigningKey& key, const std::filesystem::path& path,
                             const std::optional<std::string>& passphrase) {
-  std::error_code ec;
-  if (std::filesystem::exists(path, ec)) {
-    return util::make_error(util::ErrorKind::conflict, path.string() + " exists; keys are never overwritten");
-  }
   if (auto made = ensure_private_directory(path.parent_path()); !made) {
     return made;
   }
@@ -44,7 +40,8 @@ util::Result<void> save_key(const SigningKey& key, const std::filesystem::path& 
   if (!pem) {
     return pem.error();
   }
-  return util::write_file_atomically(path, *pem, util::FileMode::private_file);
+  // Keys are never overwritten: an existing file is refused untouched.
+  return util::write_new_file(path, *pem, util::FileMode::private_file);
 }
 
 util::Result<NamedKey> load_key(const std::filesystem::path& path, const std::optional<std::string>& passphrase) {

@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -29,9 +30,31 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t k_max_metadata = 64 * 1024 * 1024;
 constexpr tuf::UnixTime k_day = 86400;
+constexpr std::int64_t k_max_expiry_days = 3650;
 
-util::Error failure(const std::string& message) {
-  return make_error(ErrorKind::internal, message);
+// Product role names become file names (keys/roles/NAME.pem, N.NAME.json) and URL parts.
+util::Result<void> check_role_name(const std::string& role) {
+  const bool shape =
+      !role.empty() && role.size() <= 64 && role.front() != '.' && std::all_of(role.begin(), role.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+               c == '-';
+      });
+  if (!shape || role == "root" || role == "targets" || role == "snapshot" || role == "timestamp") {
+    return make_error(ErrorKind::invalid_input,
+                      "\"" + role +
+                          "\" cannot name a delegated role: [A-Za-z0-9._-], 64 at most, not a top-level role");
+  }
+  return {};
+}
+
+util::Result<void> check_expiry(const ExpiryPolicy& expiry) {
+  for (const auto days : {expiry.root_days, expiry.targets_days, expiry.snapshot_days, expiry.timestamp_days}) {
+    if (days < 1 || days > k_max_expiry_days) {
+      return make_error(ErrorKind::invalid_input,
+                        "expiry periods are from 1 to " + std::to_string(k_max_expiry_days) + " days");
+    }
+  }
+  return {};
 }
 
 // An exclusive lock on the repository for the whole of one change.
@@ -39,8 +62,8 @@ class RepositoryLock {
  public:
   explicit RepositoryLock(const fs::path& dir)
       : m_fd(::open((dir / ".lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600)) {
-    if (m_fd >= 0) {
-      ::flock(m_fd, LOCK_EX);
+    if (m_fd >= 0 && ::flock(m_fd, LOCK_EX) != 0) {
+      ::close(std::exchange(m_fd, -1));
     }
   }
   RepositoryLock(const RepositoryLock&) = delete;
@@ -50,10 +73,15 @@ class RepositoryLock {
       ::close(m_fd);
     }
   }
+  [[nodiscard]] bool held() const { return m_fd >= 0; }
 
  private:
   int m_fd;
 };
+
+util::Error not_locked(const fs::path& dir) {
+  return make_error(ErrorKind::io, "cannot lock the repository in " + dir.string());
+}
 
 util::Result<Json> read_json(const fs::path& path) {
   auto bytes = util::read_file(path, k_max_metadata);
@@ -91,34 +119,44 @@ struct State {
   Json targets;
 };
 
-std::int64_t version_of(const Json& signed_part) {
-  return signed_part.at("version").get<std::int64_t>();
-}
-
-} // namespace
-
-Repository::Repository(fs::path data_dir, ExpiryPolicy expiry)
-    : m_dir(data_dir / "repository"), m_keys(data_dir / "keys"), m_expiry(expiry) {}
-
-namespace {
-
 struct Context {
   fs::path metadata;
   fs::path keys;
   ExpiryPolicy expiry;
 };
 
+std::int64_t version_of(const Json& signed_part) {
+  return signed_part.at("version").get<std::int64_t>();
+}
+
+util::Result<tuf::UnixTime> expires_of(const Json& signed_part) {
+  const auto time = tuf::parse_expires(signed_part.value("expires", std::string()));
+  if (!time) {
+    return make_error(ErrorKind::invalid_input,
+                      "metadata with a malformed expires: " + signed_part.value("expires", ""));
+  }
+  return *time;
+}
+
+// "12.root.json" -> 12; nullopt unless the prefix is all digits.
+std::optional<std::int64_t> root_file_version(const std::string& name) {
+  constexpr std::string_view k_suffix = ".root.json";
+  if (name.size() <= k_suffix.size() || !name.ends_with(k_suffix) || name.size() - k_suffix.size() > 18) {
+    return std::nullopt;
+  }
+  const auto prefix = name.substr(0, name.size() - k_suffix.size());
+  if (!std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  return std::stoll(prefix);
+}
+
 util::Result<State> load_state(const fs::path& metadata) {
   State state;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(metadata, ec)) {
-    const auto name = entry.path().filename().string();
-    const auto dot = name.find('.');
-    if (dot != std::string::npos && name.substr(dot) == ".root.json") {
-      try {
-        state.root_version = std::max<std::int64_t>(state.root_version, std::stoll(name.substr(0, dot)));
-      } catch (const std::exception&) { // NOLINT(bugprone-empty-catch): not a versioned root
-      }
+    if (const auto version = root_file_version(entry.path().filename().string())) {
+      state.root_version = std::max(state.root_version, *version);
     }
   }
   if (ec || state.root_version == 0) {
@@ -133,21 +171,26 @@ util::Result<State> load_state(const fs::path& metadata) {
     out = std::move((*document)["signed"]);
     return {};
   };
-  if (auto loaded = load_signed(metadata / (std::to_string(state.root_version) + ".root.json"), state.root); !loaded) {
-    return loaded.error();
-  }
-  if (auto loaded = load_signed(metadata / "timestamp.json", state.timestamp); !loaded) {
-    return loaded.error();
-  }
-  const auto snapshot_version = state.timestamp["meta"]["snapshot.json"]["version"].get<std::int64_t>();
-  if (auto loaded = load_signed(metadata / (std::to_string(snapshot_version) + ".snapshot.json"), state.snapshot);
-      !loaded) {
-    return loaded.error();
-  }
-  const auto targets_version = state.snapshot["meta"]["targets.json"]["version"].get<std::int64_t>();
-  if (auto loaded = load_signed(metadata / (std::to_string(targets_version) + ".targets.json"), state.targets);
-      !loaded) {
-    return loaded.error();
+  try {
+    if (auto loaded = load_signed(metadata / (std::to_string(state.root_version) + ".root.json"), state.root);
+        !loaded) {
+      return loaded.error();
+    }
+    if (auto loaded = load_signed(metadata / "timestamp.json", state.timestamp); !loaded) {
+      return loaded.error();
+    }
+    const auto snapshot_version = state.timestamp.at("meta").at("snapshot.json").at("version").get<std::int64_t>();
+    if (auto loaded = load_signed(metadata / (std::to_string(snapshot_version) + ".snapshot.json"), state.snapshot);
+        !loaded) {
+      return loaded.error();
+    }
+    const auto targets_version = state.snapshot.at("meta").at("targets.json").at("version").get<std::int64_t>();
+    if (auto loaded = load_signed(metadata / (std::to_string(targets_version) + ".targets.json"), state.targets);
+        !loaded) {
+      return loaded.error();
+    }
+  } catch (const nlohmann::json::exception& error) {
+    return make_error(ErrorKind::invalid_input, std::string("the repository metadata is damaged: ") + error.what());
   }
   return state;
 }
@@ -158,6 +201,28 @@ util::Result<NamedKey> online_key(const fs::path& keys, const std::string& name)
 
 fs::path role_key_path(const fs::path& keys, const std::string& role) {
   return keys / "roles" / (role + ".pem");
+}
+
+// Refuses to sign with a key that the delegating metadata does not list for the role: a stale
+// or stray key file would otherwise produce metadata no client accepts.
+util::Result<void> check_signer(const Json& role, const NamedKey& key, const std::string& name) {
+  const auto& keyids = role.at("keyids");
+  if (std::find(keyids.begin(), keyids.end(), key.keyid) == keyids.end()) {
+    return make_error(ErrorKind::conflict,
+                      "the key for " + name + " (" + key.keyid + ") is not the one its delegator lists");
+  }
+  return {};
+}
+
+util::Result<NamedKey> top_level_key(const Context& context, const State& state, const std::string& role) {
+  auto key = online_key(context.keys, role);
+  if (!key) {
+    return key.error();
+  }
+  if (auto listed = check_signer(state.root.at("roles").at(role), *key, role); !listed) {
+    return listed.error();
+  }
+  return key;
 }
 
 // Signs and writes VERSION.ROLE.json (or ROLE.json for the timestamp).
@@ -173,20 +238,28 @@ util::Result<std::string> write_signed(const fs::path& metadata, const std::stri
   return std::move(*bytes);
 }
 
-// New snapshot listing `changed` role versions, then the timestamp that commits it.
-util::Result<void> commit(const Context& context, State& state, const std::map<std::string, std::int64_t>& changed,
-                          tuf::UnixTime now) {
+// What a snapshot says of a targets file: version, and length and hash, so that a client checks
+// the bytes before it parses them.
+Json meta_entry(std::int64_t version, const std::string& bytes) {
+  return Json{{"version", version}, {"length", bytes.size()}, {"hashes", {{"sha256", sha256_hex(bytes)}}}};
+}
+
+using ChangedRoles = std::map<std::string, Json>; // role -> its new snapshot entry
+
+// New snapshot listing the changed roles, then the timestamp that commits it.
+util::Result<void> commit(const Context& context, State& state, const ChangedRoles& changed, tuf::UnixTime now) {
+  auto snapshot_key = top_level_key(context, state, "snapshot");
+  auto timestamp_key = top_level_key(context, state, "timestamp");
+  if (!snapshot_key || !timestamp_key) {
+    return !snapshot_key ? snapshot_key.error() : timestamp_key.error();
+  }
   auto snapshot = state.snapshot;
-  for (const auto& [role, version] : changed) {
-    snapshot["meta"][role + ".json"] = Json{{"version", version}};
+  for (const auto& [role, entry] : changed) {
+    snapshot["meta"][role + ".json"] = entry;
   }
   const auto snapshot_version = version_of(snapshot) + 1;
   snapshot["version"] = snapshot_version;
   snapshot["expires"] = tuf::format_expires(now + context.expiry.snapshot_days * k_day);
-  auto snapshot_key = online_key(context.keys, "snapshot");
-  if (!snapshot_key) {
-    return snapshot_key.error();
-  }
   auto snapshot_bytes =
       write_signed(context.metadata, std::to_string(snapshot_version) + ".snapshot.json", snapshot, {&*snapshot_key});
   if (!snapshot_bytes) {
@@ -195,13 +268,7 @@ util::Result<void> commit(const Context& context, State& state, const std::map<s
   auto timestamp = state.timestamp;
   timestamp["version"] = version_of(timestamp) + 1;
   timestamp["expires"] = tuf::format_expires(now + context.expiry.timestamp_days * k_day);
-  timestamp["meta"]["snapshot.json"] = Json{{"version", snapshot_version},
-                                            {"length", snapshot_bytes->size()},
-                                            {"hashes", {{"sha256", sha256_hex(*snapshot_bytes)}}}};
-  auto timestamp_key = online_key(context.keys, "timestamp");
-  if (!timestamp_key) {
-    return timestamp_key.error();
-  }
+  timestamp["meta"]["snapshot.json"] = meta_entry(snapshot_version, *snapshot_bytes);
   // Replacing timestamp.json is the commit: everything it names is already in place.
   if (auto written = write_signed(context.metadata, "timestamp.json", timestamp, {&*timestamp_key}); !written) {
     return written.error();
@@ -211,36 +278,76 @@ util::Result<void> commit(const Context& context, State& state, const std::map<s
   return {};
 }
 
-util::Result<void> write_targets(const Context& context, State& state, tuf::UnixTime now) {
-  state.targets["version"] = version_of(state.targets) + 1;
-  state.targets["expires"] = tuf::format_expires(now + context.expiry.targets_days * k_day);
-  auto key = online_key(context.keys, "targets");
+util::Result<Json> write_targets(const Context& context, State& state, tuf::UnixTime now) {
+  auto key = top_level_key(context, state, "targets");
   if (!key) {
     return key.error();
   }
+  state.targets["version"] = version_of(state.targets) + 1;
+  state.targets["expires"] = tuf::format_expires(now + context.expiry.targets_days * k_day);
   auto written = write_signed(context.metadata, std::to_string(version_of(state.targets)) + ".targets.json",
                               state.targets, {&*key});
   if (!written) {
     return written.error();
   }
-  return {};
+  return meta_entry(version_of(state.targets), *written);
 }
 
-// Gives `role` a fresh key in the delegations of the top-level targets (new or rotated).
-util::Result<NamedKey> delegate_to_new_key(const Context& context, State& state, const std::string& role) {
-  auto generated = SigningKey::generate();
-  if (!generated) {
-    return generated.error();
+// A new key for a role, kept under a pending name until the change that uses it is committed:
+// a failure half-way leaves the old key and the old metadata in force.
+class PendingKey {
+ public:
+  static util::Result<PendingKey> generate(const fs::path& keys, const std::string& role) {
+    auto generated = SigningKey::generate();
+    if (!generated) {
+      return generated.error();
+    }
+    const auto final_path = role_key_path(keys, role);
+    const auto pending_path = fs::path(final_path.string() + ".pending");
+    std::error_code ec;
+    fs::remove(pending_path, ec);
+    if (auto saved = save_key(*generated, pending_path, std::nullopt); !saved) {
+      return saved.error();
+    }
+    return PendingKey(describe(std::move(*generated)), final_path, pending_path);
   }
-  const auto path = role_key_path(context.keys, role);
-  std::error_code ec;
-  if (fs::exists(path, ec)) {
-    fs::rename(path, path.string() + ".retired-" + std::to_string(::time(nullptr)), ec);
+  PendingKey(PendingKey&& other) noexcept
+      : m_key(std::move(other.m_key)), m_final(std::move(other.m_final)),
+        m_pending(std::exchange(other.m_pending, fs::path())) {}
+  PendingKey& operator=(PendingKey&&) = delete;
+  PendingKey(const PendingKey&) = delete;
+  PendingKey& operator=(const PendingKey&) = delete;
+  ~PendingKey() {
+    std::error_code ec;
+    if (!m_pending.empty()) {
+      fs::remove(m_pending, ec);
+    }
   }
-  if (auto saved = save_key(*generated, path, std::nullopt); !saved) {
-    return saved.error();
+  [[nodiscard]] const NamedKey& key() const { return m_key; }
+  // After the commit: the old key is kept aside, the new one takes its name.
+  util::Result<void> activate() {
+    std::error_code ec;
+    if (fs::exists(m_final, ec)) {
+      fs::rename(m_final, m_final.string() + ".retired-" + std::to_string(::time(nullptr)), ec);
+    }
+    fs::rename(m_pending, m_final, ec);
+    if (ec) {
+      return make_error(ErrorKind::io, "cannot activate the new key " + m_final.string() + ": " + ec.message());
+    }
+    m_pending.clear();
+    return {};
   }
-  auto named = describe(std::move(*generated));
+
+ private:
+  PendingKey(NamedKey key, fs::path final_path, fs::path pending_path)
+      : m_key(std::move(key)), m_final(std::move(final_path)), m_pending(std::move(pending_path)) {}
+  NamedKey m_key;
+  fs::path m_final;
+  fs::path m_pending;
+};
+
+// Lists `key` as the only key of `role` in the top-level delegations (new or rotated role).
+void delegate_to(State& state, const std::string& role, const NamedKey& key) {
   auto& delegations = state.targets["delegations"];
   auto& roles = delegations["roles"];
   Json* entry = nullptr;
@@ -253,62 +360,67 @@ util::Result<NamedKey> delegate_to_new_key(const Context& context, State& state,
     for (const auto& old : (*entry)["keyids"]) {
       delegations["keys"].erase(old.get<std::string>());
     }
-    (*entry)["keyids"] = Json::array({named.keyid});
+    (*entry)["keyids"] = Json::array({key.keyid});
   } else {
     // Terminating and path-bound: this key can sign this product's updates and nothing else.
     roles.push_back(Json{{"name", role},
-                         {"keyids", Json::array({named.keyid})},
+                         {"keyids", Json::array({key.keyid})},
                          {"threshold", 1},
                          {"terminating", true},
                          {"paths", Json::array({role + "/*/*"})}});
   }
-  delegations["keys"][named.keyid] = key_json(named.public_key);
-  return named;
+  delegations["keys"][key.keyid] = key_json(key.public_key);
 }
 
-util::Result<Json> load_role(const Context& context, const State& state, const std::string& role) {
+const Json* delegation_of(const State& state, const std::string& role) {
+  for (const auto& entry : state.targets["delegations"]["roles"]) {
+    if (entry["name"] == role) {
+      return &entry;
+    }
+  }
+  return nullptr;
+}
+
+// The role's current signed part; `fresh` starts an empty one that continues the version count
+// (a role delegated again after a revocation must not bring back what was revoked).
+util::Result<Json> load_role(const Context& context, const State& state, const std::string& role, bool fresh = false) {
   const auto& meta = state.snapshot["meta"];
   const auto entry = meta.find(role + ".json");
-  if (entry == meta.end()) {
-    Json fresh = common("targets", 0, 0);
-    fresh["targets"] = Json::object();
-    return fresh;
+  const auto version = entry == meta.end() ? 0 : (*entry)["version"].get<std::int64_t>();
+  if (entry == meta.end() || fresh) {
+    Json empty = common("targets", version, 0);
+    empty["targets"] = Json::object();
+    return empty;
   }
-  auto document = read_json(context.metadata / (std::to_string((*entry)["version"].get<std::int64_t>()) + "." +
-                                                tuf::percent_encode_role(role) + ".json"));
+  auto document =
+      read_json(context.metadata / (std::to_string(version) + "." + tuf::percent_encode_role(role) + ".json"));
   if (!document) {
     return document.error();
   }
   return std::move((*document)["signed"]);
 }
 
-util::Result<std::int64_t> write_role(const Context& context, const std::string& role, Json& signed_part,
-                                      tuf::UnixTime now) {
-  auto key = load_key(role_key_path(context.keys, role), std::nullopt);
-  if (!key) {
-    return key.error();
+util::Result<Json> write_role(const Context& context, const State& state, const std::string& role, Json& signed_part,
+                              const NamedKey& key, tuf::UnixTime now) {
+  const auto* delegation = delegation_of(state, role);
+  if (delegation == nullptr) {
+    return make_error(ErrorKind::conflict, "no delegation to " + role);
+  }
+  if (auto listed = check_signer(*delegation, key, role); !listed) {
+    return listed.error();
   }
   const auto version = version_of(signed_part) + 1;
   signed_part["version"] = version;
   signed_part["expires"] = tuf::format_expires(now + context.expiry.targets_days * k_day);
   auto written = write_signed(
-      context.metadata, std::to_string(version) + "." + tuf::percent_encode_role(role) + ".json", signed_part, {&*key});
+      context.metadata, std::to_string(version) + "." + tuf::percent_encode_role(role) + ".json", signed_part, {&key});
   if (!written) {
     return written.error();
   }
-  return version;
+  return meta_entry(version, *written);
 }
 
-bool is_delegated(const State& state, const std::string& role) {
-  for (const auto& entry : state.targets["delegations"]["roles"]) {
-    if (entry["name"] == role) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Copies `payload` to its content address while hashing it; never reads it whole.
+// Copies `payload` to its content address while hashing it, fsynced; never reads it whole.
 util::Result<PublishedTarget> store_payload(const fs::path& targets_dir, const NewTarget& target) {
   std::ifstream in(target.payload, std::ios::binary);
   if (!in) {
@@ -319,54 +431,50 @@ util::Result<PublishedTarget> store_payload(const fs::path& targets_dir, const N
   const auto base = target.path.substr(slash + 1);
   std::error_code ec;
   fs::create_directories(directory, ec);
-  const auto staging = directory / (".incoming." + base);
-  std::ofstream out(staging, std::ios::binary | std::ios::trunc);
+  if (ec) {
+    return make_error(ErrorKind::io, directory.string() + ": " + ec.message());
+  }
+  auto writer = util::AtomicFileWriter::create(directory / base);
+  if (!writer) {
+    return writer.error();
+  }
   Hasher hasher(HashAlgorithm::sha256);
   std::int64_t length = 0;
   char buffer[1 << 16];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     const std::string_view chunk(buffer, static_cast<std::size_t>(in.gcount()));
     hasher.update(chunk);
-    out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    if (auto written = writer->write(chunk); !written) {
+      return written.error();
+    }
     length += static_cast<std::int64_t>(chunk.size());
   }
-  out.close();
-  if (!out) {
-    fs::remove(staging, ec);
-    return make_error(ErrorKind::io, staging.string() + ": cannot write the payload");
+  if (in.bad()) {
+    return make_error(ErrorKind::io, target.payload.string() + ": read failed");
   }
+  // Content-addressed: the final name is known once the bytes are.
   const auto digest = hasher.hex_digest();
-  fs::rename(staging, directory / (digest + "." + base), ec);
-  if (ec) {
-    return make_error(ErrorKind::io, "cannot store the payload: " + ec.message());
+  if (auto committed = writer->commit_as(directory / (digest + "." + base)); !committed) {
+    return committed.error();
   }
   return PublishedTarget{target.role, target.path, length, digest};
 }
 
 } // namespace
 
+Repository::Repository(fs::path data_dir, ExpiryPolicy expiry)
+    : m_dir(data_dir / "repository"), m_keys(data_dir / "keys"), m_expiry(expiry) {}
+
 util::Result<Repository> Repository::init(const fs::path& data_dir, const InitOptions& options, tuf::UnixTime now) {
+  if (auto valid = check_expiry(options.expiry); !valid) {
+    return valid.error();
+  }
   Repository repository(data_dir, options.expiry);
   std::error_code ec;
-  if (fs::exists(repository.metadata_dir(), ec)) {
+  if (fs::exists(repository.m_dir, ec)) {
     return make_error(ErrorKind::conflict, "a repository already exists in " + repository.m_dir.string());
   }
-  if (auto made = ensure_private_directory(repository.m_keys); !made) {
-    return made.error();
-  }
-  fs::create_directories(repository.metadata_dir(), ec);
-  fs::create_directories(repository.targets_dir(), ec);
-  std::map<std::string, NamedKey> online;
-  for (const char* name : {"targets", "snapshot", "timestamp", "entitlement"}) {
-    auto key = SigningKey::generate();
-    if (!key) {
-      return key.error();
-    }
-    if (auto saved = save_key(*key, repository.m_keys / (std::string(name) + ".pem"), std::nullopt); !saved) {
-      return saved.error();
-    }
-    online.emplace(name, describe(std::move(*key)));
-  }
+  // Everything that can be refused is checked before anything is created.
   std::vector<NamedKey> root_keys;
   if (options.root_keys_dir) {
     auto loaded = load_keys(*options.root_keys_dir, options.passphrase);
@@ -377,21 +485,55 @@ util::Result<Repository> Repository::init(const fs::path& data_dir, const InitOp
     if (root_keys.empty()) {
       return make_error(ErrorKind::invalid_input, "no root key (*.pem) in " + options.root_keys_dir->string());
     }
-  } else {
-    auto key = SigningKey::generate();
-    if (!key) {
-      return key.error();
-    }
-    if (auto saved = save_key(*key, repository.m_keys / "development-root" / "root.pem", std::nullopt); !saved) {
-      return saved.error();
-    }
-    root_keys.push_back(describe(std::move(*key)));
   }
-  const auto threshold =
-      options.root_threshold > 0 ? options.root_threshold : static_cast<std::int64_t>(root_keys.size());
-  if (threshold > static_cast<std::int64_t>(root_keys.size())) {
+  const auto key_count = options.root_keys_dir ? static_cast<std::int64_t>(root_keys.size()) : 1;
+  const auto threshold = options.root_threshold > 0 ? options.root_threshold : key_count;
+  if (threshold > key_count) {
     return make_error(ErrorKind::invalid_input,
                       "a root threshold of " + std::to_string(threshold) + " needs as many keys");
+  }
+  const std::vector<std::string> online_names{"targets", "snapshot", "timestamp", "entitlement"};
+  for (const auto& name : online_names) {
+    if (fs::exists(repository.m_keys / (name + ".pem"), ec)) {
+      return make_error(ErrorKind::conflict, (repository.m_keys / (name + ".pem")).string() +
+                                                 " exists: this data directory already has signing keys");
+    }
+  }
+  // From here on a failure removes what was created, so that init can simply be run again.
+  std::vector<fs::path> created{repository.m_dir};
+  const auto undo = [&](util::Error error) -> util::Result<Repository> {
+    for (const auto& path : created) {
+      fs::remove_all(path, ec);
+    }
+    return error;
+  };
+  if (auto made = ensure_private_directory(repository.m_keys); !made) {
+    return undo(made.error());
+  }
+  fs::create_directories(repository.metadata_dir(), ec);
+  fs::create_directories(repository.targets_dir(), ec);
+  std::map<std::string, NamedKey> online;
+  for (const auto& name : online_names) {
+    auto key = SigningKey::generate();
+    if (!key) {
+      return undo(key.error());
+    }
+    created.push_back(repository.m_keys / (name + ".pem"));
+    if (auto saved = save_key(*key, created.back(), std::nullopt); !saved) {
+      return undo(saved.error());
+    }
+    online.emplace(name, describe(std::move(*key)));
+  }
+  if (!options.root_keys_dir) {
+    auto key = SigningKey::generate();
+    if (!key) {
+      return undo(key.error());
+    }
+    created.push_back(repository.m_keys / "development-root");
+    if (auto saved = save_key(*key, created.back() / "root.pem", std::nullopt); !saved) {
+      return undo(saved.error());
+    }
+    root_keys.push_back(describe(std::move(*key)));
   }
   Json root = common("root", 1, now + options.expiry.root_days * k_day);
   root["consistent_snapshot"] = true;
@@ -414,23 +556,19 @@ util::Result<Repository> Repository::init(const fs::path& data_dir, const InitOp
   root["x-lifeline-entitlement"] = role_json({entitlement.keyid}, 1);
   auto root_bytes = write_signed(repository.metadata_dir(), "1.root.json", root, root_signers);
   if (!root_bytes) {
-    return root_bytes.error();
+    return undo(root_bytes.error());
   }
   if (auto written = util::write_file_atomically(repository.metadata_dir() / "root.json", *root_bytes); !written) {
-    return written.error();
-  }
-  Json targets = common("targets", 1, now + options.expiry.targets_days * k_day);
-  targets["targets"] = Json::object();
-  targets["delegations"] = Json{{"keys", Json::object()}, {"roles", Json::array()}};
-  if (!write_signed(repository.metadata_dir(), "1.targets.json", targets, {&online.at("targets")})) {
-    return failure("cannot write targets metadata");
+    return undo(written.error());
   }
   State state;
   state.root_version = 1;
   state.root = root;
-  state.targets = targets;
+  state.targets = common("targets", 0, 0);
+  state.targets["targets"] = Json::object();
+  state.targets["delegations"] = Json{{"keys", Json::object()}, {"roles", Json::array()}};
   state.snapshot = common("snapshot", 0, 0);
-  state.snapshot["meta"] = Json{{"targets.json", {{"version", 1}}}};
+  state.snapshot["meta"] = Json::object();
   state.timestamp = common("timestamp", 0, 0);
   state.timestamp["meta"] = Json::object();
   const Json config{{"expiry_days",
@@ -439,11 +577,15 @@ util::Result<Repository> Repository::init(const fs::path& data_dir, const InitOp
                       {"snapshot", options.expiry.snapshot_days},
                       {"timestamp", options.expiry.timestamp_days}}}};
   if (auto written = util::write_file_atomically(repository.m_dir / "config.json", config.dump(2) + "\n"); !written) {
-    return written.error();
+    return undo(written.error());
   }
   const Context context{repository.metadata_dir(), repository.m_keys, repository.m_expiry};
-  if (auto committed = commit(context, state, {}, now); !committed) {
-    return committed.error();
+  auto targets_entry = write_targets(context, state, now);
+  if (!targets_entry) {
+    return undo(targets_entry.error());
+  }
+  if (auto committed = commit(context, state, {{"targets", *targets_entry}}, now); !committed) {
+    return undo(committed.error());
   }
   return repository;
 }
@@ -455,40 +597,63 @@ util::Result<Repository> Repository::open(const fs::path& data_dir) {
     return make_error(ErrorKind::not_found,
                       "no TUF repository in " + data_dir.string() + "; run `lifeline-server --data DIR init` first");
   }
-  const auto& days = (*config)["expiry_days"];
-  expiry.root_days = days.value("root", expiry.root_days);
-  expiry.targets_days = days.value("targets", expiry.targets_days);
-  expiry.snapshot_days = days.value("snapshot", expiry.snapshot_days);
-  expiry.timestamp_days = days.value("timestamp", expiry.timestamp_days);
+  try {
+    const auto& days = config->at("expiry_days");
+    expiry.root_days = days.value("root", expiry.root_days);
+    expiry.targets_days = days.value("targets", expiry.targets_days);
+    expiry.snapshot_days = days.value("snapshot", expiry.snapshot_days);
+    expiry.timestamp_days = days.value("timestamp", expiry.timestamp_days);
+  } catch (const nlohmann::json::exception& error) {
+    return make_error(ErrorKind::invalid_input, std::string("repository/config.json: ") + error.what());
+  }
+  if (auto valid = check_expiry(expiry); !valid) {
+    return valid.error();
+  }
   return Repository(data_dir, expiry);
 }
 
 util::Result<std::vector<PublishedTarget>> Repository::publish(const std::vector<NewTarget>& targets,
                                                                tuf::UnixTime now) {
+  std::map<std::string, std::vector<const NewTarget*>> by_role;
+  for (const auto& target : targets) {
+    if (auto valid = check_role_name(target.role); !valid) {
+      return valid.error();
+    }
+    if (!target.path.starts_with(target.role + "/") || target.path.find("..") != std::string::npos) {
+      return make_error(ErrorKind::invalid_input, target.path + " is not a target path below " + target.role + "/");
+    }
+    by_role[target.role].push_back(&target);
+  }
   RepositoryLock lock(m_dir);
+  if (!lock.held()) {
+    return not_locked(m_dir);
+  }
   auto state = load_state(metadata_dir());
   if (!state) {
     return state.error();
   }
   const Context context{metadata_dir(), m_keys, m_expiry};
   std::vector<PublishedTarget> published;
-  std::map<std::string, std::vector<const NewTarget*>> by_role;
-  for (const auto& target : targets) {
-    if (!target.path.starts_with(target.role + "/")) {
-      return make_error(ErrorKind::invalid_input, target.path + " is not below " + target.role + "/");
-    }
-    by_role[target.role].push_back(&target);
-  }
-  bool delegations_changed = false;
-  std::map<std::string, std::int64_t> changed;
+  std::vector<PendingKey> new_keys;
+  ChangedRoles changed;
   for (const auto& [role, role_targets] : by_role) {
-    if (!is_delegated(*state, role)) {
-      if (auto delegated = delegate_to_new_key(context, *state, role); !delegated) {
-        return delegated.error();
+    const bool delegated = delegation_of(*state, role) != nullptr;
+    std::optional<NamedKey> stored_key;
+    if (!delegated) {
+      auto pending = PendingKey::generate(m_keys, role);
+      if (!pending) {
+        return pending.error();
       }
-      delegations_changed = true;
+      delegate_to(*state, role, pending->key());
+      new_keys.push_back(std::move(*pending));
+    } else {
+      auto key = load_key(role_key_path(m_keys, role), std::nullopt);
+      if (!key) {
+        return key.error();
+      }
+      stored_key = std::move(*key);
     }
-    auto signed_part = load_role(context, *state, role);
+    auto signed_part = load_role(context, *state, role, !delegated);
     if (!signed_part) {
       return signed_part.error();
     }
@@ -498,60 +663,87 @@ util::Result<std::vector<PublishedTarget>> Repository::publish(const std::vector
         return stored.error();
       }
       auto custom = util::parse_strict_json<Json>(target->custom.empty() ? "{}" : target->custom, 32);
-      if (!custom) {
-        return custom.error().with_context("custom field of " + target->path);
+      if (!custom || !custom->is_object()) {
+        return make_error(ErrorKind::invalid_input, "the custom field of " + target->path + " is not a JSON object");
       }
       (*signed_part)["targets"][target->path] =
           Json{{"length", stored->length}, {"hashes", {{"sha256", stored->sha256}}}, {"custom", *custom}};
       published.push_back(std::move(*stored));
     }
-    auto version = write_role(context, role, *signed_part, now);
-    if (!version) {
-      return version.error();
+    const auto& key = delegated ? *stored_key : new_keys.back().key();
+    auto entry = write_role(context, *state, role, *signed_part, key, now);
+    if (!entry) {
+      return entry.error();
     }
-    changed[role] = *version;
+    changed[role] = std::move(*entry);
   }
-  if (delegations_changed) {
-    if (auto written = write_targets(context, *state, now); !written) {
-      return written.error();
+  if (!new_keys.empty()) {
+    auto entry = write_targets(context, *state, now);
+    if (!entry) {
+      return entry.error();
     }
-    changed["targets"] = version_of(state->targets);
+    changed["targets"] = std::move(*entry);
   }
   if (auto committed = commit(context, *state, changed, now); !committed) {
     return committed.error();
+  }
+  for (auto& key : new_keys) {
+    if (auto activated = key.activate(); !activated) {
+      return activated.error();
+    }
   }
   return published;
 }
 
 util::Result<void> Repository::delegate(const std::string& role, tuf::UnixTime now) {
+  if (auto valid = check_role_name(role); !valid) {
+    return valid;
+  }
   RepositoryLock lock(m_dir);
+  if (!lock.held()) {
+    return not_locked(m_dir);
+  }
   auto state = load_state(metadata_dir());
   if (!state) {
     return state.error();
   }
   const Context context{metadata_dir(), m_keys, m_expiry};
-  if (auto delegated = delegate_to_new_key(context, *state, role); !delegated) {
-    return delegated.error();
+  const bool was_delegated = delegation_of(*state, role) != nullptr;
+  auto pending = PendingKey::generate(m_keys, role);
+  if (!pending) {
+    return pending.error();
   }
-  if (auto written = write_targets(context, *state, now); !written) {
-    return written;
+  delegate_to(*state, role, pending->key());
+  ChangedRoles changed;
+  auto targets_entry = write_targets(context, *state, now);
+  if (!targets_entry) {
+    return targets_entry.error();
   }
-  std::map<std::string, std::int64_t> changed{{"targets", version_of(state->targets)}};
-  // The role's current targets are signed again with the new key.
-  auto signed_part = load_role(context, *state, role);
+  changed["targets"] = std::move(*targets_entry);
+  // The role's current targets are signed again with the new key (a new role starts empty).
+  auto signed_part = load_role(context, *state, role, !was_delegated);
   if (!signed_part) {
     return signed_part.error();
   }
-  auto version = write_role(context, role, *signed_part, now);
-  if (!version) {
-    return version.error();
+  auto entry = write_role(context, *state, role, *signed_part, pending->key(), now);
+  if (!entry) {
+    return entry.error();
   }
-  changed[role] = *version;
-  return commit(context, *state, changed, now);
+  changed[role] = std::move(*entry);
+  if (auto committed = commit(context, *state, changed, now); !committed) {
+    return committed;
+  }
+  return pending->activate();
 }
 
 util::Result<void> Repository::revoke(const std::string& role, tuf::UnixTime now) {
+  if (auto valid = check_role_name(role); !valid) {
+    return valid;
+  }
   RepositoryLock lock(m_dir);
+  if (!lock.held()) {
+    return not_locked(m_dir);
+  }
   auto state = load_state(metadata_dir());
   if (!state) {
     return state.error();
@@ -576,70 +768,106 @@ util::Result<void> Repository::revoke(const std::string& role, tuf::UnixTime now
   delegations["roles"] = std::move(kept);
   // The role's file stays listed in the snapshot (clients refuse entries that vanish), but no
   // role delegates to it any more, so nothing it lists is trusted.
-  if (auto written = write_targets(context, *state, now); !written) {
-    return written;
+  auto targets_entry = write_targets(context, *state, now);
+  if (!targets_entry) {
+    return targets_entry.error();
+  }
+  if (auto committed = commit(context, *state, {{"targets", *targets_entry}}, now); !committed) {
+    return committed;
   }
   std::error_code ec;
   const auto key = role_key_path(m_keys, role);
   fs::rename(key, key.string() + ".revoked-" + std::to_string(::time(nullptr)), ec);
-  return commit(context, *state, {{"targets", version_of(state->targets)}}, now);
+  return {};
 }
 
 util::Result<std::vector<std::string>> Repository::refresh_expiring(tuf::UnixTime now) {
   RepositoryLock lock(m_dir);
+  if (!lock.held()) {
+    return not_locked(m_dir);
+  }
   auto state = load_state(metadata_dir());
   if (!state) {
     return state.error();
   }
   const Context context{metadata_dir(), m_keys, m_expiry};
   std::vector<std::string> report;
-  const auto expiring = [&](const Json& signed_part, std::int64_t days) {
-    return *tuf::parse_expires(signed_part["expires"].get<std::string>()) - now < days * k_day / 2;
-  };
-  std::map<std::string, std::int64_t> changed;
-  if (expiring(state->targets, m_expiry.targets_days)) {
-    if (auto written = write_targets(context, *state, now); !written) {
-      return written.error();
+  const auto expiring = [&](const Json& signed_part, std::int64_t days) -> util::Result<bool> {
+    auto expires = expires_of(signed_part);
+    if (!expires) {
+      return expires.error();
     }
-    changed["targets"] = version_of(state->targets);
+    return *expires - now < days * k_day / 2;
+  };
+  ChangedRoles changed;
+  auto targets_expiring = expiring(state->targets, m_expiry.targets_days);
+  if (!targets_expiring) {
+    return targets_expiring.error();
+  }
+  if (*targets_expiring) {
+    auto entry = write_targets(context, *state, now);
+    if (!entry) {
+      return entry.error();
+    }
+    changed["targets"] = std::move(*entry);
     report.emplace_back("targets re-signed");
   }
-  for (const auto& entry : state->targets["delegations"]["roles"]) {
-    const auto role = entry["name"].get<std::string>();
+  for (const auto& delegation : state->targets["delegations"]["roles"]) {
+    const auto role = delegation["name"].get<std::string>();
     auto signed_part = load_role(context, *state, role);
     if (!signed_part) {
       return signed_part.error();
     }
-    if (expiring(*signed_part, m_expiry.targets_days)) {
-      auto version = write_role(context, role, *signed_part, now);
-      if (!version) {
-        return version.error();
+    auto role_expiring = expiring(*signed_part, m_expiry.targets_days);
+    if (!role_expiring) {
+      return role_expiring.error();
+    }
+    if (*role_expiring) {
+      auto key = load_key(role_key_path(m_keys, role), std::nullopt);
+      if (!key) {
+        return key.error();
       }
-      changed[role] = *version;
+      auto entry = write_role(context, *state, role, *signed_part, *key, now);
+      if (!entry) {
+        return entry.error();
+      }
+      changed[role] = std::move(*entry);
       report.push_back(role + " re-signed");
     }
   }
-  if (!changed.empty() || expiring(state->snapshot, m_expiry.snapshot_days) ||
-      expiring(state->timestamp, m_expiry.timestamp_days)) {
+  auto snapshot_expiring = expiring(state->snapshot, m_expiry.snapshot_days);
+  auto timestamp_expiring = expiring(state->timestamp, m_expiry.timestamp_days);
+  if (!snapshot_expiring || !timestamp_expiring) {
+    return !snapshot_expiring ? snapshot_expiring.error() : timestamp_expiring.error();
+  }
+  if (!changed.empty() || *snapshot_expiring || *timestamp_expiring) {
     if (auto committed = commit(context, *state, changed, now); !committed) {
       return committed.error();
     }
     report.emplace_back("snapshot and timestamp re-signed");
   }
-  if (expiring(state->root, m_expiry.root_days)) {
-    const auto dev_key = m_keys / "development-root" / "root.pem";
-    auto key = load_key(dev_key, std::nullopt);
-    if (!key) {
+  auto root_expiring = expiring(state->root, m_expiry.root_days);
+  if (!root_expiring) {
+    return root_expiring.error();
+  }
+  if (*root_expiring) {
+    // Only a development root (its key here, threshold 1) is re-signed online.
+    auto key = load_key(m_keys / "development-root" / "root.pem", std::nullopt);
+    const auto& root_role = state->root["roles"]["root"];
+    const bool development = key && root_role["threshold"] == 1 && check_signer(root_role, *key, "root");
+    if (!development) {
       report.push_back("WARNING: root expires " + state->root["expires"].get<std::string>() +
                        "; sign the next root offline with lifeline-sign and install it");
     } else {
       auto root = state->root;
       root["version"] = state->root_version + 1;
       root["expires"] = tuf::format_expires(now + m_expiry.root_days * k_day);
-      const auto file = std::to_string(state->root_version + 1) + ".root.json";
-      auto bytes = write_signed(metadata_dir(), file, root, {&*key});
-      if (!bytes || !util::write_file_atomically(metadata_dir() / "root.json", *bytes)) {
-        return failure("cannot write the next root");
+      auto bytes = tuf::sign_metadata(root, {&*key});
+      if (!bytes) {
+        return bytes.error();
+      }
+      if (auto installed = install_root_unlocked(*bytes, now); !installed) {
+        return installed.error();
       }
       report.push_back("root re-signed with the development root key");
     }
@@ -647,34 +875,49 @@ util::Result<std::vector<std::string>> Repository::refresh_expiring(tuf::UnixTim
   return report;
 }
 
-util::Result<void> Repository::install_root(std::string_view root_bytes_in) {
+util::Result<void> Repository::install_root(std::string_view next_root, tuf::UnixTime now) {
   RepositoryLock lock(m_dir);
+  if (!lock.held()) {
+    return not_locked(m_dir);
+  }
+  return install_root_unlocked(next_root, now);
+}
+
+util::Result<void> Repository::install_root_unlocked(std::string_view next_root, tuf::UnixTime now) {
   auto current = root_bytes();
   if (!current) {
     return current.error();
   }
-  auto trusted = tuf::TrustedSet::create(*current, 0);
+  auto trusted = tuf::TrustedSet::create(*current, now);
   if (!trusted) {
     return make_error(ErrorKind::invalid_input, "the current root does not verify: " + trusted.error().message);
   }
-  if (auto updated = trusted->update_root(root_bytes_in); !updated) {
-    return make_error(ErrorKind::invalid_input, "the new root is not a valid next root: " + updated.error().message);
+  if (auto updated = trusted->update_root(next_root); !updated) {
+    return make_error(ErrorKind::invalid_input, "not a valid next root: " + updated.error().message);
   }
-  const auto version = trusted->root().signed_part.common.version;
-  if (auto written =
-          util::write_file_atomically(metadata_dir() / (std::to_string(version) + ".root.json"), root_bytes_in);
-      !written) {
+  const auto& common_part = trusted->root().signed_part.common;
+  if (common_part.is_expired(now)) {
+    return make_error(ErrorKind::invalid_input, "the new root is already expired");
+  }
+  const auto file = std::to_string(common_part.version) + ".root.json";
+  if (auto written = util::write_new_file(metadata_dir() / file, next_root); !written) {
     return written;
   }
-  return util::write_file_atomically(metadata_dir() / "root.json", root_bytes_in);
+  return util::write_file_atomically(metadata_dir() / "root.json", next_root);
 }
 
 util::Result<std::map<std::string, std::string>> Repository::role_targets(const std::string& role) const {
+  if (auto valid = check_role_name(role); !valid) {
+    return valid.error();
+  }
   auto state = load_state(metadata_dir());
   if (!state) {
     return state.error();
   }
   const Context context{metadata_dir(), m_keys, m_expiry};
+  if (delegation_of(*state, role) == nullptr) {
+    return std::map<std::string, std::string>{}; // revoked or never published: nothing is trusted
+  }
   auto signed_part = load_role(context, *state, role);
   if (!signed_part) {
     return signed_part.error();
@@ -687,9 +930,19 @@ util::Result<std::map<std::string, std::string>> Repository::role_targets(const 
 }
 
 util::Result<std::string> Repository::sign_entitlement(const EntitlementStatement& statement) const {
+  auto state = load_state(metadata_dir());
+  if (!state) {
+    return state.error();
+  }
   auto key = online_key(m_keys, "entitlement");
   if (!key) {
     return key.error();
+  }
+  if (!state->root.contains("x-lifeline-entitlement")) {
+    return make_error(ErrorKind::conflict, "root names no entitlement key");
+  }
+  if (auto listed = check_signer(state->root["x-lifeline-entitlement"], *key, "entitlement"); !listed) {
+    return listed.error();
   }
   return sign_statement(statement, *key);
 }
@@ -712,21 +965,61 @@ util::Result<RepositoryStatus> Repository::status() const {
   status.targets_version = version_of(state->targets);
   status.snapshot_version = version_of(state->snapshot);
   status.timestamp_version = version_of(state->timestamp);
-  status.root_expires = *tuf::parse_expires(state->root["expires"].get<std::string>());
-  status.timestamp_expires = *tuf::parse_expires(state->timestamp["expires"].get<std::string>());
+  auto root_expires = expires_of(state->root);
+  auto timestamp_expires = expires_of(state->timestamp);
+  if (!root_expires || !timestamp_expires) {
+    return !root_expires ? root_expires.error() : timestamp_expires.error();
+  }
+  status.root_expires = *root_expires;
+  status.timestamp_expires = *timestamp_expires;
   std::error_code ec;
   status.development_root = fs::exists(m_keys / "development-root" / "root.pem", ec);
   return status;
 }
 
 util::Result<void> Repository::export_to(const fs::path& out) const {
+  RepositoryLock lock(m_dir);
+  if (!lock.held()) {
+    return not_locked(m_dir);
+  }
+  // Versioned files never change: copy those first, then root.json and timestamp.json, so a
+  // reader of the copy never finds a timestamp naming files that are not there yet.
+  std::vector<std::pair<fs::path, fs::path>> last;
   std::error_code ec;
-  fs::create_directories(out, ec);
   for (const char* part : {"metadata", "targets"}) {
-    fs::copy(m_dir / part, out / part, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
+    for (auto it = fs::recursive_directory_iterator(m_dir / part, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      const auto name = it->path().filename().string();
+      if (name.starts_with(".")) {
+        if (it->is_directory()) {
+          it.disable_recursion_pending();
+        }
+        continue; // staging and lock files
+      }
+      const auto target = out / part / fs::relative(it->path(), m_dir / part);
+      if (it->is_directory()) {
+        fs::create_directories(target, ec);
+        continue;
+      }
+      if (std::string(part) == "metadata" && (name == "timestamp.json" || name == "root.json")) {
+        last.emplace_back(it->path(), target);
+        continue;
+      }
+      fs::create_directories(target.parent_path(), ec);
+      fs::copy_file(it->path(), target, fs::copy_options::skip_existing, ec);
+    }
     if (ec) {
       return make_error(ErrorKind::io,
                         "cannot export " + std::string(part) + " to " + out.string() + ": " + ec.message());
+    }
+  }
+  for (const auto& [source, target] : last) {
+    auto bytes = util::read_file(source, k_max_metadata);
+    if (!bytes) {
+      return bytes.error();
+    }
+    if (auto written = util::write_file_atomically(target, *bytes); !written) {
+      return written;
     }
   }
   return {};

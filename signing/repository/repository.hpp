@@ -71,8 +71,9 @@ class Repository {
   // A new key for a product's role (rotation), or the role removed with its targets (revocation).
   util::Result<void> delegate(const std::string& role, tuf::UnixTime now);
   util::Result<void> revoke(const std::string& role, tuf::UnixTime now);
-  // Installs a root signed elsewhere (lifeline-sign): it must verify as the next root.
-  util::Result<void> install_root(std::string_view root_bytes);
+  // Installs a root signed elsewhere (lifeline-sign): it must verify as the next root and not
+  // be expired.
+  util::Result<void> install_root(std::string_view next_root, tuf::UnixTime now);
   // A static copy (metadata/, targets/) that any HTTP server or CDN can serve.
   util::Result<void> export_to(const std::filesystem::path& out) const;
 
@@ -89,6 +90,7 @@ class Repository {
 
  private:
   Repository(std::filesystem::path data_dir, ExpiryPolicy expiry);
+  util::Result<void> install_root_unlocked(std::string_view next_root, tuf::UnixTime now);
 
   std::filesystem::path m_dir;  // DATA/repository
   std::filesystem::path m_keys; // DATA/keys

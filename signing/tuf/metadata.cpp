@@ -14,7 +14,8 @@ namespace lifeline::signing::tuf {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+// Map-ordered objects: O(log n) member lookup and insertion, whatever the size of the input.
+using Json = nlohmann::json;
 
 constexpr int k_max_depth = 64;
 
@@ -248,6 +249,10 @@ Delegations parse_delegations(const Json& value) {
     if (role.name.empty() || !names.insert(role.name).second) {
       malformed(where + ".name", "role names must be unique and not empty");
     }
+    // A delegated role named like a top-level role would overwrite its file on the client.
+    if (role.name == "root" || role.name == "targets" || role.name == "snapshot" || role.name == "timestamp") {
+      malformed(where + ".name", "\"" + role.name + "\" is a top-level role");
+    }
     role.role = parse_role(item, where);
     role.terminating = boolean_of(field(item, "terminating", where), where + ".terminating");
     if (item.contains("paths")) {
@@ -457,7 +462,8 @@ std::string_view to_string(ErrorCode code) {
 }
 
 std::string key_id(const Key& key) {
-  const Json object{{"keytype", key.keytype}, {"scheme", key.scheme}, {"keyval", {{"public", key.public_key}}}};
+  const nlohmann::ordered_json object{
+      {"keytype", key.keytype}, {"scheme", key.scheme}, {"keyval", {{"public", key.public_key}}}};
   return sha256_hex(canonical_json(object).value());
 }
 

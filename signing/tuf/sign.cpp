@@ -20,10 +20,15 @@ util::Result<std::string> sign_into(Json envelope, const std::vector<const Named
   if (!signatures.is_array()) {
     signatures = Json::array();
   }
+  for (const auto& signature : signatures) {
+    if (!signature.is_object() || !signature.contains("keyid") || !signature["keyid"].is_string()) {
+      return util::make_error(util::ErrorKind::invalid_input, "the metadata has a malformed signature entry");
+    }
+  }
   for (const auto* key : keys) {
     Json kept = Json::array();
     for (const auto& signature : signatures) {
-      if (signature.value("keyid", "") != key->keyid) {
+      if (signature["keyid"].get<std::string>() != key->keyid) {
         kept.push_back(signature);
       }
     }

@@ -130,6 +130,45 @@ TEST_F(RepositoryCli, RefreshResignsWhatIsAboutToExpire) {
   EXPECT_NE(later.out.find("root re-signed with the development root key"), std::string::npos);
 }
 
+TEST_F(RepositoryCli, RoleNamesThatWouldEscapeOrShadowATopLevelRoleAreRefused) {
+  for (const char* product : {"../targets", "../../repository/metadata/leak", "root", "timestamp", ".hidden"}) {
+    EXPECT_EQ(server({"keys", "delegate", "--product", product}).exit_code, 3) << product;
+  }
+  EXPECT_FALSE(std::filesystem::exists(m_dir / "data" / "repository" / "metadata" / "leak.pem"));
+  ASSERT_EQ(server({"repository", "export", "--out", (m_dir / "export").string()}).exit_code, 0);
+  EXPECT_TRUE(client_download(m_dir / "export", "sql-server-2005-sp4/KB4057113/KB4057113.cab"));
+}
+
+TEST_F(RepositoryCli, ARevokedRoleDelegatedAgainDoesNotBringBackWhatWasRevoked) {
+  ASSERT_EQ(server({"keys", "revoke", "--product", "sql-server-2005-sp4"}).exit_code, 0);
+  testing::write_file(m_dir / "KB4091664.cab", "hotfix payload\n");
+  ASSERT_EQ(publish("KB4091664"), 0);
+  ASSERT_EQ(server({"repository", "export", "--out", (m_dir / "export").string()}).exit_code, 0);
+  EXPECT_EQ(client_download(m_dir / "export", "sql-server-2005-sp4/KB4057113/KB4057113.cab").error().code,
+            signing::tuf::ErrorCode::unknown_target);
+  EXPECT_EQ(client_download(m_dir / "export", "sql-server-2005-sp4/KB4091664/KB4091664.cab").value(),
+            "hotfix payload\n");
+}
+
+TEST_F(RepositoryCli, AFailedInitLeavesNothingBehindAndCanBeRunAgain) {
+  testing::TempDir other;
+  const auto data = (other / "data").string();
+  const auto bad = testing::run(
+      {testing::server_binary().string(), "--data", data, "init", "--root-keys", (other / "no-such-dir").string()});
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_FALSE(std::filesystem::exists(other / "data" / "repository"));
+  EXPECT_FALSE(std::filesystem::exists(other / "data" / "keys" / "targets.pem"));
+  EXPECT_EQ(testing::run({testing::server_binary().string(), "--data", data, "init"}).exit_code, 0);
+}
+
+TEST_F(RepositoryCli, ExpiryPeriodsAreBounded) {
+  testing::TempDir other;
+  EXPECT_EQ(testing::run({testing::server_binary().string(), "--data", (other / "data").string(), "init",
+                          "--root-expiry-days", "4000000"})
+                .exit_code,
+            2);
+}
+
 TEST_F(RepositoryCli, KeysAreStoredPrivately) {
   const auto keys = m_dir / "data" / "keys";
   EXPECT_EQ(std::filesystem::status(keys).permissions() & std::filesystem::perms::all,
