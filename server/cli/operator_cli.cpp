@@ -73,6 +73,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
   cli::add_billing_commands(app, commands);
   cli::add_audit_commands(app, commands);
   cli::add_repository_commands(app, commands);
+  cli::add_serve_command(app, commands);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);
   try {

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <csignal>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -124,6 +125,55 @@ std::vector<int> run_concurrently(const std::vector<std::vector<std::string>>& c
     codes.push_back(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
   }
   return codes;
+}
+
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv) {
+  int out_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  std::vector<char*> args;
+  for (const auto& arg : argv) {
+    args.push_back(const_cast<char*>(arg.c_str()));
+  }
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  if (rc != 0) {
+    close(out_pipe[0]);
+    throw std::runtime_error("cannot run " + argv[0]);
+  }
+  m_pid = pid;
+  m_output = out_pipe[0];
+  char c = 0;
+  pollfd fd{m_output, POLLIN, 0};
+  // Bounded wait for the first line: a server that never says it listens fails the test.
+  while (poll(&fd, 1, 10'000) > 0 && read(m_output, &c, 1) == 1 && c != '\n') {
+    m_first_line += c;
+  }
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (m_pid > 0) {
+    stop(SIGKILL);
+  }
+}
+
+int BackgroundProcess::stop(int signal_number) {
+  if (m_pid <= 0) {
+    return -1;
+  }
+  kill(m_pid, signal_number);
+  int status = 0;
+  waitpid(m_pid, &status, 0);
+  m_pid = -1;
+  close(m_output);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 std::filesystem::path source_dir() {

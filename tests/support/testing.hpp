@@ -36,6 +36,23 @@ CommandResult run(const std::vector<std::string>& argv);
 // Starts every command at once (output discarded) and returns their exit codes, in order.
 std::vector<int> run_concurrently(const std::vector<std::vector<std::string>>& commands);
 
+// A program running in the background, for servers: start() waits for its first line of
+// output (e.g. "listening on http://127.0.0.1:PORT"); stop() signals it and returns its exit code.
+class BackgroundProcess {
+ public:
+  explicit BackgroundProcess(const std::vector<std::string>& argv);
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  ~BackgroundProcess();
+  [[nodiscard]] const std::string& first_line() const { return m_first_line; }
+  int stop(int signal_number);
+
+ private:
+  int m_pid = -1;
+  int m_output = -1;
+  std::string m_first_line;
+};
+
 // The repository's source tree and the shared data beside it (read in place).
 std::filesystem::path source_dir();
 std::filesystem::path shared_dir();

@@ -1,0 +1,87 @@
+// serve: the HTTP(S) API on the data directory, until SIGTERM or SIGINT.
+#include <csignal>
+#include <ostream>
+#include <thread>
+
+#include <pthread.h>
+
+#include <CLI/CLI.hpp>
+
+#include "server/api/api.hpp"
+#include "server/cli/command.hpp"
+#include "server/http/http_server.hpp"
+
+namespace lifeline::server::cli {
+
+namespace {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8443";
+  std::string tls_certificate;
+  std::string tls_private_key;
+  std::size_t threads = 16;
+};
+
+ExitCode serve(CommandContext& context, const ServeOptions& options) {
+  const auto colon = options.listen.rfind(':');
+  int port = -1;
+  try {
+    port = colon == std::string::npos ? -1 : std::stoi(options.listen.substr(colon + 1));
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535) {
+    context.err << "lifeline-server: --listen must be HOST:PORT, not " << options.listen << '\n';
+    return ExitCode::usage;
+  }
+  const auto host = options.listen.substr(0, colon);
+  if (options.tls_certificate.empty() != options.tls_private_key.empty()) {
+    context.err << "lifeline-server: --tls-cert and --tls-key go together\n";
+    return ExitCode::usage;
+  }
+  // SIGTERM and SIGINT are taken by one thread, so that shutdown is an ordinary stop().
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const auto router = api::make_router(api::ApiContext{context.data_dir});
+  http::ServerOptions server_options;
+  server_options.threads = options.threads;
+  if (!options.tls_certificate.empty()) {
+    server_options.tls_certificate = options.tls_certificate;
+    server_options.tls_private_key = options.tls_private_key;
+  }
+  http::HttpServer server(router, server_options);
+  const auto bound = server.bind(host, port);
+  if (!bound) {
+    return report_error(context, bound.error());
+  }
+  context.out << "listening on " << (server.tls() ? "https" : "http") << "://" << host << ':' << *bound << std::endl;
+  std::thread stopper([&server, signals]() {
+    int received = 0;
+    sigwait(&signals, &received);
+    server.stop(); // stops accepting; requests in flight finish
+  });
+  server.run();
+  if (stopper.joinable()) {
+    stopper.join();
+  }
+  context.out << "stopped" << std::endl;
+  return ExitCode::ok;
+}
+
+} // namespace
+
+void add_serve_command(CLI::App& app, CommandSet& commands) {
+  auto options = std::make_shared<ServeOptions>();
+  auto* serve_app = app.add_subcommand("serve", "Serve the HTTP(S) API until SIGTERM");
+  serve_app->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free port)");
+  serve_app->add_option("--tls-cert", options->tls_certificate, "PEM certificate chain (HTTPS)");
+  serve_app->add_option("--tls-key", options->tls_private_key, "PEM private key (HTTPS)");
+  serve_app->add_option("--threads", options->threads, "Worker threads")->check(CLI::Range(1, 1024));
+  commands.add(serve_app, [options](CommandContext& context) { return serve(context, *options); }, false);
+}
+
+} // namespace lifeline::server::cli

@@ -1,0 +1,89 @@
+#include "server/http/router.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace lifeline::server::http {
+
+namespace {
+
+std::vector<std::string> split(const std::string& path) {
+  std::vector<std::string> segments;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    segments.push_back(path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) {
+      break;
+    }
+    start = slash + 1;
+  }
+  return segments;
+}
+
+} // namespace
+
+std::string HttpRequest::header(const std::string& lower_case_name) const {
+  const auto it = headers.find(lower_case_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+HttpResponse problem(int status, const std::string& title, const std::string& detail,
+                     const std::vector<std::string>& reasons) {
+  nlohmann::ordered_json document{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}};
+  if (!reasons.empty()) {
+    document["reasons"] = reasons;
+  }
+  return HttpResponse{status, "application/problem+json",
+                      document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), {}, {}};
+}
+
+void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
+  m_routes.push_back(Route{method, split(pattern), std::move(handler)});
+}
+
+HttpResponse Router::dispatch(HttpRequest request) const {
+  if (request.path.empty() || request.path.front() != '/') {
+    return problem(400, "Bad Request", "the path must start with /");
+  }
+  const auto segments = split(request.path);
+  bool path_known = false;
+  for (const auto& route : m_routes) {
+    std::map<std::string, std::string> params;
+    bool matched = true;
+    std::size_t i = 0;
+    for (; i < route.segments.size() && matched; ++i) {
+      const auto& pattern = route.segments[i];
+      const bool variable = pattern.size() > 2 && pattern.front() == '{' && pattern.back() == '}';
+      if (variable && pattern[pattern.size() - 2] == '*') {
+        std::string rest;
+        for (std::size_t j = i; j < segments.size(); ++j) {
+          rest += (j == i ? "" : "/") + segments[j];
+        }
+        params[pattern.substr(1, pattern.size() - 3)] = rest;
+        matched = !rest.empty();
+        i = segments.size();
+        break;
+      }
+      if (i >= segments.size()) {
+        matched = false;
+      } else if (variable) {
+        params[pattern.substr(1, pattern.size() - 2)] = segments[i];
+        matched = !segments[i].empty();
+      } else {
+        matched = pattern == segments[i];
+      }
+    }
+    if (!matched || i != segments.size()) {
+      continue;
+    }
+    path_known = true;
+    if (route.method == request.method) {
+      request.params = std::move(params);
+      return route.handler(request);
+    }
+  }
+  return path_known ? problem(405, "Method Not Allowed", request.method + " is not allowed on " + request.path)
+                    : problem(404, "Not Found", "no resource at " + request.path);
+}
+
+} // namespace lifeline::server::http
