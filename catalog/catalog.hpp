@@ -95,6 +95,15 @@ class Catalog {
                                                 const AuditContext& context) = 0;
 
   virtual Result<std::vector<AuditEntry>> audit_trail(const std::optional<std::string>& customer_id) = 0;
+
+  // The customer that designated `email`, if any (CS-13).
+  virtual Result<std::optional<std::string>> contact_customer(const std::string& email) = 0;
+
+  // Credentials: the token's secret is never stored, only its SHA-256.
+  virtual Result<void> store_credential(const StoredCredential& credential, const AuditContext& context) = 0;
+  // The credential with this id if it is still alive: a contact removed from the order, or a
+  // retired device, has none any more (CS-13).
+  virtual Result<std::optional<StoredCredential>> find_credential(const std::string& id) = 0;
 };
 
 // Opens (creating and migrating as needed) the catalog of a server data directory.

@@ -18,6 +18,29 @@ std::string to_string(Severity severity) {
   return "unknown";
 }
 
+std::string to_string(Role role) {
+  switch (role) {
+  case Role::operator_role:
+    return "operator";
+  case Role::publisher:
+    return "publisher";
+  case Role::contact:
+    return "contact";
+  case Role::device:
+    return "device";
+  }
+  return "unknown";
+}
+
+std::optional<Role> parse_role(const std::string& text) {
+  for (const auto role : {Role::operator_role, Role::publisher, Role::contact, Role::device}) {
+    if (to_string(role) == text) {
+      return role;
+    }
+  }
+  return std::nullopt;
+}
+
 std::string to_string(UpdateKind kind) {
   return kind == UpdateKind::security ? "security" : "hotfix";
 }

@@ -150,6 +150,25 @@ struct DeviceRegistration {
   std::string language;
 };
 
+// Who is calling: an operator or publisher of the vendor, a designated contact or a device.
+enum class Role { operator_role, publisher, contact, device };
+
+struct Principal {
+  Role role = Role::contact;
+  std::string subject;                 // token name, contact e-mail or device id
+  std::optional<std::string> customer; // contacts and devices
+};
+
+// A stored credential: the token's public id, the SHA-256 of its secret part, and whom it names.
+struct StoredCredential {
+  std::string id;
+  std::string secret_hash;
+  Principal principal;
+};
+
+std::string to_string(Role role);
+std::optional<Role> parse_role(const std::string& text);
+
 std::string to_string(Severity severity);
 std::string to_string(UpdateKind kind);
 std::string to_string(EnrolmentType type);

@@ -70,6 +70,9 @@ class SigningKey {
 bool verify_signature(std::string_view keytype, std::string_view scheme, std::string_view public_key,
                       std::string_view message, std::string_view signature_hex);
 
+// Compares secrets (hashes of tokens) in time that does not depend on where they differ.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
 // Cryptographically strong random bytes (tokens, nonces).
 std::string random_bytes(std::size_t count);
 

@@ -152,10 +152,25 @@ DROP INDEX devices_by_enrolment;
 CREATE INDEX devices_by_rank ON devices (customer_id, product_id, registered, sequence, retired);
 )sql";
 
+// Version 3: credentials of operators, publishers, designated contacts and devices, stored only
+// as SHA-256 hashes of the tokens.
+constexpr std::string_view k_v3 = R"sql(
+CREATE TABLE credentials (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('operator', 'publisher', 'contact', 'device')),
+  subject TEXT NOT NULL,
+  customer_id TEXT,
+  created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX credentials_by_subject ON credentials (role, subject);
+)sql";
+
 } // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> k_all{k_v1, k_v2};
+  static const std::vector<std::string_view> k_all{k_v1, k_v2, k_v3};
   return k_all;
 }
 

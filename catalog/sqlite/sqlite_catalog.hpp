@@ -34,6 +34,9 @@ class SqliteCatalog final : public Catalog {
                                         const AuditContext& context) override;
 
   Result<std::vector<AuditEntry>> audit_trail(const std::optional<std::string>& customer_id) override;
+  Result<std::optional<std::string>> contact_customer(const std::string& email) override;
+  Result<void> store_credential(const StoredCredential& credential, const AuditContext& context) override;
+  Result<std::optional<StoredCredential>> find_credential(const std::string& id) override;
 
  private:
   // Row readers (sqlite_catalog_reads.cpp); they throw SqliteError like the statements.

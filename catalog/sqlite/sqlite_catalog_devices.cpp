@@ -261,4 +261,60 @@ Result<std::vector<AuditEntry>> SqliteCatalog::audit_trail(const std::optional<s
   });
 }
 
+Result<std::optional<std::string>> SqliteCatalog::contact_customer(const std::string& email) {
+  return guarded<std::optional<std::string>>([&]() -> Result<std::optional<std::string>> {
+    auto row = m_db.prepare("SELECT customer_id FROM contacts WHERE email = ?");
+    row.bind(1, email);
+    return row.step() ? std::optional<std::string>(row.text(0)) : std::nullopt;
+  });
+}
+
+Result<void> SqliteCatalog::store_credential(const StoredCredential& credential, const AuditContext& context) {
+  return guarded<void>([&]() -> Result<void> {
+    Transaction transaction(m_db, TransactionMode::immediate);
+    const auto& principal = credential.principal;
+    m_db.prepare("INSERT INTO credentials (id, secret_hash, role, subject, customer_id) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, credential.id)
+        .bind(2, credential.secret_hash)
+        .bind(3, to_string(principal.role))
+        .bind(4, principal.subject)
+        .bind(5, principal.customer)
+        .run();
+    // The audit names the principal and the credential id, never the secret.
+    audit(context, "credential.issue", principal.customer, to_string(principal.role) + " " + principal.subject,
+          "{\"credential\":\"" + credential.id + "\"}");
+    transaction.commit();
+    return {};
+  });
+}
+
+Result<std::optional<StoredCredential>> SqliteCatalog::find_credential(const std::string& id) {
+  return guarded<std::optional<StoredCredential>>([&]() -> Result<std::optional<StoredCredential>> {
+    auto row =
+        m_db.prepare("SELECT secret_hash, role, subject, customer_id FROM credentials WHERE id = ? AND revoked = 0");
+    row.bind(1, id);
+    if (!row.step()) {
+      return std::optional<StoredCredential>();
+    }
+    StoredCredential credential{
+        id, row.text(0), Principal{parse_role(row.text(1)).value_or(Role::contact), row.text(2), row.optional_text(3)}};
+    const auto& principal = credential.principal;
+    if (principal.role == Role::contact) {
+      auto designated = m_db.prepare("SELECT 1 FROM contacts WHERE email = ? AND customer_id = ?");
+      designated.bind(1, principal.subject).bind(2, principal.customer.value_or(""));
+      if (!designated.step()) {
+        return std::optional<StoredCredential>(); // removed from the order: dead at once
+      }
+    }
+    if (principal.role == Role::device) {
+      auto device = m_db.prepare("SELECT 1 FROM devices WHERE id = ? AND retired IS NULL");
+      device.bind(1, principal.subject);
+      if (!device.step()) {
+        return std::optional<StoredCredential>();
+      }
+    }
+    return std::optional<StoredCredential>(std::move(credential));
+  });
+}
+
 } // namespace lifeline::catalog::sqlite

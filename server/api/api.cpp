@@ -1,6 +1,12 @@
 #include "server/api/api.hpp"
 
 #include <algorithm>
+#include <map>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "server/auth/credentials.hpp"
 
 namespace lifeline::server::api {
 
@@ -16,6 +22,38 @@ bool is_metadata_name(const std::string& name) {
            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
                   c == '-' || c == '%';
          });
+}
+
+// SQLite connections are per thread: each worker thread opens its own catalog once.
+util::Result<catalog::Catalog*> thread_catalog(const std::filesystem::path& data_dir) {
+  thread_local std::map<std::string, std::unique_ptr<catalog::Catalog>> catalogs;
+  auto& slot = catalogs[data_dir.string()];
+  if (!slot) {
+    auto opened = catalog::open_sqlite_catalog(data_dir / "catalog.db");
+    if (!opened) {
+      return opened.error();
+    }
+    slot = std::move(*opened);
+  }
+  return slot.get();
+}
+
+HttpResponse unauthorized() {
+  auto response =
+      http::problem(401, "Unauthorized", "a valid bearer token is required (CS-12: nothing is served anonymously)");
+  response.headers["WWW-Authenticate"] = "Bearer realm=\"lifeline\"";
+  return response;
+}
+
+// The caller of a request, from "Authorization: Bearer TOKEN".
+std::optional<catalog::Principal> caller(const HttpRequest& request, catalog::Catalog& catalog) {
+  const auto header = request.header("authorization");
+  constexpr std::string_view k_scheme = "Bearer ";
+  if (!header.starts_with(k_scheme)) {
+    return std::nullopt;
+  }
+  auto principal = auth::authenticate(catalog, std::string_view(header).substr(k_scheme.size()));
+  return principal ? *principal : std::nullopt;
 }
 
 } // namespace
@@ -37,8 +75,25 @@ http::Router make_router(const ApiContext& context) {
     HttpResponse response;
     response.content_type = "application/json";
     response.file = metadata_dir / name;
-    response.headers["Cache-Control"] = name == "timestamp.json" || name == "root.json" ? "no-cache" : "max-age=31536000, immutable";
+    response.headers["Cache-Control"] =
+        name == "timestamp.json" || name == "root.json" ? "no-cache" : "max-age=31536000, immutable";
     return response;
+  });
+  const auto data_dir = context.data_dir;
+  router.add("GET", "/v1/whoami", [data_dir](const HttpRequest& request) {
+    auto catalog = thread_catalog(data_dir);
+    if (!catalog) {
+      return http::problem(503, "Service Unavailable", "the catalog cannot be opened");
+    }
+    const auto principal = caller(request, **catalog);
+    if (!principal) {
+      return unauthorized();
+    }
+    const nlohmann::ordered_json body{
+        {"role", catalog::to_string(principal->role)},
+        {"subject", principal->subject},
+        {"customer", principal->customer ? nlohmann::ordered_json(*principal->customer) : nlohmann::ordered_json()}};
+    return HttpResponse{200, "application/json", body.dump(), {}, {}};
   });
   return router;
 }

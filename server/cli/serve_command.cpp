@@ -81,7 +81,8 @@ void add_serve_command(CLI::App& app, CommandSet& commands) {
   serve_app->add_option("--tls-cert", options->tls_certificate, "PEM certificate chain (HTTPS)");
   serve_app->add_option("--tls-key", options->tls_private_key, "PEM private key (HTTPS)");
   serve_app->add_option("--threads", options->threads, "Worker threads")->check(CLI::Range(1, 1024));
-  commands.add(serve_app, [options](CommandContext& context) { return serve(context, *options); }, false);
+  commands.add(
+      serve_app, [options](CommandContext& context) { return serve(context, *options); }, false);
 }
 
 } // namespace lifeline::server::cli

@@ -35,23 +35,22 @@ void stream_file(const std::filesystem::path& file, const std::string& content_t
   }
   // A content provider with a known length: httplib answers Range requests (206) from it and
   // never reads the whole file into memory.
-  out.set_content_provider(
-      static_cast<std::size_t>(size), content_type,
-      [stream](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-        char buffer[1 << 16];
-        stream->clear();
-        stream->seekg(static_cast<std::streamoff>(offset));
-        std::size_t left = length;
-        while (left > 0 && *stream) {
-          stream->read(buffer, static_cast<std::streamsize>(std::min(left, sizeof buffer)));
-          const auto got = static_cast<std::size_t>(stream->gcount());
-          if (got == 0 || !sink.write(buffer, got)) {
-            return false;
-          }
-          left -= got;
-        }
-        return left == 0;
-      });
+  out.set_content_provider(static_cast<std::size_t>(size), content_type,
+                           [stream](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             char buffer[1 << 16];
+                             stream->clear();
+                             stream->seekg(static_cast<std::streamoff>(offset));
+                             std::size_t left = length;
+                             while (left > 0 && *stream) {
+                               stream->read(buffer, static_cast<std::streamsize>(std::min(left, sizeof buffer)));
+                               const auto got = static_cast<std::size_t>(stream->gcount());
+                               if (got == 0 || !sink.write(buffer, got)) {
+                                 return false;
+                               }
+                               left -= got;
+                             }
+                             return left == 0;
+                           });
 }
 
 } // namespace
@@ -117,10 +116,16 @@ util::Result<int> HttpServer::bind(const std::string& host, int port) {
   return bound;
 }
 
-void HttpServer::run() { m_state->server->listen_after_bind(); }
+void HttpServer::run() {
+  m_state->server->listen_after_bind();
+}
 
-void HttpServer::stop() { m_state->server->stop(); }
+void HttpServer::stop() {
+  m_state->server->stop();
+}
 
-bool HttpServer::tls() const { return m_state->options.tls_certificate.has_value(); }
+bool HttpServer::tls() const {
+  return m_state->options.tls_certificate.has_value();
+}
 
 } // namespace lifeline::server::http

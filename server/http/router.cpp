@@ -33,8 +33,11 @@ HttpResponse problem(int status, const std::string& title, const std::string& de
   if (!reasons.empty()) {
     document["reasons"] = reasons;
   }
-  return HttpResponse{status, "application/problem+json",
-                      document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace), {}, {}};
+  return HttpResponse{status,
+                      "application/problem+json",
+                      document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
+                      {},
+                      {}};
 }
 
 void Router::add(const std::string& method, const std::string& pattern, Handler handler) {

@@ -9,6 +9,9 @@ namespace {
 struct EasyDeleter {
   void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
 };
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
 
 struct Sink {
   std::string bytes;
@@ -31,6 +34,7 @@ std::size_t write_to_sink(char* data, std::size_t size, std::size_t count, void*
 
 struct HttpFetcher::State {
   std::unique_ptr<CURL, EasyDeleter> handle;
+  std::unique_ptr<curl_slist, SlistDeleter> headers;
   HttpOptions options;
 };
 
@@ -38,6 +42,11 @@ HttpFetcher::HttpFetcher(HttpOptions options) : m_state(std::make_unique<State>(
   curl_global_init(CURL_GLOBAL_DEFAULT);
   m_state->handle.reset(curl_easy_init());
   m_state->options = std::move(options);
+  curl_slist* list = nullptr;
+  for (const auto& header : m_state->options.headers) {
+    list = curl_slist_append(list, header.c_str());
+  }
+  m_state->headers.reset(list);
 }
 
 HttpFetcher::~HttpFetcher() = default;
@@ -59,6 +68,9 @@ tuf::Result<std::string> HttpFetcher::fetch(const std::string& url, std::size_t 
   curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, m_state->options.low_speed_seconds);
   curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(handle, CURLOPT_USERAGENT, "lifeline/0.1");
+  if (m_state->headers) {
+    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, m_state->headers.get());
+  }
   if (m_state->options.ca_bundle) {
     curl_easy_setopt(handle, CURLOPT_CAINFO, m_state->options.ca_bundle->c_str());
   }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "signing/tuf/fetcher.hpp"
 
@@ -14,6 +15,7 @@ struct HttpOptions {
   long connect_timeout_seconds = 15;
   long low_speed_seconds = 30; // abort a transfer slower than 1 byte/s for this long
   std::optional<std::string> ca_bundle;
+  std::vector<std::string> headers; // e.g. "Authorization: Bearer ..." (never logged)
 };
 
 class HttpFetcher final : public tuf::Fetcher {

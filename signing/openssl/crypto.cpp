@@ -1,5 +1,6 @@
 #include "signing/crypto.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
@@ -194,6 +195,10 @@ bool verify_signature(std::string_view keytype, std::string_view scheme, std::st
   }
   ERR_clear_error(); // a failed verification is an answer, not an error to report later
   return valid;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string random_bytes(std::size_t count) {

@@ -14,8 +14,8 @@ class HttpServer : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_EQ(testing::run({testing::server_binary().string(), "--data", data(), "init"}).exit_code, 0);
-    m_server = std::make_unique<testing::BackgroundProcess>(
-        std::vector<std::string>{testing::server_binary().string(), "--data", data(), "serve", "--listen", "127.0.0.1:0"});
+    m_server = std::make_unique<testing::BackgroundProcess>(std::vector<std::string>{
+        testing::server_binary().string(), "--data", data(), "serve", "--listen", "127.0.0.1:0"});
     const auto& line = m_server->first_line();
     ASSERT_EQ(line.rfind("listening on http://127.0.0.1:", 0), 0U) << line;
     m_base = line.substr(std::string("listening on ").size());
@@ -56,7 +56,61 @@ TEST_F(HttpServer, MetadataNamesCannotLeaveTheMetadataDirectory) {
   }
 }
 
-TEST_F(HttpServer, StopsGracefullyOnSigterm) { EXPECT_EQ(m_server->stop(SIGTERM), 0); }
+TEST_F(HttpServer, CredentialsIdentifyTheCallerAndAnonymousCallsAreRefused) {
+  signing::curl::HttpFetcher anonymous;
+  const auto refused = anonymous.fetch(m_base + "/v1/whoami", 4096);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("HTTP 401"), std::string::npos);
+  const auto issued = testing::run({testing::server_binary().string(), "--data", data(), "tokens", "create", "--role",
+                                    "operator", "--name", "alice"});
+  ASSERT_EQ(issued.exit_code, 0) << issued.err;
+  const auto token = issued.out.substr(0, issued.out.find('\n'));
+  EXPECT_EQ(token.size(), 3U + 16U + 1U + 64U);
+  EXPECT_EQ(testing::read_text(m_dir / "data" / "catalog.db").find(token.substr(20)), std::string::npos)
+      << "the secret is never stored";
+  signing::curl::HttpFetcher operator_client(
+      signing::curl::HttpOptions{15, 30, std::nullopt, {"Authorization: Bearer " + token}});
+  EXPECT_EQ(operator_client.fetch(m_base + "/v1/whoami", 4096).value(),
+            R"({"role":"operator","subject":"alice","customer":null})");
+  auto forged = token;
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  signing::curl::HttpFetcher forger(
+      signing::curl::HttpOptions{15, 30, std::nullopt, {"Authorization: Bearer " + forged}});
+  EXPECT_FALSE(forger.fetch(m_base + "/v1/whoami", 4096));
+}
+
+TEST_F(HttpServer, ARemovedContactsCredentialDiesAtOnce) {
+  const auto server = testing::server_binary().string();
+  const auto examples = testing::source_dir() / "examples";
+  ASSERT_EQ(
+      testing::run({server, "--data", data(), "products", "apply", (examples / "products.json").string()}).exit_code,
+      0);
+  ASSERT_EQ(
+      testing::run({server, "--data", data(), "orders", "apply", (examples / "order-contoso.json").string()}).exit_code,
+      0);
+  const auto issued =
+      testing::run({server, "--data", data(), "contacts", "credential", "--email", "bob@contoso.example"});
+  ASSERT_EQ(issued.exit_code, 0) << issued.err;
+  const auto token = issued.out.substr(0, issued.out.find('\n'));
+  signing::curl::HttpFetcher bob(signing::curl::HttpOptions{15, 30, std::nullopt, {"Authorization: Bearer " + token}});
+  EXPECT_EQ(bob.fetch(m_base + "/v1/whoami", 4096).value(),
+            R"({"role":"contact","subject":"bob@contoso.example","customer":"contoso"})");
+  auto order = testing::read_text(examples / "order-contoso.json");
+  order.replace(order.find(R"(    { "email": "bob@contoso.example", "name": "Bob Durand" })"),
+                std::string(R"(    { "email": "bob@contoso.example", "name": "Bob Durand" })").size() + 1, "");
+  order.replace(order.find(R"("Alice Martin" },)"), std::string(R"("Alice Martin" },)").size(), R"("Alice Martin" })");
+  testing::write_file(m_dir / "order.json", order);
+  const auto applied = testing::run({server, "--data", data(), "orders", "apply", (m_dir / "order.json").string()});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_FALSE(bob.fetch(m_base + "/v1/whoami", 4096)) << "the next request is refused";
+  EXPECT_EQ(
+      testing::run({server, "--data", data(), "contacts", "credential", "--email", "bob@contoso.example"}).exit_code,
+      3);
+}
+
+TEST_F(HttpServer, StopsGracefullyOnSigterm) {
+  EXPECT_EQ(m_server->stop(SIGTERM), 0);
+}
 
 } // namespace
 } // namespace lifeline

@@ -1,0 +1,26 @@
+// Credentials of operators, publishers, designated contacts and devices: 256-bit random tokens
+// "ll_<id>_<secret>". Only the SHA-256 of the secret is stored; the public id finds the row and
+// the secret's hash is compared in constant time. Tokens are shown once and never logged.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "catalog/catalog.hpp"
+
+namespace lifeline::server::auth {
+
+struct IssuedToken {
+  std::string token; // give it to its holder; it cannot be shown again
+  std::string id;    // public: safe to log and to name in the audit trail
+};
+
+util::Result<IssuedToken> issue_token(catalog::Catalog& catalog, const catalog::Principal& principal,
+                                      const catalog::AuditContext& context);
+
+// The principal behind `token`, or none when it is malformed, unknown, revoked, or its holder
+// lost its standing (contact removed, device retired).
+util::Result<std::optional<catalog::Principal>> authenticate(catalog::Catalog& catalog, std::string_view token);
+
+} // namespace lifeline::server::auth
