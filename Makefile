@@ -43,7 +43,7 @@ fuzz: deps
 	build-fuzz/tests/fuzz/metadata_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus/metadata
 
 format: deps
-	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+	git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp' | xargs clang-format -i
 
 format-check: deps
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror

@@ -11,8 +11,7 @@ namespace lifeline::server::cli {
 
 namespace {
 
-ExitCode print_token(CommandContext& context, const util::Result<auth::IssuedToken>& issued,
-                     const std::string& whom) {
+ExitCode print_token(CommandContext& context, const util::Result<auth::IssuedToken>& issued, const std::string& whom) {
   if (!issued) {
     return report_error(context, issued.error());
   }
@@ -31,9 +30,12 @@ void add_credential_commands(CLI::App& app, CommandSet& commands) {
     std::string email;
   };
   auto options = std::make_shared<TokenOptions>();
-  auto* tokens = app.add_subcommand("tokens", "Credentials of the vendor's operators and publishers")->require_subcommand(1);
+  auto* tokens =
+      app.add_subcommand("tokens", "Credentials of the vendor's operators and publishers")->require_subcommand(1);
   auto* create = tokens->add_subcommand("create", "Issue a token (printed once on standard output)");
-  create->add_option("--role", options->role, "operator or publisher")->required()->check(CLI::IsMember({"operator", "publisher"}));
+  create->add_option("--role", options->role, "operator or publisher")
+      ->required()
+      ->check(CLI::IsMember({"operator", "publisher"}));
   create->add_option("--name", options->name, "Who holds it, for the audit trail");
   commands.add(
       create,
@@ -63,8 +65,9 @@ void add_credential_commands(CLI::App& app, CommandSet& commands) {
           return report_error(context, customer.error());
         }
         if (!*customer) {
-          return report_error(context, util::make_error(util::ErrorKind::not_found,
-                                                        email + " is not a designated contact (CONTACT_NOT_DESIGNATED)"));
+          return report_error(context,
+                              util::make_error(util::ErrorKind::not_found,
+                                               email + " is not a designated contact (CONTACT_NOT_DESIGNATED)"));
         }
         const catalog::Principal principal{catalog::Role::contact, email, *customer};
         return print_token(context, auth::issue_token(context.catalog, principal, context.audit()), "contact " + email);
