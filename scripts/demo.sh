@@ -56,4 +56,14 @@ section "Billing (CS-10): retroactive to the programme's first day"
 ll billing statement --customer contoso --product sql-server-2005-sp4 --at 2017-02-01
 ll billing statement --customer fabrikam --product windows-xp-sp3 --at 2016-06-01
 
+section "Signing: a TUF repository, published updates, a device's entitlement statement"
+ll init 2>/dev/null
+printf 'critical fix for SQL Server 2005 SP4\n' >"$data/KB4057113.cab"
+printf 'important fix for SQL Server 2005 SP4\n' >"$data/KB4019089.cab"
+ll publish --manifest "$examples/updates/KB4057113.json" --payload "$data/KB4057113.cab"
+ll publish --manifest "$examples/updates/KB4019089.json" --payload "$data/KB4019089.cab"
+ll repository status
+echo "entitlement statement of sql-paris-1 on 2017-01-12 (KB4019089 is Important: not listed):"
+ll entitlement statement --device sql-paris-1 --at 2017-01-12 | grep -o '"targets":\[[^]]*\]'
+
 printf '\nDemo data was in %s (removed on exit). See docs/cli.md for every command.\n' "$data"
