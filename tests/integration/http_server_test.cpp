@@ -112,5 +112,25 @@ TEST_F(HttpServer, StopsGracefullyOnSigterm) {
   EXPECT_EQ(m_server->stop(SIGTERM), 0);
 }
 
+TEST(HttpsServer, ServesOverTlsWithTheGivenCertificate) {
+  testing::TempDir dir;
+  const auto cert = (dir / "cert.pem").string();
+  const auto key = (dir / "key.pem").string();
+  // A throw-away certificate for 127.0.0.1, made with Debian's openssl command.
+  const auto made = testing::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                  "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                                  "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  testing::BackgroundProcess server({testing::server_binary().string(), "--data", (dir / "data").string(), "serve",
+                                     "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", key});
+  ASSERT_EQ(server.first_line().rfind("listening on https://127.0.0.1:", 0), 0U) << server.first_line();
+  const auto base = server.first_line().substr(std::string("listening on ").size());
+  signing::curl::HttpFetcher trusting(signing::curl::HttpOptions{15, 30, cert, {}});
+  EXPECT_EQ(trusting.fetch(base + "/healthz", 1024).value(), R"({"status":"ok"})");
+  signing::curl::HttpFetcher stranger; // the system CAs do not know this certificate
+  EXPECT_EQ(stranger.fetch(base + "/healthz", 1024).error().code, signing::tuf::ErrorCode::download_failed);
+  EXPECT_EQ(server.stop(SIGTERM), 0);
+}
+
 } // namespace
 } // namespace lifeline
