@@ -195,6 +195,22 @@ util::Result<State> load_state(const fs::path& metadata) {
   return state;
 }
 
+// Runs `change` on the repository's current state with the repository locked: every change to
+// the repository goes through here.
+template <typename Change>
+auto locked_change(const fs::path& dir, const Context& context, Change change)
+    -> decltype(change(std::declval<State&>())) {
+  RepositoryLock lock(dir);
+  if (!lock.held()) {
+    return not_locked(dir);
+  }
+  auto state = load_state(context.metadata);
+  if (!state) {
+    return state.error();
+  }
+  return change(*state);
+}
+
 util::Result<NamedKey> online_key(const fs::path& keys, const std::string& name) {
   return load_key(keys / (name + ".pem"), std::nullopt);
 }
@@ -624,255 +640,231 @@ util::Result<std::vector<PublishedTarget>> Repository::publish(const std::vector
     }
     by_role[target.role].push_back(&target);
   }
-  RepositoryLock lock(m_dir);
-  if (!lock.held()) {
-    return not_locked(m_dir);
-  }
-  auto state = load_state(metadata_dir());
-  if (!state) {
-    return state.error();
-  }
   const Context context{metadata_dir(), m_keys, m_expiry};
-  std::vector<PublishedTarget> published;
-  std::vector<PendingKey> new_keys;
-  ChangedRoles changed;
-  for (const auto& [role, role_targets] : by_role) {
-    const bool delegated = delegation_of(*state, role) != nullptr;
-    std::optional<NamedKey> stored_key;
-    if (!delegated) {
-      auto pending = PendingKey::generate(m_keys, role);
-      if (!pending) {
-        return pending.error();
+  return locked_change(m_dir, context, [&](State& state) -> util::Result<std::vector<PublishedTarget>> {
+    std::vector<PublishedTarget> published;
+    std::vector<PendingKey> new_keys;
+    ChangedRoles changed;
+    for (const auto& [role, role_targets] : by_role) {
+      const bool delegated = delegation_of(state, role) != nullptr;
+      std::optional<NamedKey> stored_key;
+      if (!delegated) {
+        auto pending = PendingKey::generate(m_keys, role);
+        if (!pending) {
+          return pending.error();
+        }
+        delegate_to(state, role, pending->key());
+        new_keys.push_back(std::move(*pending));
+      } else {
+        auto key = load_key(role_key_path(m_keys, role), std::nullopt);
+        if (!key) {
+          return key.error();
+        }
+        stored_key = std::move(*key);
       }
-      delegate_to(*state, role, pending->key());
-      new_keys.push_back(std::move(*pending));
-    } else {
-      auto key = load_key(role_key_path(m_keys, role), std::nullopt);
-      if (!key) {
-        return key.error();
+      auto signed_part = load_role(context, state, role, !delegated);
+      if (!signed_part) {
+        return signed_part.error();
       }
-      stored_key = std::move(*key);
-    }
-    auto signed_part = load_role(context, *state, role, !delegated);
-    if (!signed_part) {
-      return signed_part.error();
-    }
-    for (const auto* target : role_targets) {
-      auto stored = store_payload(targets_dir(), *target);
-      if (!stored) {
-        return stored.error();
+      for (const auto* target : role_targets) {
+        auto stored = store_payload(targets_dir(), *target);
+        if (!stored) {
+          return stored.error();
+        }
+        auto custom = util::parse_strict_json<Json>(target->custom.empty() ? "{}" : target->custom, 32);
+        if (!custom || !custom->is_object()) {
+          return make_error(ErrorKind::invalid_input, "the custom field of " + target->path + " is not a JSON object");
+        }
+        (*signed_part)["targets"][target->path] =
+            Json{{"length", stored->length}, {"hashes", {{"sha256", stored->sha256}}}, {"custom", *custom}};
+        published.push_back(std::move(*stored));
       }
-      auto custom = util::parse_strict_json<Json>(target->custom.empty() ? "{}" : target->custom, 32);
-      if (!custom || !custom->is_object()) {
-        return make_error(ErrorKind::invalid_input, "the custom field of " + target->path + " is not a JSON object");
+      const auto& key = delegated ? *stored_key : new_keys.back().key();
+      auto entry = write_role(context, state, role, *signed_part, key, now);
+      if (!entry) {
+        return entry.error();
       }
-      (*signed_part)["targets"][target->path] =
-          Json{{"length", stored->length}, {"hashes", {{"sha256", stored->sha256}}}, {"custom", *custom}};
-      published.push_back(std::move(*stored));
+      changed[role] = std::move(*entry);
     }
-    const auto& key = delegated ? *stored_key : new_keys.back().key();
-    auto entry = write_role(context, *state, role, *signed_part, key, now);
-    if (!entry) {
-      return entry.error();
+    if (!new_keys.empty()) {
+      auto entry = write_targets(context, state, now);
+      if (!entry) {
+        return entry.error();
+      }
+      changed["targets"] = std::move(*entry);
     }
-    changed[role] = std::move(*entry);
-  }
-  if (!new_keys.empty()) {
-    auto entry = write_targets(context, *state, now);
-    if (!entry) {
-      return entry.error();
+    if (auto committed = commit(context, state, changed, now); !committed) {
+      return committed.error();
     }
-    changed["targets"] = std::move(*entry);
-  }
-  if (auto committed = commit(context, *state, changed, now); !committed) {
-    return committed.error();
-  }
-  for (auto& key : new_keys) {
-    if (auto activated = key.activate(); !activated) {
-      return activated.error();
+    for (auto& key : new_keys) {
+      if (auto activated = key.activate(); !activated) {
+        return activated.error();
+      }
     }
-  }
-  return published;
+    return published;
+  });
 }
 
 util::Result<void> Repository::delegate(const std::string& role, tuf::UnixTime now) {
   if (auto valid = check_role_name(role); !valid) {
     return valid;
   }
-  RepositoryLock lock(m_dir);
-  if (!lock.held()) {
-    return not_locked(m_dir);
-  }
-  auto state = load_state(metadata_dir());
-  if (!state) {
-    return state.error();
-  }
   const Context context{metadata_dir(), m_keys, m_expiry};
-  const bool was_delegated = delegation_of(*state, role) != nullptr;
-  auto pending = PendingKey::generate(m_keys, role);
-  if (!pending) {
-    return pending.error();
-  }
-  delegate_to(*state, role, pending->key());
-  ChangedRoles changed;
-  auto targets_entry = write_targets(context, *state, now);
-  if (!targets_entry) {
-    return targets_entry.error();
-  }
-  changed["targets"] = std::move(*targets_entry);
-  // The role's current targets are signed again with the new key (a new role starts empty).
-  auto signed_part = load_role(context, *state, role, !was_delegated);
-  if (!signed_part) {
-    return signed_part.error();
-  }
-  auto entry = write_role(context, *state, role, *signed_part, pending->key(), now);
-  if (!entry) {
-    return entry.error();
-  }
-  changed[role] = std::move(*entry);
-  if (auto committed = commit(context, *state, changed, now); !committed) {
-    return committed;
-  }
-  return pending->activate();
+  return locked_change(m_dir, context, [&](State& state) -> util::Result<void> {
+    const bool was_delegated = delegation_of(state, role) != nullptr;
+    auto pending = PendingKey::generate(m_keys, role);
+    if (!pending) {
+      return pending.error();
+    }
+    delegate_to(state, role, pending->key());
+    ChangedRoles changed;
+    auto targets_entry = write_targets(context, state, now);
+    if (!targets_entry) {
+      return targets_entry.error();
+    }
+    changed["targets"] = std::move(*targets_entry);
+    // The role's current targets are signed again with the new key (a new role starts empty).
+    auto signed_part = load_role(context, state, role, !was_delegated);
+    if (!signed_part) {
+      return signed_part.error();
+    }
+    auto entry = write_role(context, state, role, *signed_part, pending->key(), now);
+    if (!entry) {
+      return entry.error();
+    }
+    changed[role] = std::move(*entry);
+    if (auto committed = commit(context, state, changed, now); !committed) {
+      return committed;
+    }
+    return pending->activate();
+  });
 }
 
 util::Result<void> Repository::revoke(const std::string& role, tuf::UnixTime now) {
   if (auto valid = check_role_name(role); !valid) {
     return valid;
   }
-  RepositoryLock lock(m_dir);
-  if (!lock.held()) {
-    return not_locked(m_dir);
-  }
-  auto state = load_state(metadata_dir());
-  if (!state) {
-    return state.error();
-  }
   const Context context{metadata_dir(), m_keys, m_expiry};
-  auto& delegations = state->targets["delegations"];
-  Json kept = Json::array();
-  bool found = false;
-  for (auto& entry : delegations["roles"]) {
-    if (entry["name"] == role) {
-      found = true;
-      for (const auto& keyid : entry["keyids"]) {
-        delegations["keys"].erase(keyid.get<std::string>());
+  return locked_change(m_dir, context, [&](State& state) -> util::Result<void> {
+    auto& delegations = state.targets["delegations"];
+    Json kept = Json::array();
+    bool found = false;
+    for (auto& entry : delegations["roles"]) {
+      if (entry["name"] == role) {
+        found = true;
+        for (const auto& keyid : entry["keyids"]) {
+          delegations["keys"].erase(keyid.get<std::string>());
+        }
+      } else {
+        kept.push_back(entry);
       }
-    } else {
-      kept.push_back(entry);
     }
-  }
-  if (!found) {
-    return make_error(ErrorKind::not_found, "no delegation to " + role);
-  }
-  delegations["roles"] = std::move(kept);
-  // The role's file stays listed in the snapshot (clients refuse entries that vanish), but no
-  // role delegates to it any more, so nothing it lists is trusted.
-  auto targets_entry = write_targets(context, *state, now);
-  if (!targets_entry) {
-    return targets_entry.error();
-  }
-  if (auto committed = commit(context, *state, {{"targets", *targets_entry}}, now); !committed) {
-    return committed;
-  }
-  std::error_code ec;
-  const auto key = role_key_path(m_keys, role);
-  fs::rename(key, key.string() + ".revoked-" + std::to_string(::time(nullptr)), ec);
-  return {};
+    if (!found) {
+      return make_error(ErrorKind::not_found, "no delegation to " + role);
+    }
+    delegations["roles"] = std::move(kept);
+    // The role's file stays listed in the snapshot (clients refuse entries that vanish), but no
+    // role delegates to it any more, so nothing it lists is trusted.
+    auto targets_entry = write_targets(context, state, now);
+    if (!targets_entry) {
+      return targets_entry.error();
+    }
+    if (auto committed = commit(context, state, {{"targets", *targets_entry}}, now); !committed) {
+      return committed;
+    }
+    std::error_code ec;
+    const auto key = role_key_path(m_keys, role);
+    fs::rename(key, key.string() + ".revoked-" + std::to_string(::time(nullptr)), ec);
+    return {};
+  });
 }
 
 util::Result<std::vector<std::string>> Repository::refresh_expiring(tuf::UnixTime now) {
-  RepositoryLock lock(m_dir);
-  if (!lock.held()) {
-    return not_locked(m_dir);
-  }
-  auto state = load_state(metadata_dir());
-  if (!state) {
-    return state.error();
-  }
   const Context context{metadata_dir(), m_keys, m_expiry};
-  std::vector<std::string> report;
-  const auto expiring = [&](const Json& signed_part, std::int64_t days) -> util::Result<bool> {
-    auto expires = expires_of(signed_part);
-    if (!expires) {
-      return expires.error();
-    }
-    return *expires - now < days * k_day / 2;
-  };
-  ChangedRoles changed;
-  auto targets_expiring = expiring(state->targets, m_expiry.targets_days);
-  if (!targets_expiring) {
-    return targets_expiring.error();
-  }
-  if (*targets_expiring) {
-    auto entry = write_targets(context, *state, now);
-    if (!entry) {
-      return entry.error();
-    }
-    changed["targets"] = std::move(*entry);
-    report.emplace_back("targets re-signed");
-  }
-  for (const auto& delegation : state->targets["delegations"]["roles"]) {
-    const auto role = delegation["name"].get<std::string>();
-    auto signed_part = load_role(context, *state, role);
-    if (!signed_part) {
-      return signed_part.error();
-    }
-    auto role_expiring = expiring(*signed_part, m_expiry.targets_days);
-    if (!role_expiring) {
-      return role_expiring.error();
-    }
-    if (*role_expiring) {
-      auto key = load_key(role_key_path(m_keys, role), std::nullopt);
-      if (!key) {
-        return key.error();
+  return locked_change(m_dir, context, [&](State& state) -> util::Result<std::vector<std::string>> {
+    std::vector<std::string> report;
+    const auto expiring = [&](const Json& signed_part, std::int64_t days) -> util::Result<bool> {
+      auto expires = expires_of(signed_part);
+      if (!expires) {
+        return expires.error();
       }
-      auto entry = write_role(context, *state, role, *signed_part, *key, now);
+      return *expires - now < days * k_day / 2;
+    };
+    ChangedRoles changed;
+    auto targets_expiring = expiring(state.targets, m_expiry.targets_days);
+    if (!targets_expiring) {
+      return targets_expiring.error();
+    }
+    if (*targets_expiring) {
+      auto entry = write_targets(context, state, now);
       if (!entry) {
         return entry.error();
       }
-      changed[role] = std::move(*entry);
-      report.push_back(role + " re-signed");
+      changed["targets"] = std::move(*entry);
+      report.emplace_back("targets re-signed");
     }
-  }
-  auto snapshot_expiring = expiring(state->snapshot, m_expiry.snapshot_days);
-  auto timestamp_expiring = expiring(state->timestamp, m_expiry.timestamp_days);
-  if (!snapshot_expiring || !timestamp_expiring) {
-    return !snapshot_expiring ? snapshot_expiring.error() : timestamp_expiring.error();
-  }
-  if (!changed.empty() || *snapshot_expiring || *timestamp_expiring) {
-    if (auto committed = commit(context, *state, changed, now); !committed) {
-      return committed.error();
-    }
-    report.emplace_back("snapshot and timestamp re-signed");
-  }
-  auto root_expiring = expiring(state->root, m_expiry.root_days);
-  if (!root_expiring) {
-    return root_expiring.error();
-  }
-  if (*root_expiring) {
-    // Only a development root (its key here, threshold 1) is re-signed online.
-    auto key = load_key(m_keys / "development-root" / "root.pem", std::nullopt);
-    const auto& root_role = state->root["roles"]["root"];
-    const bool development = key && root_role["threshold"] == 1 && check_signer(root_role, *key, "root");
-    if (!development) {
-      report.push_back("WARNING: root expires " + state->root["expires"].get<std::string>() +
-                       "; sign the next root offline with lifeline-sign and install it");
-    } else {
-      auto root = state->root;
-      root["version"] = state->root_version + 1;
-      root["expires"] = tuf::format_expires(now + m_expiry.root_days * k_day);
-      auto bytes = tuf::sign_metadata(root, {&*key});
-      if (!bytes) {
-        return bytes.error();
+    for (const auto& delegation : state.targets["delegations"]["roles"]) {
+      const auto role = delegation["name"].get<std::string>();
+      auto signed_part = load_role(context, state, role);
+      if (!signed_part) {
+        return signed_part.error();
       }
-      if (auto installed = install_root_unlocked(*bytes, now); !installed) {
-        return installed.error();
+      auto role_expiring = expiring(*signed_part, m_expiry.targets_days);
+      if (!role_expiring) {
+        return role_expiring.error();
       }
-      report.push_back("root re-signed with the development root key");
+      if (*role_expiring) {
+        auto key = load_key(role_key_path(m_keys, role), std::nullopt);
+        if (!key) {
+          return key.error();
+        }
+        auto entry = write_role(context, state, role, *signed_part, *key, now);
+        if (!entry) {
+          return entry.error();
+        }
+        changed[role] = std::move(*entry);
+        report.push_back(role + " re-signed");
+      }
     }
-  }
-  return report;
+    auto snapshot_expiring = expiring(state.snapshot, m_expiry.snapshot_days);
+    auto timestamp_expiring = expiring(state.timestamp, m_expiry.timestamp_days);
+    if (!snapshot_expiring || !timestamp_expiring) {
+      return !snapshot_expiring ? snapshot_expiring.error() : timestamp_expiring.error();
+    }
+    if (!changed.empty() || *snapshot_expiring || *timestamp_expiring) {
+      if (auto committed = commit(context, state, changed, now); !committed) {
+        return committed.error();
+      }
+      report.emplace_back("snapshot and timestamp re-signed");
+    }
+    auto root_expiring = expiring(state.root, m_expiry.root_days);
+    if (!root_expiring) {
+      return root_expiring.error();
+    }
+    if (*root_expiring) {
+      // Only a development root (its key here, threshold 1) is re-signed online.
+      auto key = load_key(m_keys / "development-root" / "root.pem", std::nullopt);
+      const auto& root_role = state.root["roles"]["root"];
+      const bool development = key && root_role["threshold"] == 1 && check_signer(root_role, *key, "root");
+      if (!development) {
+        report.push_back("WARNING: root expires " + state.root["expires"].get<std::string>() +
+                         "; sign the next root offline with lifeline-sign and install it");
+      } else {
+        auto root = state.root;
+        root["version"] = state.root_version + 1;
+        root["expires"] = tuf::format_expires(now + m_expiry.root_days * k_day);
+        auto bytes = tuf::sign_metadata(root, {&*key});
+        if (!bytes) {
+          return bytes.error();
+        }
+        if (auto installed = install_root_unlocked(*bytes, now); !installed) {
+          return installed.error();
+        }
+        report.push_back("root re-signed with the development root key");
+      }
+    }
+    return report;
+  });
 }
 
 util::Result<void> Repository::install_root(std::string_view next_root, tuf::UnixTime now) {
