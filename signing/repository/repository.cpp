@@ -408,8 +408,7 @@ util::Result<Json> load_role(const Context& context, const State& state, const s
     empty["targets"] = Json::object();
     return empty;
   }
-  auto document =
-      read_json(context.metadata / (std::to_string(version) + "." + tuf::percent_encode_role(role) + ".json"));
+  auto document = read_json(context.metadata / (std::to_string(version) + "." + tuf::percent_encode(role) + ".json"));
   if (!document) {
     return document.error();
   }
@@ -428,8 +427,8 @@ util::Result<Json> write_role(const Context& context, const State& state, const 
   const auto version = version_of(signed_part) + 1;
   signed_part["version"] = version;
   signed_part["expires"] = tuf::format_expires(now + context.expiry.targets_days * k_day);
-  auto written = write_signed(
-      context.metadata, std::to_string(version) + "." + tuf::percent_encode_role(role) + ".json", signed_part, {&key});
+  auto written = write_signed(context.metadata, std::to_string(version) + "." + tuf::percent_encode(role) + ".json",
+                              signed_part, {&key});
   if (!written) {
     return written.error();
   }

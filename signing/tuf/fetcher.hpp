@@ -31,9 +31,5 @@ class DirectoryFetcher final : public Fetcher {
 // Percent-encodes everything but unreserved characters, for role names and target paths in
 // file names and URLs (as other TUF clients do).
 std::string percent_encode(std::string_view text);
-// The file-name form of a role name (percent-encoded), e.g. in VERSION.ROLE.json.
-inline std::string percent_encode_role(std::string_view role) {
-  return percent_encode(role);
-}
 
 } // namespace lifeline::signing::tuf
