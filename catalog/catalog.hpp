@@ -51,6 +51,26 @@ struct InstallOutcome {
   bool already_installed = false;
 };
 
+// A request for a payload: who asks, for which update of which product, from where.
+struct DownloadRequest {
+  Principal caller;
+  std::string update;
+  std::string product;
+  std::string target; // the target path asked for
+  std::string from;   // the caller's address
+};
+
+struct DownloadOutcome {
+  rules::Decision decision;
+  bool consumed_purchase = false;
+};
+
+struct ReportReceipt {
+  bool duplicate = false;           // the same report id was received before: nothing changed
+  std::string state;                // installed, refused or failed
+  std::vector<std::string> reasons; // when refused
+};
+
 struct AuditEntry {
   std::int64_t sequence = 0;
   std::string recorded; // wall-clock time of the write (UTC)
@@ -94,6 +114,24 @@ class Catalog {
   virtual Result<InstallOutcome> record_install(const std::string& device_id, const std::string& update_id,
                                                 const AuditContext& context) = 0;
 
+  // Decides a payload download at request time (CS-12, CS-14) and writes the decision to the
+  // audit trail before a byte is served; a device's Essentials purchase is consumed in the
+  // same transaction. Operators and publishers are allowed and audited.
+  virtual Result<DownloadOutcome> authorise_download(const DownloadRequest& request, const AuditContext& context) = 0;
+
+  // Records a device's install report once: the install (decided and consumed as
+  // record_install does) and the report commit together; a report id seen before changes nothing.
+  virtual Result<ReportReceipt> record_report(const InstallReport& report, const AuditContext& context) = 0;
+
+  // A check-in: the device's service pack and language as it reports them now, and the day it
+  // was last seen. Writes only when something changed.
+  virtual Result<Device> record_check_in(const std::string& device_id, const std::string& service_pack,
+                                         const std::string& language, const AuditContext& context) = 0;
+
+  virtual Result<std::vector<Update>> list_updates() = 0;
+  // The updates a device reported installed.
+  virtual Result<std::vector<std::string>> installed_updates(const std::string& device_id) = 0;
+
   virtual Result<std::vector<AuditEntry>> audit_trail(const std::optional<std::string>& customer_id) = 0;
 
   // The customer that designated `email`, if any (CS-13).
@@ -104,6 +142,17 @@ class Catalog {
   // The credential with this id if it is still alive: a contact removed from the order, or a
   // retired device, has none any more (CS-13).
   virtual Result<std::optional<StoredCredential>> find_credential(const std::string& id) = 0;
+
+  // Enrolment tokens (CS-6 sites, CS-5 caps still decided at registration).
+  virtual Result<void> store_enrolment_token(const EnrolmentToken& token, const AuditContext& context) = 0;
+  virtual Result<std::optional<EnrolmentToken>> find_enrolment_token(const std::string& id) = 0;
+  // Registers a device with a token already authenticated by its secret: the token's use, the
+  // registration (same rules as register_device) and the device's credential commit together.
+  // A token used up or expired is an invalid_input error; a refused registration uses nothing.
+  virtual Result<RegistrationOutcome> register_with_token(const std::string& token_id,
+                                                          const DeviceRegistration& request,
+                                                          const StoredCredential& device_credential,
+                                                          const AuditContext& context) = 0;
 };
 
 // Opens (creating and migrating as needed) the catalog of a server data directory.

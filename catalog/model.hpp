@@ -136,7 +136,8 @@ struct Device {
   std::string language;
   Date registered;
   std::optional<Date> retired;
-  std::int64_t sequence = 0; // registration order, breaks ties between same-day registrations
+  std::int64_t sequence = 0;     // registration order, breaks ties between same-day registrations
+  std::optional<Date> last_seen; // the last check-in's evaluation date
 
   bool operator==(const Device&) const = default;
 };
@@ -164,6 +165,31 @@ struct StoredCredential {
   std::string id;
   std::string secret_hash;
   Principal principal;
+};
+
+// A one-time, expiring enrolment token that a designated contact creates for one site and one
+// product; a device registering with it gets its own credential. Only the secret's hash is kept.
+struct EnrolmentToken {
+  std::string id;
+  std::string secret_hash;
+  std::string customer;
+  std::string site;
+  std::string product;
+  std::int64_t uses = 1; // uses left
+  Date expires;          // last day it may be used
+  std::string created_by;
+};
+
+enum class ReportOutcome { installed, failed };
+
+// A device's report that it installed an update, or failed to. `id` is chosen by the device and
+// makes a retried report harmless.
+struct InstallReport {
+  std::string id;
+  std::string device;
+  std::string update;
+  ReportOutcome outcome = ReportOutcome::installed;
+  std::string detail; // the device's words on a failure, at most 1000 characters
 };
 
 std::string to_string(Role role);

@@ -167,10 +167,38 @@ CREATE TABLE credentials (
 CREATE INDEX credentials_by_subject ON credentials (role, subject);
 )sql";
 
+// Version 4: enrolment tokens (hashes only), install reports keyed by the device's report id so
+// a retried report counts once, and the day each device was last seen.
+constexpr std::string_view k_v4 = R"sql(
+CREATE TABLE enrolment_tokens (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  customer_id TEXT NOT NULL REFERENCES customers(id),
+  site TEXT NOT NULL,
+  product_id TEXT NOT NULL REFERENCES products(id),
+  uses_left INTEGER NOT NULL CHECK (uses_left >= 0),
+  expires TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE TABLE install_reports (
+  device_id TEXT NOT NULL REFERENCES devices(id),
+  report_id TEXT NOT NULL,
+  update_id TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('installed', 'refused', 'failed')),
+  reasons TEXT NOT NULL DEFAULT '[]',
+  detail TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL,
+  received TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (device_id, report_id)
+);
+ALTER TABLE devices ADD COLUMN last_seen TEXT;
+)sql";
+
 } // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> k_all{k_v1, k_v2, k_v3};
+  static const std::vector<std::string_view> k_all{k_v1, k_v2, k_v3, k_v4};
   return k_all;
 }
 

@@ -9,6 +9,9 @@
 
 namespace lifeline::catalog::sqlite {
 
+// {"reasons": [CODE...]}: the audit detail of a decision.
+std::string reasons_detail(const std::vector<rules::Finding>& findings);
+
 class SqliteCatalog final : public Catalog {
  public:
   explicit SqliteCatalog(const std::filesystem::path& database_file);
@@ -33,10 +36,22 @@ class SqliteCatalog final : public Catalog {
   Result<InstallOutcome> record_install(const std::string& device_id, const std::string& update_id,
                                         const AuditContext& context) override;
 
+  Result<DownloadOutcome> authorise_download(const DownloadRequest& request, const AuditContext& context) override;
+  Result<ReportReceipt> record_report(const InstallReport& report, const AuditContext& context) override;
+  Result<Device> record_check_in(const std::string& device_id, const std::string& service_pack,
+                                 const std::string& language, const AuditContext& context) override;
+  Result<std::vector<Update>> list_updates() override;
+  Result<std::vector<std::string>> installed_updates(const std::string& device_id) override;
+
   Result<std::vector<AuditEntry>> audit_trail(const std::optional<std::string>& customer_id) override;
   Result<std::optional<std::string>> contact_customer(const std::string& email) override;
   Result<void> store_credential(const StoredCredential& credential, const AuditContext& context) override;
   Result<std::optional<StoredCredential>> find_credential(const std::string& id) override;
+  Result<void> store_enrolment_token(const EnrolmentToken& token, const AuditContext& context) override;
+  Result<std::optional<EnrolmentToken>> find_enrolment_token(const std::string& id) override;
+  Result<RegistrationOutcome> register_with_token(const std::string& token_id, const DeviceRegistration& request,
+                                                  const StoredCredential& device_credential,
+                                                  const AuditContext& context) override;
 
  private:
   // Row readers (sqlite_catalog_reads.cpp); they throw SqliteError like the statements.
@@ -52,6 +67,12 @@ class SqliteCatalog final : public Catalog {
   std::int64_t count_active_devices(const std::string& customer_id, const std::string& product_id, Date at);
   std::optional<rules::CheckFacts> gather_device_facts(const std::string& device_id, const std::string& update_id,
                                                        Date at, std::string& missing);
+
+  // Bodies of the write operations, run inside the caller's write transaction.
+  Result<RegistrationOutcome> register_locked(const DeviceRegistration& request, const AuditContext& context);
+  InstallOutcome record_install_locked(const rules::CheckFacts& facts, const AuditContext& context);
+  bool consume_purchase_if_needed(const rules::CheckFacts& facts, Date at);
+  void insert_credential(const StoredCredential& credential, const AuditContext& context);
 
   // Checks against stored state (sqlite_catalog_writes.cpp).
   std::vector<documents::Problem> order_conflicts(const ServiceOrder& order);

@@ -12,6 +12,8 @@ util::Error not_found(const std::string& what) {
   return util::make_error(util::ErrorKind::not_found, what);
 }
 
+} // namespace
+
 std::string reasons_detail(const std::vector<rules::Finding>& findings) {
   nlohmann::json reasons = nlohmann::json::array();
   for (const auto& finding : findings) {
@@ -19,8 +21,6 @@ std::string reasons_detail(const std::vector<rules::Finding>& findings) {
   }
   return nlohmann::json{{"reasons", reasons}}.dump();
 }
-
-} // namespace
 
 Result<std::vector<Product>> SqliteCatalog::list_products() {
   return guarded<std::vector<Product>>([&]() -> Result<std::vector<Product>> {
@@ -75,6 +75,17 @@ Result<RegistrationOutcome> SqliteCatalog::register_device(const DeviceRegistrat
   return guarded<RegistrationOutcome>([&]() -> Result<RegistrationOutcome> {
     // The write lock is taken before counting, so two registrations at the cap serialise.
     Transaction transaction(m_db, TransactionMode::immediate);
+    auto outcome = register_locked(request, context);
+    if (outcome) {
+      transaction.commit();
+    }
+    return outcome;
+  });
+}
+
+Result<RegistrationOutcome> SqliteCatalog::register_locked(const DeviceRegistration& request,
+                                                           const AuditContext& context) {
+  {
     auto product = load_product(request.product);
     if (!product) {
       return not_found("unknown product " + request.product);
@@ -96,7 +107,6 @@ Result<RegistrationOutcome> SqliteCatalog::register_device(const DeviceRegistrat
     if (!outcome.decision.allowed) {
       audit(context, "device.register.refused", request.customer, request.id.value_or("(new device)"),
             reasons_detail(outcome.decision.refusals));
-      transaction.commit();
       return outcome;
     }
     std::string id;
@@ -121,9 +131,8 @@ Result<RegistrationOutcome> SqliteCatalog::register_device(const DeviceRegistrat
         .run();
     outcome.device = load_device(id);
     audit(context, "device.register", request.customer, id, reasons_detail(outcome.decision.warnings));
-    transaction.commit();
     return outcome;
-  });
+  }
 }
 
 Result<Device> SqliteCatalog::retire_device(const std::string& device_id, const AuditContext& context) {
@@ -207,44 +216,55 @@ Result<InstallOutcome> SqliteCatalog::record_install(const std::string& device_i
     if (!facts) {
       return not_found(missing);
     }
-    InstallOutcome outcome{rules::decide(*facts), false, false};
-    const auto& customer = facts->device->device.customer;
-    if (!outcome.decision.allowed) {
-      audit(context, "install.refused", customer, device_id + " " + update_id,
-            reasons_detail(outcome.decision.findings));
-      transaction.commit();
-      return outcome;
-    }
-    auto installed = m_db.prepare("SELECT 1 FROM installs WHERE device_id = ? AND update_id = ?");
-    installed.bind(1, device_id).bind(2, update_id);
-    outcome.already_installed = installed.step();
-    const bool needs_purchase = facts->enrolment && facts->enrolment->type == EnrolmentType::essentials &&
-                                facts->update.kind == UpdateKind::security;
-    if (needs_purchase && !facts->purchase.taken_by_device) {
-      m_db.prepare("INSERT INTO purchase_consumptions (customer_id, product_id, update_id, device_id, at) "
-                   "VALUES (?, ?, ?, ?, ?)")
-          .bind(1, customer)
-          .bind(2, facts->product.id)
-          .bind(3, update_id)
-          .bind(4, device_id)
-          .bind(5, context.at.to_string())
-          .run();
-      outcome.consumed_purchase = true;
-    }
-    if (!outcome.already_installed) {
-      m_db.prepare("INSERT INTO installs (device_id, update_id, at) VALUES (?, ?, ?)")
-          .bind(1, device_id)
-          .bind(2, update_id)
-          .bind(3, context.at.to_string())
-          .run();
-    }
-    audit(context, "install.record", customer, device_id + " " + update_id,
-          nlohmann::json{{"consumed_purchase", outcome.consumed_purchase},
-                         {"already_installed", outcome.already_installed}}
-              .dump());
+    auto outcome = record_install_locked(*facts, context);
     transaction.commit();
     return outcome;
   });
+}
+
+bool SqliteCatalog::consume_purchase_if_needed(const rules::CheckFacts& facts, Date at) {
+  const bool needs_purchase = facts.enrolment && facts.enrolment->type == EnrolmentType::essentials &&
+                              facts.update.kind == UpdateKind::security;
+  if (!needs_purchase || facts.purchase.taken_by_device || !facts.device) {
+    return false;
+  }
+  const auto& device = facts.device->device;
+  m_db.prepare("INSERT INTO purchase_consumptions (customer_id, product_id, update_id, device_id, at) "
+               "VALUES (?, ?, ?, ?, ?)")
+      .bind(1, device.customer)
+      .bind(2, facts.product.id)
+      .bind(3, facts.update.id)
+      .bind(4, device.id)
+      .bind(5, at.to_string())
+      .run();
+  return true;
+}
+
+InstallOutcome SqliteCatalog::record_install_locked(const rules::CheckFacts& facts, const AuditContext& context) {
+  const auto& device_id = facts.device->device.id;
+  const auto& update_id = facts.update.id;
+  InstallOutcome outcome{rules::decide(facts), false, false};
+  const auto& customer = facts.device->device.customer;
+  if (!outcome.decision.allowed) {
+    audit(context, "install.refused", customer, device_id + " " + update_id, reasons_detail(outcome.decision.findings));
+    return outcome;
+  }
+  auto installed = m_db.prepare("SELECT 1 FROM installs WHERE device_id = ? AND update_id = ?");
+  installed.bind(1, device_id).bind(2, update_id);
+  outcome.already_installed = installed.step();
+  outcome.consumed_purchase = consume_purchase_if_needed(facts, context.at);
+  if (!outcome.already_installed) {
+    m_db.prepare("INSERT INTO installs (device_id, update_id, at) VALUES (?, ?, ?)")
+        .bind(1, device_id)
+        .bind(2, update_id)
+        .bind(3, context.at.to_string())
+        .run();
+  }
+  audit(
+      context, "install.record", customer, device_id + " " + update_id,
+      nlohmann::json{{"consumed_purchase", outcome.consumed_purchase}, {"already_installed", outcome.already_installed}}
+          .dump());
+  return outcome;
 }
 
 Result<std::vector<AuditEntry>> SqliteCatalog::audit_trail(const std::optional<std::string>& customer_id) {
@@ -272,20 +292,24 @@ Result<std::optional<std::string>> SqliteCatalog::contact_customer(const std::st
 Result<void> SqliteCatalog::store_credential(const StoredCredential& credential, const AuditContext& context) {
   return guarded<void>([&]() -> Result<void> {
     Transaction transaction(m_db, TransactionMode::immediate);
-    const auto& principal = credential.principal;
-    m_db.prepare("INSERT INTO credentials (id, secret_hash, role, subject, customer_id) VALUES (?, ?, ?, ?, ?)")
-        .bind(1, credential.id)
-        .bind(2, credential.secret_hash)
-        .bind(3, to_string(principal.role))
-        .bind(4, principal.subject)
-        .bind(5, principal.customer)
-        .run();
-    // The audit names the principal and the credential id, never the secret.
-    audit(context, "credential.issue", principal.customer, to_string(principal.role) + " " + principal.subject,
-          "{\"credential\":\"" + credential.id + "\"}");
+    insert_credential(credential, context);
     transaction.commit();
     return {};
   });
+}
+
+void SqliteCatalog::insert_credential(const StoredCredential& credential, const AuditContext& context) {
+  const auto& principal = credential.principal;
+  m_db.prepare("INSERT INTO credentials (id, secret_hash, role, subject, customer_id) VALUES (?, ?, ?, ?, ?)")
+      .bind(1, credential.id)
+      .bind(2, credential.secret_hash)
+      .bind(3, to_string(principal.role))
+      .bind(4, principal.subject)
+      .bind(5, principal.customer)
+      .run();
+  // The audit names the principal and the credential id, never the secret.
+  audit(context, "credential.issue", principal.customer, to_string(principal.role) + " " + principal.subject,
+        "{\"credential\":\"" + credential.id + "\"}");
 }
 
 Result<std::optional<StoredCredential>> SqliteCatalog::find_credential(const std::string& id) {

@@ -156,14 +156,16 @@ std::optional<ServiceOrder> SqliteCatalog::load_order(const std::string& custome
 
 std::optional<Device> SqliteCatalog::load_device(const std::string& id) {
   auto row = m_db.prepare("SELECT id, customer_id, site, product_id, service_pack, language, registered, retired, "
-                          "sequence FROM devices WHERE id = ?");
+                          "sequence, last_seen FROM devices WHERE id = ?");
   row.bind(1, id);
   if (!row.step()) {
     return std::nullopt;
   }
-  return Device{row.text(0),   row.text(1), row.text(2),          row.text(3),
-                row.text(4),   row.text(5), date_of(row.text(6)), optional_date(row.optional_text(7)),
-                row.integer(8)};
+  return Device{row.text(0),          row.text(1),
+                row.text(2),          row.text(3),
+                row.text(4),          row.text(5),
+                date_of(row.text(6)), optional_date(row.optional_text(7)),
+                row.integer(8),       optional_date(row.optional_text(9))};
 }
 
 rules::PurchaseFacts SqliteCatalog::load_purchase(const std::string& customer_id, const std::string& product_id,

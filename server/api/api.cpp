@@ -2,29 +2,34 @@
 
 #include <algorithm>
 #include <map>
-#include <memory>
 
-#include <nlohmann/json.hpp>
-
+#include "catalog/identifiers.hpp"
+#include "server/api/routes.hpp"
 #include "server/auth/credentials.hpp"
+#include "util/strict_json.hpp"
 
 namespace lifeline::server::api {
 
 namespace {
 
-using http::HttpRequest;
-using http::HttpResponse;
+constexpr int k_max_body_depth = 16;
 
-// One file name of the metadata directory: no path, no hidden or staging file.
-bool is_metadata_name(const std::string& name) {
-  return !name.empty() && name.size() <= 255 && name.front() != '.' && name.ends_with(".json") &&
-         std::all_of(name.begin(), name.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                  c == '-' || c == '%';
-         });
+// The caller of a request, from "Authorization: Bearer TOKEN".
+util::Result<std::optional<catalog::Principal>> caller(const HttpRequest& request, catalog::Catalog& catalog) {
+  const auto header = request.header("authorization");
+  constexpr std::string_view k_scheme = "Bearer ";
+  if (!header.starts_with(k_scheme)) {
+    return std::optional<catalog::Principal>();
+  }
+  return auth::authenticate(catalog, std::string_view(header).substr(k_scheme.size()));
 }
 
-// SQLite connections are per thread: each worker thread opens its own catalog once.
+} // namespace
+
+std::string Call::actor() const {
+  return catalog::to_string(caller.role) + ":" + caller.subject;
+}
+
 util::Result<catalog::Catalog*> thread_catalog(const std::filesystem::path& data_dir) {
   thread_local std::map<std::string, std::unique_ptr<catalog::Catalog>> catalogs;
   auto& slot = catalogs[data_dir.string()];
@@ -38,6 +43,49 @@ util::Result<catalog::Catalog*> thread_catalog(const std::filesystem::path& data
   return slot.get();
 }
 
+http::Handler authorised(const SharedPtr& shared, Roles roles, CallHandler handler) {
+  return [shared, roles = std::move(roles), handler = std::move(handler)](const HttpRequest& request) {
+    auto catalog = thread_catalog(shared->context.data_dir);
+    if (!catalog) {
+      return http::problem(503, "Service Unavailable", "the catalog cannot be opened");
+    }
+    const auto principal = caller(request, **catalog);
+    if (!principal) {
+      return error_response(principal.error());
+    }
+    if (!*principal) {
+      return unauthorized();
+    }
+    const auto role = (*principal)->role;
+    if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
+      return forbidden("a " + catalog::to_string(role) + " credential may not " + request.method + " " + request.path);
+    }
+    Call call{**catalog, **principal, shared->context.clock->today(), shared->context.clock->now_seconds()};
+    return handler(request, call);
+  };
+}
+
+HttpResponse json_response(int status, const Json& body) {
+  return HttpResponse{status, "application/json", body.dump(-1, ' ', false, Json::error_handler_t::replace), {}, {}};
+}
+
+HttpResponse error_response(const util::Error& error) {
+  switch (error.kind) {
+  case util::ErrorKind::invalid_input:
+    return http::problem(422, "Unprocessable Content", error.message);
+  case util::ErrorKind::not_found:
+    return http::problem(404, "Not Found", error.message);
+  case util::ErrorKind::conflict:
+    return http::problem(409, "Conflict", error.message);
+  case util::ErrorKind::database:
+  case util::ErrorKind::io:
+  case util::ErrorKind::internal:
+    break;
+  }
+  // Storage details stay in the server; the caller learns that it may retry.
+  return http::problem(503, "Service Unavailable", "the server could not complete the request; retry later");
+}
+
 HttpResponse unauthorized() {
   auto response =
       http::problem(401, "Unauthorized", "a valid bearer token is required (CS-12: nothing is served anonymously)");
@@ -45,55 +93,131 @@ HttpResponse unauthorized() {
   return response;
 }
 
-// The caller of a request, from "Authorization: Bearer TOKEN".
-std::optional<catalog::Principal> caller(const HttpRequest& request, catalog::Catalog& catalog) {
-  const auto header = request.header("authorization");
-  constexpr std::string_view k_scheme = "Bearer ";
-  if (!header.starts_with(k_scheme)) {
-    return std::nullopt;
-  }
-  auto principal = auth::authenticate(catalog, std::string_view(header).substr(k_scheme.size()));
-  return principal ? *principal : std::nullopt;
+HttpResponse forbidden(const std::string& detail, const std::vector<std::string>& reasons) {
+  return http::problem(403, "Forbidden", detail, reasons);
 }
 
-} // namespace
+HttpResponse refused_document(const std::string& detail, const std::vector<catalog::documents::Problem>& problems) {
+  auto response = http::problem(422, "Unprocessable Content", detail);
+  auto document = nlohmann::ordered_json::parse(response.body);
+  auto& list = document["problems"] = Json::array();
+  for (const auto& problem : problems) {
+    list.push_back({{"pointer", problem.pointer}, {"rule", problem.rule}, {"message", problem.message}});
+  }
+  response.body = document.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return response;
+}
+
+std::optional<nlohmann::json> json_body(const HttpRequest& request, HttpResponse& failure) {
+  const auto type = request.header("content-type");
+  if (!type.starts_with("application/json")) {
+    failure = http::problem(415, "Unsupported Media Type", "the body must be application/json");
+    return std::nullopt;
+  }
+  auto parsed = util::parse_strict_json<nlohmann::json>(request.body, k_max_body_depth);
+  if (!parsed) {
+    failure = http::problem(400, "Bad Request", "the body is not valid JSON: " + parsed.error().message);
+    return std::nullopt;
+  }
+  if (!parsed->is_object()) {
+    failure = http::problem(400, "Bad Request", "the body must be a JSON object");
+    return std::nullopt;
+  }
+  return std::move(*parsed);
+}
+
+std::optional<std::string> string_member(const nlohmann::json& body, const std::string& name,
+                                         bool (*is_valid)(std::string_view), const std::string& expected,
+                                         HttpResponse& failure) {
+  const auto it = body.find(name);
+  if (it == body.end() || !it->is_string() || !is_valid(it->get_ref<const std::string&>())) {
+    failure = http::problem(422, "Unprocessable Content", "/" + name + " must be " + expected);
+    return std::nullopt;
+  }
+  return it->get<std::string>();
+}
+
+std::optional<std::optional<std::string>> customer_scope(const HttpRequest& request, const Call& call,
+                                                         HttpResponse& failure) {
+  const auto asked = request.query.find("customer");
+  if (call.caller.role == catalog::Role::contact || call.caller.role == catalog::Role::device) {
+    if (asked != request.query.end() && asked->second != call.caller.customer) {
+      failure = forbidden("a " + catalog::to_string(call.caller.role) + " reads its own customer's data only");
+      return std::nullopt;
+    }
+    return std::optional<std::optional<std::string>>(call.caller.customer);
+  }
+  if (asked == request.query.end()) {
+    return std::optional<std::optional<std::string>>(std::optional<std::string>());
+  }
+  if (!catalog::is_identifier(asked->second)) {
+    failure = http::problem(400, "Bad Request", "customer must be a customer id");
+    return std::nullopt;
+  }
+  return std::optional<std::optional<std::string>>(asked->second);
+}
+
+Json update_json(const catalog::Update& update, const std::string& product) {
+  const auto* rating = catalog::rating_for(update, product);
+  Json json{{"kb", update.id},
+            {"kind", catalog::to_string(update.kind)},
+            {"title", update.title},
+            {"product", product},
+            {"released", update.released.to_string()},
+            {"cves", update.cves},
+            {"supersedes", update.supersedes},
+            {"not_regression_tested", !update.regression_tested}};
+  json["severity"] = rating != nullptr && rating->severity ? Json(catalog::to_string(*rating->severity)) : Json();
+  json["requires_service_pack"] = update.requires_service_pack ? Json(*update.requires_service_pack) : Json();
+  json["language"] = update.language ? Json(*update.language) : Json();
+  return json;
+}
+
+Json findings_json(const std::vector<catalog::rules::Finding>& findings) {
+  Json list = Json::array();
+  for (const auto& finding : findings) {
+    list.push_back({{"reason", std::string(catalog::code(finding.reason))},
+                    {"rule", std::string(catalog::rule(finding.reason))},
+                    {"detail", finding.detail}});
+  }
+  return list;
+}
+
+std::vector<std::string> reason_codes(const std::vector<catalog::rules::Finding>& findings) {
+  std::vector<std::string> codes;
+  for (const auto& finding : findings) {
+    codes.emplace_back(catalog::code(finding.reason));
+  }
+  return codes;
+}
 
 http::Router make_router(const ApiContext& context) {
+  auto shared = std::make_shared<Shared>();
+  shared->context = context;
   http::Router router;
   router.add("GET", "/healthz", [](const HttpRequest&) {
     return HttpResponse{200, "application/json", R"({"status":"ok"})", {}, {}};
   });
-  // TUF metadata is public: devices verify every byte against root, so serving it to anyone
-  // gives nothing away that the signatures do not already protect.
-  const auto metadata_dir = context.data_dir / "repository" / "metadata";
-  router.add("GET", "/v1/repository/metadata/{file}", [metadata_dir](const HttpRequest& request) {
-    const auto& name = request.params.at("file");
-    std::error_code ec;
-    if (!is_metadata_name(name) || !std::filesystem::is_regular_file(metadata_dir / name, ec)) {
-      return http::problem(404, "Not Found", "no metadata file " + name);
-    }
-    HttpResponse response;
-    response.content_type = "application/json";
-    response.file = metadata_dir / name;
-    response.headers["Cache-Control"] =
-        name == "timestamp.json" || name == "root.json" ? "no-cache" : "max-age=31536000, immutable";
-    return response;
-  });
-  const auto data_dir = context.data_dir;
-  router.add("GET", "/v1/whoami", [data_dir](const HttpRequest& request) {
-    auto catalog = thread_catalog(data_dir);
-    if (!catalog) {
-      return http::problem(503, "Service Unavailable", "the catalog cannot be opened");
-    }
-    const auto principal = caller(request, **catalog);
-    if (!principal) {
-      return unauthorized();
-    }
-    const nlohmann::ordered_json body{
-        {"role", catalog::to_string(principal->role)},
-        {"subject", principal->subject},
-        {"customer", principal->customer ? nlohmann::ordered_json(*principal->customer) : nlohmann::ordered_json()}};
-    return HttpResponse{200, "application/json", body.dump(), {}, {}};
+  router.add("GET", "/metrics", authorised(shared, {catalog::Role::operator_role}, [shared](const HttpRequest&, Call&) {
+               return HttpResponse{200, "text/plain; version=0.0.4", shared->metrics.render(), {}, {}};
+             }));
+  router.add(
+      "GET", "/v1/whoami",
+      authorised(
+          shared,
+          {catalog::Role::operator_role, catalog::Role::publisher, catalog::Role::contact, catalog::Role::device},
+          [](const HttpRequest&, Call& call) {
+            const auto& principal = call.caller;
+            return json_response(200, Json{{"role", catalog::to_string(principal.role)},
+                                           {"subject", principal.subject},
+                                           {"customer", principal.customer ? Json(*principal.customer) : Json()}});
+          }));
+  add_repository_routes(router, shared);
+  add_device_routes(router, shared);
+  add_contact_routes(router, shared);
+  add_operator_routes(router, shared);
+  router.observe([shared](const std::string& method, const std::string& route, int status, double seconds) {
+    shared->metrics.record_request(method, route, status, seconds);
   });
   return router;
 }

@@ -9,7 +9,8 @@ namespace lifeline::server::auth {
 
 namespace {
 
-constexpr std::string_view k_prefix = "ll_";
+constexpr std::string_view k_credential_prefix = "ll_";
+constexpr std::string_view k_enrolment_prefix = "le_";
 constexpr std::size_t k_id_hex = 16;     // 64-bit public id
 constexpr std::size_t k_secret_hex = 64; // 256-bit secret
 
@@ -17,37 +18,98 @@ bool is_lower_hex(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+struct TokenParts {
+  std::string id;
+  std::string secret;
+};
+
+std::optional<TokenParts> split_token(std::string_view token, std::string_view prefix) {
+  const auto expected_size = prefix.size() + k_id_hex + 1 + k_secret_hex;
+  if (token.size() != expected_size || !token.starts_with(prefix) || token[prefix.size() + k_id_hex] != '_') {
+    return std::nullopt;
+  }
+  const auto id = token.substr(prefix.size(), k_id_hex);
+  const auto secret = token.substr(prefix.size() + k_id_hex + 1);
+  if (!is_lower_hex(id) || !is_lower_hex(secret)) {
+    return std::nullopt;
+  }
+  return TokenParts{std::string(id), std::string(secret)};
+}
+
+// A fresh token: its text for the holder, its public id, the hash to store.
+struct FreshToken {
+  std::string token;
+  std::string id;
+  std::string secret_hash;
+};
+
+FreshToken fresh_token(std::string_view prefix) {
+  const auto id = util::to_hex(signing::random_bytes(k_id_hex / 2));
+  const auto secret = util::to_hex(signing::random_bytes(k_secret_hex / 2));
+  return FreshToken{std::string(prefix) + id + "_" + secret, id, signing::sha256_hex(secret)};
+}
+
+bool secret_matches(const std::string& secret, const std::string& stored_hash) {
+  return signing::constant_time_equal(signing::sha256_hex(secret), stored_hash);
+}
+
 } // namespace
 
 util::Result<IssuedToken> issue_token(catalog::Catalog& catalog, const catalog::Principal& principal,
                                       const catalog::AuditContext& context) {
-  const auto id = util::to_hex(signing::random_bytes(k_id_hex / 2));
-  const auto secret = util::to_hex(signing::random_bytes(k_secret_hex / 2));
-  const catalog::StoredCredential credential{id, signing::sha256_hex(secret), principal};
+  auto fresh = fresh_token(k_credential_prefix);
+  const catalog::StoredCredential credential{fresh.id, fresh.secret_hash, principal};
   if (auto stored = catalog.store_credential(credential, context); !stored) {
     return stored.error();
   }
-  return IssuedToken{std::string(k_prefix) + id + "_" + secret, id};
+  return IssuedToken{std::move(fresh.token), fresh.id};
 }
 
 util::Result<std::optional<catalog::Principal>> authenticate(catalog::Catalog& catalog, std::string_view token) {
-  const auto expected_size = k_prefix.size() + k_id_hex + 1 + k_secret_hex;
-  if (token.size() != expected_size || !token.starts_with(k_prefix) || token[k_prefix.size() + k_id_hex] != '_') {
+  const auto parts = split_token(token, k_credential_prefix);
+  if (!parts) {
     return std::optional<catalog::Principal>();
   }
-  const auto id = token.substr(k_prefix.size(), k_id_hex);
-  const auto secret = token.substr(k_prefix.size() + k_id_hex + 1);
-  if (!is_lower_hex(id) || !is_lower_hex(secret)) {
-    return std::optional<catalog::Principal>();
-  }
-  auto stored = catalog.find_credential(std::string(id));
+  auto stored = catalog.find_credential(parts->id);
   if (!stored) {
     return stored.error();
   }
-  if (!*stored || !signing::constant_time_equal(signing::sha256_hex(secret), (*stored)->secret_hash)) {
+  if (!*stored || !secret_matches(parts->secret, (*stored)->secret_hash)) {
     return std::optional<catalog::Principal>();
   }
   return std::optional<catalog::Principal>((*stored)->principal);
+}
+
+PendingCredential new_device_credential() {
+  auto fresh = fresh_token(k_credential_prefix);
+  return PendingCredential{std::move(fresh.token), catalog::StoredCredential{fresh.id, fresh.secret_hash, {}}};
+}
+
+util::Result<IssuedToken> issue_enrolment_token(catalog::Catalog& catalog, catalog::EnrolmentToken token,
+                                                const catalog::AuditContext& context) {
+  auto fresh = fresh_token(k_enrolment_prefix);
+  token.id = fresh.id;
+  token.secret_hash = fresh.secret_hash;
+  if (auto stored = catalog.store_enrolment_token(token, context); !stored) {
+    return stored.error();
+  }
+  return IssuedToken{std::move(fresh.token), fresh.id};
+}
+
+util::Result<std::optional<catalog::EnrolmentToken>> find_enrolment_token(catalog::Catalog& catalog,
+                                                                          std::string_view token) {
+  const auto parts = split_token(token, k_enrolment_prefix);
+  if (!parts) {
+    return std::optional<catalog::EnrolmentToken>();
+  }
+  auto stored = catalog.find_enrolment_token(parts->id);
+  if (!stored) {
+    return stored.error();
+  }
+  if (!*stored || !secret_matches(parts->secret, (*stored)->secret_hash)) {
+    return std::optional<catalog::EnrolmentToken>();
+  }
+  return stored;
 }
 
 } // namespace lifeline::server::auth

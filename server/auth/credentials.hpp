@@ -23,4 +23,20 @@ util::Result<IssuedToken> issue_token(catalog::Catalog& catalog, const catalog::
 // lost its standing (contact removed, device retired).
 util::Result<std::optional<catalog::Principal>> authenticate(catalog::Catalog& catalog, std::string_view token);
 
+// A device credential made before the device exists: registration stores it with the device
+// in one transaction (Catalog::register_with_token), and only then is the token handed out.
+struct PendingCredential {
+  std::string token;
+  catalog::StoredCredential credential; // its principal is set on registration
+};
+PendingCredential new_device_credential();
+
+// Enrolment tokens "le_<id>_<secret>": made by a designated contact for one site and product.
+util::Result<IssuedToken> issue_enrolment_token(catalog::Catalog& catalog, catalog::EnrolmentToken token,
+                                                const catalog::AuditContext& context);
+// The stored token behind `token` when its secret matches (uses and expiry are checked by the
+// registration itself).
+util::Result<std::optional<catalog::EnrolmentToken>> find_enrolment_token(catalog::Catalog& catalog,
+                                                                          std::string_view token);
+
 } // namespace lifeline::server::auth

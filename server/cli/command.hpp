@@ -29,6 +29,7 @@ struct CommandContext {
   std::filesystem::path data_dir;
   std::int64_t now = 0; // Unix time: midnight of --at when given, else the current time
   std::string actor = "operator";
+  bool fixed_date = false; // --at was given: the clock stands still at its midnight
 
   [[nodiscard]] catalog::AuditContext audit() const { return catalog::AuditContext{at, actor}; }
 };

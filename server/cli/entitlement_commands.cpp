@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/identifiers.hpp"
-#include "catalog/rules/programme.hpp"
 #include "server/cli/command.hpp"
 #include "server/cli/render.hpp"
+#include "server/service/statement.hpp"
 #include "signing/entitlement_statement.hpp"
 #include "signing/repository/repository.hpp"
 #include "util/atomic_file.hpp"
@@ -78,73 +78,21 @@ struct StatementOptions {
   std::string out;
 };
 
-// The statement expires at the earliest of the freshness limit, the end of the programme
-// quarter and the end of the contract (DESIGN.md, "checked twice").
-std::int64_t statement_expiry(const CommandContext& context, const catalog::Product& product,
-                              const catalog::ServiceOrder& order, std::int64_t validity_hours) {
-  constexpr std::int64_t k_day = 86400;
-  auto expires = context.now + validity_hours * 3600;
-  const auto day_after = [](util::Date date) { return static_cast<std::int64_t>(date.days_since_epoch() + 1) * k_day; };
-  expires = std::min(expires, day_after(order.contract.end));
-  if (product.custom_support) {
-    const auto quarter = catalog::rules::quarter_index(*product.custom_support, context.at);
-    if (quarter >= 0) {
-      expires = std::min(expires, day_after(catalog::rules::quarter_end(*product.custom_support, quarter)));
-    }
-  }
-  return expires;
-}
-
 ExitCode statement(CommandContext& context, const StatementOptions& options) {
   if (!check_value(context, "--device", options.device, catalog::is_identifier, "a device id")) {
     return ExitCode::invalid;
-  }
-  const auto device = context.catalog.find_device(options.device);
-  if (!device || !*device) {
-    return report_error(context, device
-                                     ? util::make_error(util::ErrorKind::not_found, "unknown device " + options.device)
-                                     : device.error());
-  }
-  const auto order = context.catalog.find_order((*device)->customer);
-  const auto product = context.catalog.find_product((*device)->product);
-  if (!order || !*order || !product || !*product) {
-    return report_error(context,
-                        util::make_error(util::ErrorKind::not_found, "the device's customer or product is gone"));
   }
   auto repository = signing::Repository::open(context.data_dir);
   if (!repository) {
     return report_error(context, repository.error());
   }
-  const auto listed = repository->role_targets((*device)->product);
-  if (!listed) {
-    return report_error(context, listed.error());
+  const auto issued = service::issue_statement(context.catalog, *repository, options.device, context.at, context.now,
+                                               options.validity_hours);
+  if (!issued) {
+    return report_error(context, issued.error());
   }
-  signing::EntitlementStatement result;
-  result.device = (*device)->id;
-  result.customer = (*device)->customer;
-  result.product = (*device)->product;
-  const auto& enrolments = (*order)->enrolments;
-  const auto enrolment = std::find_if(enrolments.begin(), enrolments.end(),
-                                      [&](const catalog::Enrolment& e) { return e.product == result.product; });
-  result.enrolment_type = enrolment == enrolments.end() ? "none" : catalog::to_string(enrolment->type);
-  if ((*product)->custom_support) {
-    result.programme_quarter = catalog::rules::quarter_index(*(*product)->custom_support, context.at) + 1;
-  }
-  for (const auto& [path, custom] : *listed) {
-    const auto attributes = nlohmann::json::parse(custom, nullptr, false);
-    const auto kb =
-        attributes.is_object() ? attributes.value("/lifeline/kb"_json_pointer, std::string()) : std::string();
-    const auto facts = context.catalog.device_facts(result.device, kb, context.at);
-    if (facts && catalog::rules::decide(*facts).allowed) {
-      result.targets.push_back(path);
-    }
-  }
-  result.issued = context.now;
-  result.expires = statement_expiry(context, **product, **order, options.validity_hours);
-  const auto signed_statement = repository->sign_entitlement(result);
-  if (!signed_statement) {
-    return report_error(context, signed_statement.error());
-  }
+  const auto& result = issued->statement;
+  const auto* signed_statement = &issued->signed_bytes;
   if (options.out.empty()) {
     context.out << *signed_statement << '\n';
   } else if (auto written = util::write_file_atomically(options.out, *signed_statement); !written) {

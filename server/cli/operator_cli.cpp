@@ -114,6 +114,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
       return static_cast<int>(ExitCode::invalid);
     }
     cli::CommandContext context{**catalog, out, err, at, leaf.options->json, *dir, now};
+    context.fixed_date = leaf.at_option->count() > 0;
     try {
       return static_cast<int>(leaf.handler(context));
     } catch (const std::exception& error) {

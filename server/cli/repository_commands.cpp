@@ -7,8 +7,8 @@
 
 #include "catalog/documents/document.hpp"
 #include "catalog/identifiers.hpp"
-#include "catalog/target_attributes.hpp"
 #include "server/cli/command.hpp"
+#include "server/service/publishing.hpp"
 #include "signing/repository/repository.hpp"
 #include "util/file.hpp"
 
@@ -77,36 +77,17 @@ ExitCode publish(CommandContext& context, const std::string& manifest_file, cons
   if (!text) {
     return report_error(context, text.error());
   }
-  auto products = context.catalog.list_products();
-  if (!products) {
-    return report_error(context, products.error());
+  const auto outcome = service::publish_update(context.catalog, *repository, *text, payload_path, file_name,
+                                               context.audit(), context.now);
+  if (!outcome) {
+    return report_error(context, outcome.error());
   }
-  catalog::documents::ProductIndex index;
-  for (auto& product : *products) {
-    index.emplace(product.id, std::move(product));
-  }
-  const auto parsed = catalog::documents::parse_update_manifest(*text, index);
-  if (!parsed.value) {
+  if (!outcome->problems.empty()) {
     context.err << "lifeline-server: " << manifest_file << " refused, nothing published:\n"
-                << catalog::documents::describe(parsed.problems);
+                << catalog::documents::describe(outcome->problems);
     return ExitCode::invalid;
   }
-  const auto& update = *parsed.value;
-  std::vector<signing::NewTarget> targets;
-  for (const auto& rating : update.products) {
-    targets.push_back(signing::NewTarget{rating.product, catalog::target_path(update, rating.product, file_name),
-                                         payload_path, catalog::target_custom_json(update, rating.product)});
-  }
-  // Catalog first: a target is never signed for an update the catalog does not know.
-  const auto added = context.catalog.add_update(update, context.audit());
-  if (!added) {
-    return report_error(context, added.error());
-  }
-  const auto published = repository->publish(targets, context.now);
-  if (!published) {
-    return report_error(context, published.error().with_context("publishing " + update.id));
-  }
-  for (const auto& target : *published) {
+  for (const auto& target : outcome->published) {
     context.out << "published " << target.path << " (" << target.length << " bytes, sha256 " << target.sha256
                 << ") in role " << target.role << '\n';
   }

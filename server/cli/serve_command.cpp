@@ -20,6 +20,8 @@ struct ServeOptions {
   std::string tls_certificate;
   std::string tls_private_key;
   std::size_t threads = 16;
+  std::string accel_redirect;
+  std::size_t max_upload_mib = 1024;
 };
 
 ExitCode serve(CommandContext& context, const ServeOptions& options) {
@@ -46,9 +48,19 @@ ExitCode serve(CommandContext& context, const ServeOptions& options) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  const auto router = api::make_router(api::ApiContext{context.data_dir});
+  api::ApiContext api_context;
+  api_context.data_dir = context.data_dir;
+  if (context.fixed_date) {
+    api_context.clock = std::make_shared<util::FixedClock>(context.at);
+  }
+  if (!options.accel_redirect.empty()) {
+    api_context.accel_redirect_prefix = options.accel_redirect;
+  }
+  const auto router = api::make_router(api_context);
   http::ServerOptions server_options;
   server_options.threads = options.threads;
+  server_options.max_upload_bytes = options.max_upload_mib * 1024 * 1024;
+  server_options.upload_paths = {"/v1/publish"};
   if (!options.tls_certificate.empty()) {
     server_options.tls_certificate = options.tls_certificate;
     server_options.tls_private_key = options.tls_private_key;
@@ -81,6 +93,10 @@ void add_serve_command(CLI::App& app, CommandSet& commands) {
   serve_app->add_option("--tls-cert", options->tls_certificate, "PEM certificate chain (HTTPS)");
   serve_app->add_option("--tls-key", options->tls_private_key, "PEM private key (HTTPS)");
   serve_app->add_option("--threads", options->threads, "Worker threads")->check(CLI::Range(1, 1024));
+  serve_app->add_option("--accel-redirect", options->accel_redirect,
+                        "Hand allowed payloads to nginx: X-Accel-Redirect: PREFIX/<target path> (docs/nginx.md)");
+  serve_app->add_option("--max-upload-mib", options->max_upload_mib, "Largest payload POST /v1/publish takes")
+      ->check(CLI::Range(1, 64 * 1024));
   commands.add(
       serve_app, [options](CommandContext& context) { return serve(context, *options); }, false);
 }

@@ -16,6 +16,12 @@ HttpRequest to_request(const httplib::Request& in) {
   request.path = in.path;
   request.body = in.body;
   request.remote_address = in.remote_addr;
+  for (const auto& [name, value] : in.params) {
+    request.query.emplace(name, value);
+  }
+  for (const auto& [name, part] : in.files) {
+    request.parts.push_back(FormPart{part.name, part.filename, part.content_type, part.content});
+  }
   for (const auto& [name, value] : in.headers) {
     std::string lower(name);
     std::transform(lower.begin(), lower.end(), lower.begin(),
@@ -74,12 +80,43 @@ HttpServer::HttpServer(const Router& router, ServerOptions options)
   auto& server = *state.server;
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(state.options.keep_alive_requests);
-  server.set_payload_max_length(state.options.max_body_bytes);
+  server.set_payload_max_length(std::max(state.options.max_body_bytes, state.options.max_upload_bytes));
+  // Before any body is read: each route's own limit, and no unbounded chunked bodies.
+  server.set_pre_routing_handler([this](const httplib::Request& in, httplib::Response& out) {
+    const auto& limits = m_state->options;
+    const bool upload =
+        std::find(limits.upload_paths.begin(), limits.upload_paths.end(), in.path) != limits.upload_paths.end();
+    const auto limit = upload ? limits.max_upload_bytes : limits.max_body_bytes;
+    const auto length = in.get_header_value("Content-Length");
+    std::size_t declared = 0;
+    const bool valid_length = !length.empty() && length.size() <= 19 &&
+                              std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (valid_length) {
+      declared = static_cast<std::size_t>(std::stoull(length));
+    }
+    std::optional<HttpResponse> refusal;
+    if (in.has_header("Transfer-Encoding") && !upload) {
+      refusal = problem(411, "Length Required", "send the body with a Content-Length");
+    } else if (declared > limit) {
+      refusal = problem(413, "Content Too Large",
+                        "the body has " + length + " bytes; this resource takes " + std::to_string(limit) + " at most");
+    }
+    if (!refusal) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    out.status = refusal->status;
+    out.set_content(refusal->body, refusal->content_type);
+    out.set_header("Connection", "close");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   const auto threads = state.options.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   const auto handle = [this](const httplib::Request& in, httplib::Response& out) {
     const auto response = m_state->router.dispatch(to_request(in));
-    out.status = response.status;
+    // A file answered 200 keeps httplib's unset status, so that a Range request gets its 206.
+    if (!response.file || response.status != 200) {
+      out.status = response.status;
+    }
     for (const auto& [name, value] : response.headers) {
       out.set_header(name, value);
     }

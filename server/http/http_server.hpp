@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/http/router.hpp"
 #include "util/result.hpp"
@@ -15,7 +16,9 @@ namespace lifeline::server::http {
 struct ServerOptions {
   std::size_t threads = 16;
   std::size_t keep_alive_requests = 10'000;
-  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  std::size_t max_body_bytes = 8 * 1024 * 1024;   // every request but uploads
+  std::size_t max_upload_bytes = 8 * 1024 * 1024; // requests to upload_paths
+  std::vector<std::string> upload_paths;
   std::optional<std::string> tls_certificate; // PEM files; both or neither
   std::optional<std::string> tls_private_key;
 };

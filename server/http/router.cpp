@@ -1,5 +1,8 @@
 #include "server/http/router.hpp"
 
+#include <algorithm>
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 namespace lifeline::server::http {
@@ -27,6 +30,11 @@ std::string HttpRequest::header(const std::string& lower_case_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+const FormPart* HttpRequest::part(const std::string& name) const {
+  const auto it = std::find_if(parts.begin(), parts.end(), [&](const FormPart& p) { return p.name == name; });
+  return it == parts.end() ? nullptr : &*it;
+}
+
 HttpResponse problem(int status, const std::string& title, const std::string& detail,
                      const std::vector<std::string>& reasons) {
   nlohmann::ordered_json document{{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}};
@@ -41,10 +49,29 @@ HttpResponse problem(int status, const std::string& title, const std::string& de
 }
 
 void Router::add(const std::string& method, const std::string& pattern, Handler handler) {
-  m_routes.push_back(Route{method, split(pattern), std::move(handler)});
+  m_routes.push_back(Route{method, pattern, split(pattern), std::move(handler)});
+}
+
+std::vector<std::pair<std::string, std::string>> Router::routes() const {
+  std::vector<std::pair<std::string, std::string>> all;
+  for (const auto& route : m_routes) {
+    all.emplace_back(route.method, route.pattern);
+  }
+  return all;
 }
 
 HttpResponse Router::dispatch(HttpRequest request) const {
+  const auto start = std::chrono::steady_clock::now();
+  std::string pattern;
+  auto response = route(request, pattern);
+  if (m_observer) {
+    m_observer(request.method, pattern, response.status,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return response;
+}
+
+HttpResponse Router::route(HttpRequest& request, std::string& matched_pattern) const {
   if (request.path.empty() || request.path.front() != '/') {
     return problem(400, "Bad Request", "the path must start with /");
   }
@@ -82,6 +109,7 @@ HttpResponse Router::dispatch(HttpRequest request) const {
     path_known = true;
     if (route.method == request.method) {
       request.params = std::move(params);
+      matched_pattern = route.pattern;
       return route.handler(request);
     }
   }

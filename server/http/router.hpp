@@ -11,6 +11,14 @@
 
 namespace lifeline::server::http {
 
+// One part of a multipart/form-data body.
+struct FormPart {
+  std::string name;
+  std::string filename;
+  std::string content_type;
+  std::string content;
+};
+
 struct HttpRequest {
   std::string method;
   std::string path;
@@ -18,8 +26,11 @@ struct HttpRequest {
   std::string body;
   std::string remote_address;
   std::map<std::string, std::string> params; // {name} segments matched by the router
+  std::map<std::string, std::string> query;  // ?name=value, decoded; a repeated name keeps its first value
+  std::vector<FormPart> parts;               // multipart/form-data
 
   [[nodiscard]] std::string header(const std::string& lower_case_name) const;
+  [[nodiscard]] const FormPart* part(const std::string& name) const;
 };
 
 struct HttpResponse {
@@ -35,20 +46,29 @@ HttpResponse problem(int status, const std::string& title, const std::string& de
                      const std::vector<std::string>& reasons = {});
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
+// Told of every dispatched request: method, route pattern ("" when none matched), status, seconds.
+using Observer = std::function<void(const std::string& method, const std::string& route, int status, double seconds)>;
 
 class Router {
  public:
   // `pattern` is a path with {name} segments; a last segment {name*} takes the rest of the path.
   void add(const std::string& method, const std::string& pattern, Handler handler);
   [[nodiscard]] HttpResponse dispatch(HttpRequest request) const;
+  void observe(Observer observer) { m_observer = std::move(observer); }
+  // METHOD and pattern of every route, in the order added (the OpenAPI test reads them).
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> routes() const;
 
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
   };
+  [[nodiscard]] HttpResponse route(HttpRequest& request, std::string& pattern) const;
+
   std::vector<Route> m_routes;
+  Observer m_observer;
 };
 
 } // namespace lifeline::server::http

@@ -50,7 +50,8 @@ inline rules::CustomerFacts contoso(int level = 2) {
 }
 
 inline Device device(const char* id = "dev-1") {
-  return Device{id, "contoso", "paris", "sql-server-2005-sp4", "SP4", "en-US", d("2016-11-01"), std::nullopt, 1};
+  return Device{id,           "contoso", "paris",     "sql-server-2005-sp4", "SP4", "en-US", d("2016-11-01"),
+                std::nullopt, 1,         std::nullopt};
 }
 
 inline rules::CheckFacts device_facts(const char* at = "2017-02-01") {

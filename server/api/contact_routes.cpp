@@ -1,0 +1,302 @@
+// What designated contacts read and do: entitled updates, security bulletins (CS-16), enrolment
+// tokens, and their customer's devices, compliance and audit trail. Operators read the same for
+// any customer; devices list their own entitled updates.
+#include "catalog/identifiers.hpp"
+#include "server/api/routes.hpp"
+#include "server/auth/credentials.hpp"
+#include "server/service/offers.hpp"
+#include "server/service/publishing.hpp"
+
+namespace lifeline::server::api {
+
+namespace {
+
+using catalog::Role;
+
+constexpr std::int64_t k_max_token_uses = 10'000;
+constexpr int k_default_token_days = 7;
+constexpr int k_max_token_days = 90;
+
+// Published payloads of the customer's enrolled products (or of one device's product).
+util::Result<std::map<std::string, service::PublishedPayloads>> payloads_for(const Shared& shared,
+                                                                             const std::vector<std::string>& products) {
+  auto repository = signing::Repository::open(shared.context.data_dir);
+  if (!repository) {
+    return repository.error();
+  }
+  std::map<std::string, service::PublishedPayloads> all;
+  for (const auto& product : products) {
+    auto payloads = service::published_payloads(*repository, product);
+    if (!payloads) {
+      return payloads.error();
+    }
+    all.emplace(product, std::move(*payloads));
+  }
+  return all;
+}
+
+Json offered_json(const std::vector<service::OfferedUpdate>& offered) {
+  Json list = Json::array();
+  for (const auto& item : offered) {
+    auto json = update_json(item.update, item.product);
+    json["targets"] = item.targets;
+    list.push_back(std::move(json));
+  }
+  return list;
+}
+
+util::Result<service::Offer> offer_for_device(const Shared& shared, Call& call, const catalog::Device& device) {
+  auto payloads = payloads_for(shared, {device.product});
+  if (!payloads) {
+    return payloads.error();
+  }
+  return service::device_offer(call.catalog, device, (*payloads)[device.product], call.at);
+}
+
+HttpResponse list_updates(const Shared& shared, Call& call) {
+  if (call.caller.role == Role::device) {
+    const auto device = call.catalog.find_device(call.caller.subject);
+    if (!device || !*device) {
+      return device ? unauthorized() : error_response(device.error());
+    }
+    const auto offer = offer_for_device(shared, call, **device);
+    return offer ? json_response(200, Json{{"updates", offered_json(offer->offered)}}) : error_response(offer.error());
+  }
+  if (call.caller.role == Role::contact) {
+    const auto order = call.catalog.find_order(call.caller.customer.value_or(""));
+    if (!order || !*order) {
+      return order ? unauthorized() : error_response(order.error());
+    }
+    std::vector<std::string> products;
+    for (const auto& enrolment : (*order)->enrolments) {
+      products.push_back(enrolment.product);
+    }
+    const auto payloads = payloads_for(shared, products);
+    if (!payloads) {
+      return error_response(payloads.error());
+    }
+    const auto offer = service::contact_offer(call.catalog, call.caller.subject, *payloads, call.at);
+    return offer ? json_response(200, Json{{"updates", offered_json(offer->offered)}}) : error_response(offer.error());
+  }
+  const auto updates = call.catalog.list_updates();
+  if (!updates) {
+    return error_response(updates.error());
+  }
+  Json list = Json::array();
+  for (const auto& update : *updates) {
+    for (const auto& rating : update.products) {
+      list.push_back(update_json(update, rating.product));
+    }
+  }
+  return json_response(200, Json{{"updates", list}});
+}
+
+HttpResponse list_bulletins(Call& call) {
+  const auto result = service::bulletins(call.catalog, call.caller.customer.value_or(""), call.at);
+  if (!result) {
+    return error_response(result.error());
+  }
+  if (!result->refusals.empty()) {
+    return forbidden("security bulletins are not part of this customer's contract (CS-16)",
+                     reason_codes(result->refusals));
+  }
+  Json list = Json::array();
+  for (const auto& bulletin : result->bulletins) {
+    Json severities = Json::object();
+    for (const auto& product : bulletin.products) {
+      const auto* rating = catalog::rating_for(bulletin.update, product);
+      severities[product] = rating->severity ? Json(catalog::to_string(*rating->severity)) : Json();
+    }
+    list.push_back(Json{{"kb", bulletin.update.id},
+                        {"title", bulletin.update.title},
+                        {"released", bulletin.update.released.to_string()},
+                        {"cves", bulletin.update.cves},
+                        {"products", bulletin.products},
+                        {"severity", severities},
+                        {"supersedes", bulletin.update.supersedes}});
+  }
+  return json_response(200, Json{{"bulletins", list}});
+}
+
+HttpResponse create_enrolment_token(const HttpRequest& request, Call& call) {
+  HttpResponse failure;
+  const auto body = json_body(request, failure);
+  if (!body) {
+    return failure;
+  }
+  const auto site = string_member(*body, "site", catalog::is_site, "a site of the service order", failure);
+  const auto product =
+      site ? string_member(*body, "product", catalog::is_identifier, "a product id", failure) : std::nullopt;
+  if (!product) {
+    return failure;
+  }
+  std::int64_t uses = 1;
+  if (const auto it = body->find("uses"); it != body->end()) {
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > k_max_token_uses) {
+      return http::problem(422, "Unprocessable Content", "/uses must be an integer from 1 to 10000");
+    }
+    uses = it->get<std::int64_t>();
+  }
+  auto expires = call.at.add_days(k_default_token_days);
+  if (const auto it = body->find("expires"); it != body->end()) {
+    const auto date = it->is_string() ? util::Date::parse(it->get<std::string>()) : std::nullopt;
+    if (!date || *date < call.at || call.at.add_days(k_max_token_days) < *date) {
+      return http::problem(422, "Unprocessable Content",
+                           "/expires must be a date (YYYY-MM-DD) from today to 90 days ahead");
+    }
+    expires = *date;
+  }
+  const auto order = call.catalog.find_order(call.caller.customer.value_or(""));
+  if (!order || !*order) {
+    return order ? unauthorized() : error_response(order.error());
+  }
+  const auto& sites = (*order)->sites;
+  if (std::find(sites.begin(), sites.end(), *site) == sites.end()) {
+    return forbidden(*site + " is not a site of the service order (CS-6)", {"SITE_NOT_LISTED"});
+  }
+  const auto& enrolments = (*order)->enrolments;
+  if (std::none_of(enrolments.begin(), enrolments.end(), [&](const auto& e) { return e.product == *product; })) {
+    return forbidden("the customer is not enrolled for " + *product + " (CS-2)", {"NOT_ENROLLED"});
+  }
+  catalog::EnrolmentToken token;
+  token.customer = *call.caller.customer;
+  token.site = *site;
+  token.product = *product;
+  token.uses = uses;
+  token.expires = expires;
+  token.created_by = call.caller.subject;
+  const auto issued = auth::issue_enrolment_token(call.catalog, token, call.audit());
+  if (!issued) {
+    return error_response(issued.error());
+  }
+  return json_response(201, Json{{"token", issued->token},
+                                 {"id", issued->id},
+                                 {"site", *site},
+                                 {"product", *product},
+                                 {"uses", uses},
+                                 {"expires", expires.to_string()}});
+}
+
+// The customer a per-customer list is about; operators must name it.
+std::optional<std::string> one_customer(const HttpRequest& request, const Call& call, HttpResponse& failure) {
+  const auto scope = customer_scope(request, call, failure);
+  if (!scope) {
+    return std::nullopt;
+  }
+  if (!*scope) {
+    failure = http::problem(400, "Bad Request", "name the customer: ?customer=ID");
+    return std::nullopt;
+  }
+  return **scope;
+}
+
+Json device_summary(const catalog::Device& device) {
+  return Json{{"id", device.id},
+              {"site", device.site},
+              {"product", device.product},
+              {"service_pack", device.service_pack},
+              {"language", device.language},
+              {"registered", device.registered.to_string()},
+              {"retired", device.retired ? Json(device.retired->to_string()) : Json()},
+              {"last_seen", device.last_seen ? Json(device.last_seen->to_string()) : Json()}};
+}
+
+HttpResponse list_devices(const HttpRequest& request, Call& call) {
+  HttpResponse failure;
+  const auto customer = one_customer(request, call, failure);
+  if (!customer) {
+    return failure;
+  }
+  const auto devices = call.catalog.list_devices(*customer);
+  if (!devices) {
+    return error_response(devices.error());
+  }
+  Json list = Json::array();
+  for (const auto& device : *devices) {
+    list.push_back(device_summary(device));
+  }
+  return json_response(200, Json{{"customer", *customer}, {"devices", list}});
+}
+
+HttpResponse compliance(const Shared& shared, const HttpRequest& request, Call& call) {
+  HttpResponse failure;
+  const auto customer = one_customer(request, call, failure);
+  if (!customer) {
+    return failure;
+  }
+  const auto devices = call.catalog.list_devices(*customer);
+  if (!devices) {
+    return error_response(devices.error());
+  }
+  Json list = Json::array();
+  for (const auto& device : *devices) {
+    if (device.retired) {
+      continue;
+    }
+    const auto offer = offer_for_device(shared, call, device);
+    if (!offer) {
+      return error_response(offer.error());
+    }
+    Json installed = Json::array();
+    Json missing = Json::array();
+    for (const auto& item : offer->offered) {
+      (item.installed ? installed : missing).push_back(item.update.id);
+    }
+    Json withheld = Json::array();
+    for (const auto& item : offer->withheld) {
+      withheld.push_back(Json{{"kb", item.update.id},
+                              {"reasons", reason_codes(item.findings)},
+                              {"superseded_by", item.superseded_by ? Json(*item.superseded_by) : Json()}});
+    }
+    auto entry = device_summary(device);
+    entry["installed"] = installed;
+    entry["entitled_missing"] = missing;
+    entry["withheld"] = withheld;
+    list.push_back(std::move(entry));
+  }
+  return json_response(200, Json{{"customer", *customer}, {"at", call.at.to_string()}, {"devices", list}});
+}
+
+HttpResponse audit_trail(const HttpRequest& request, Call& call) {
+  HttpResponse failure;
+  const auto scope = customer_scope(request, call, failure);
+  if (!scope) {
+    return failure;
+  }
+  const auto entries = call.catalog.audit_trail(*scope);
+  if (!entries) {
+    return error_response(entries.error());
+  }
+  Json list = Json::array();
+  for (const auto& entry : *entries) {
+    list.push_back(Json{{"sequence", entry.sequence},
+                        {"recorded", entry.recorded},
+                        {"at", entry.at.to_string()},
+                        {"actor", entry.actor},
+                        {"action", entry.action},
+                        {"customer", entry.customer ? Json(*entry.customer) : Json()},
+                        {"subject", entry.subject},
+                        {"detail", Json::parse(entry.detail, nullptr, false)}});
+  }
+  return json_response(200, Json{{"entries", list}});
+}
+
+} // namespace
+
+void add_contact_routes(http::Router& router, const SharedPtr& shared) {
+  const Roles everyone{Role::operator_role, Role::publisher, Role::contact, Role::device};
+  const Roles readers{Role::operator_role, Role::contact};
+  router.add("GET", "/v1/updates", authorised(shared, everyone, [shared](const HttpRequest&, Call& call) {
+               return list_updates(*shared, call);
+             }));
+  router.add("GET", "/v1/bulletins",
+             authorised(shared, {Role::contact}, [](const HttpRequest&, Call& call) { return list_bulletins(call); }));
+  router.add("POST", "/v1/enrolment-tokens", authorised(shared, {Role::contact}, create_enrolment_token));
+  router.add("GET", "/v1/devices", authorised(shared, readers, list_devices));
+  router.add("GET", "/v1/compliance", authorised(shared, readers, [shared](const HttpRequest& request, Call& call) {
+               return compliance(*shared, request, call);
+             }));
+  router.add("GET", "/v1/audit", authorised(shared, readers, audit_trail));
+}
+
+} // namespace lifeline::server::api

@@ -1,0 +1,217 @@
+// Devices: registration with a one-time enrolment token, check-in (inventory in; signed
+// entitlement statement, offered and withheld updates out), install reports.
+#include "catalog/identifiers.hpp"
+#include "server/api/routes.hpp"
+#include "server/auth/credentials.hpp"
+#include "server/service/offers.hpp"
+#include "server/service/publishing.hpp"
+#include "server/service/statement.hpp"
+
+namespace lifeline::server::api {
+
+namespace {
+
+using catalog::Role;
+
+constexpr std::size_t k_max_report_detail = 1000;
+
+HttpResponse token_refused(const std::string& detail) {
+  auto response = unauthorized();
+  auto document = Json::parse(response.body);
+  document["detail"] = detail;
+  response.body = document.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return response;
+}
+
+Json device_json(const catalog::Device& device) {
+  return Json{{"id", device.id},
+              {"customer", device.customer},
+              {"site", device.site},
+              {"product", device.product},
+              {"service_pack", device.service_pack},
+              {"language", device.language},
+              {"registered", device.registered.to_string()},
+              {"last_seen", device.last_seen ? Json(device.last_seen->to_string()) : Json()}};
+}
+
+HttpResponse register_device(Shared& shared, const HttpRequest& request) {
+  auto catalog = thread_catalog(shared.context.data_dir);
+  if (!catalog) {
+    return error_response(catalog.error());
+  }
+  const auto header = request.header("authorization");
+  constexpr std::string_view k_scheme = "Bearer ";
+  if (!header.starts_with(k_scheme)) {
+    return token_refused("registration needs an enrolment token: Authorization: Bearer le_...");
+  }
+  const auto token = auth::find_enrolment_token(**catalog, std::string_view(header).substr(k_scheme.size()));
+  if (!token) {
+    return error_response(token.error());
+  }
+  if (!*token) {
+    return token_refused("the enrolment token is not valid");
+  }
+  HttpResponse failure;
+  const auto body = json_body(request, failure);
+  if (!body) {
+    return failure;
+  }
+  const auto product = string_member(*body, "product", catalog::is_identifier, "a product id", failure);
+  const auto service_pack =
+      product ? string_member(*body, "service_pack", catalog::is_service_pack, "a service pack (SP2, RTM)", failure)
+              : std::nullopt;
+  const auto language =
+      service_pack ? string_member(*body, "language", catalog::is_language_tag, "a language tag (en-US)", failure)
+                   : std::nullopt;
+  if (!language) {
+    return failure;
+  }
+  const auto& enrolment = **token;
+  if (*product != enrolment.product) {
+    return http::problem(422, "Unprocessable Content",
+                         "the enrolment token is for product " + enrolment.product + ", not " + *product);
+  }
+  if (body->contains("site") && (*body)["site"] != enrolment.site) {
+    return http::problem(422, "Unprocessable Content", "the enrolment token is for site " + enrolment.site);
+  }
+  const catalog::DeviceRegistration registration{std::nullopt, enrolment.customer, enrolment.site,
+                                                 *product,     *service_pack,      *language};
+  auto pending = auth::new_device_credential();
+  const catalog::AuditContext context{shared.context.clock->today(), "enrolment-token:" + enrolment.id};
+  const auto outcome = (*catalog)->register_with_token(enrolment.id, registration, pending.credential, context);
+  if (!outcome) {
+    return outcome.error().kind == util::ErrorKind::invalid_input ? token_refused(outcome.error().message)
+                                                                  : error_response(outcome.error());
+  }
+  const auto& decision = outcome->decision;
+  shared.metrics.record_decision("registration", decision.allowed, reason_codes(decision.refusals));
+  if (!outcome->device) {
+    return forbidden("the Custom Support rules refuse this registration", reason_codes(decision.refusals));
+  }
+  return json_response(201, Json{{"device", device_json(*outcome->device)},
+                                 {"credential", pending.token},
+                                 {"warnings", findings_json(decision.warnings)}});
+}
+
+Json offer_json(const service::Offer& offer) {
+  Json offered = Json::array();
+  for (const auto& item : offer.offered) {
+    auto json = update_json(item.update, item.product);
+    json["targets"] = item.targets;
+    json["installed"] = item.installed;
+    offered.push_back(std::move(json));
+  }
+  Json withheld = Json::array();
+  for (const auto& item : offer.withheld) {
+    auto json = update_json(item.update, item.product);
+    json["reasons"] = reason_codes(item.findings);
+    json["findings"] = findings_json(item.findings);
+    json["superseded_by"] = item.superseded_by ? Json(*item.superseded_by) : Json();
+    withheld.push_back(std::move(json));
+  }
+  return Json{{"updates", offered}, {"withheld", withheld}};
+}
+
+HttpResponse check_in(Shared& shared, const HttpRequest& request, Call& call) {
+  HttpResponse failure;
+  const auto body = json_body(request, failure);
+  if (!body) {
+    return failure;
+  }
+  const auto service_pack =
+      string_member(*body, "service_pack", catalog::is_service_pack, "a service pack (SP2, RTM)", failure);
+  const auto language =
+      service_pack ? string_member(*body, "language", catalog::is_language_tag, "a language tag (en-US)", failure)
+                   : std::nullopt;
+  if (!language) {
+    return failure;
+  }
+  const auto device = call.catalog.record_check_in(call.caller.subject, *service_pack, *language, call.audit());
+  if (!device) {
+    return error_response(device.error());
+  }
+  auto repository = signing::Repository::open(shared.context.data_dir);
+  if (!repository) {
+    return error_response(repository.error());
+  }
+  const auto payloads = service::published_payloads(*repository, device->product);
+  if (!payloads) {
+    return error_response(payloads.error());
+  }
+  const auto statement = service::issue_statement(call.catalog, *repository, device->id, call.at, call.now);
+  if (!statement) {
+    return error_response(statement.error());
+  }
+  const auto offer = service::device_offer(call.catalog, *device, *payloads, call.at);
+  if (!offer) {
+    return error_response(offer.error());
+  }
+  for (const auto& withheld : offer->withheld) {
+    if (!withheld.findings.empty()) {
+      shared.metrics.record_decision("check-in", false, reason_codes(withheld.findings));
+    }
+  }
+  shared.metrics.record_decision("check-in", true, {});
+  auto body_out = offer_json(*offer);
+  body_out["device"] = device_json(*device);
+  body_out["entitlement_statement"] = Json::parse(statement->signed_bytes);
+  return json_response(200, body_out);
+}
+
+bool is_report_id(std::string_view text) {
+  return catalog::is_identifier(text);
+}
+
+bool is_outcome(std::string_view text) {
+  return text == "installed" || text == "failed";
+}
+
+HttpResponse report(Shared& shared, const HttpRequest& request, Call& call) {
+  HttpResponse failure;
+  const auto body = json_body(request, failure);
+  if (!body) {
+    return failure;
+  }
+  const auto id =
+      string_member(*body, "report_id", is_report_id, "the report's id ([A-Za-z0-9._-], 64 at most)", failure);
+  const auto update = id ? string_member(*body, "update", catalog::is_kb, "a KB number", failure) : std::nullopt;
+  const auto outcome =
+      update ? string_member(*body, "outcome", is_outcome, "\"installed\" or \"failed\"", failure) : std::nullopt;
+  if (!outcome) {
+    return failure;
+  }
+  std::string detail;
+  if (const auto it = body->find("detail"); it != body->end()) {
+    if (!it->is_string() || it->get_ref<const std::string&>().size() > k_max_report_detail) {
+      return http::problem(422, "Unprocessable Content", "/detail must be a string of 1000 bytes at most");
+    }
+    detail = it->get<std::string>();
+  }
+  const catalog::InstallReport report{
+      *id, call.caller.subject, *update,
+      *outcome == "installed" ? catalog::ReportOutcome::installed : catalog::ReportOutcome::failed, detail};
+  // Acknowledged only once committed: record_report returns after its transaction commits.
+  const auto receipt = call.catalog.record_report(report, call.audit());
+  if (!receipt) {
+    return error_response(receipt.error());
+  }
+  if (!receipt->duplicate && receipt->state != "failed") {
+    shared.metrics.record_decision("report", receipt->state == "installed", receipt->reasons);
+  }
+  return json_response(receipt->duplicate ? 200 : 201, Json{{"report_id", *id},
+                                                            {"state", receipt->state},
+                                                            {"reasons", receipt->reasons},
+                                                            {"duplicate", receipt->duplicate}});
+}
+
+} // namespace
+
+void add_device_routes(http::Router& router, const SharedPtr& shared) {
+  router.add("POST", "/v1/devices", [shared](const HttpRequest& request) { return register_device(*shared, request); });
+  router.add("POST", "/v1/devices/me/check-in",
+             authorised(shared, {Role::device}, [shared](const auto& r, Call& c) { return check_in(*shared, r, c); }));
+  router.add("POST", "/v1/devices/me/reports",
+             authorised(shared, {Role::device}, [shared](const auto& r, Call& c) { return report(*shared, r, c); }));
+}
+
+} // namespace lifeline::server::api

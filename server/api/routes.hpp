@@ -1,0 +1,79 @@
+// Internal to the API: what route handlers share. Includes nlohmann/json: api/*.cpp only.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/catalog.hpp"
+#include "server/api/api.hpp"
+#include "server/api/metrics.hpp"
+#include "server/http/router.hpp"
+
+namespace lifeline::server::api {
+
+using http::HttpRequest;
+using http::HttpResponse;
+using Json = nlohmann::ordered_json;
+
+// State shared by every route and thread.
+struct Shared {
+  ApiContext context;
+  Metrics metrics;
+};
+using SharedPtr = std::shared_ptr<Shared>;
+
+// One authenticated request: this thread's catalog, the caller, the evaluation date.
+struct Call {
+  catalog::Catalog& catalog;
+  catalog::Principal caller;
+  util::Date at;
+  std::int64_t now = 0;
+
+  // "role:subject", the actor named in the audit trail (never a secret).
+  [[nodiscard]] std::string actor() const;
+  [[nodiscard]] catalog::AuditContext audit() const { return catalog::AuditContext{at, actor()}; }
+};
+
+using CallHandler = std::function<HttpResponse(const HttpRequest&, Call&)>;
+using Roles = std::vector<catalog::Role>;
+
+// A route for callers with a bearer credential of one of `roles`: 401 without a valid one,
+// 403 for another role.
+http::Handler authorised(const SharedPtr& shared, Roles roles, CallHandler handler);
+// This thread's catalog (SQLite connections are per thread).
+util::Result<catalog::Catalog*> thread_catalog(const std::filesystem::path& data_dir);
+
+HttpResponse json_response(int status, const Json& body);
+HttpResponse error_response(const util::Error& error);
+HttpResponse unauthorized();
+HttpResponse forbidden(const std::string& detail, const std::vector<std::string>& reasons = {});
+// 422 with the problems of a refused document, each with its JSON pointer and rule.
+HttpResponse refused_document(const std::string& detail, const std::vector<catalog::documents::Problem>& problems);
+
+// The request's JSON object body, strictly parsed; nullopt with `failure` set when it is not.
+std::optional<nlohmann::json> json_body(const HttpRequest& request, HttpResponse& failure);
+// A string member; `failure` says which and why when it is missing or malformed.
+std::optional<std::string> string_member(const nlohmann::json& body, const std::string& name,
+                                         bool (*is_valid)(std::string_view), const std::string& expected,
+                                         HttpResponse& failure);
+
+// The customer a list is about: a contact's own; an operator's ?customer= (nullopt: all).
+// Fails with 403 when a contact names another customer.
+std::optional<std::optional<std::string>> customer_scope(const HttpRequest& request, const Call& call,
+                                                         HttpResponse& failure);
+
+Json update_json(const catalog::Update& update, const std::string& product);
+Json findings_json(const std::vector<catalog::rules::Finding>& findings);
+std::vector<std::string> reason_codes(const std::vector<catalog::rules::Finding>& findings);
+
+void add_repository_routes(http::Router& router, const SharedPtr& shared);
+void add_device_routes(http::Router& router, const SharedPtr& shared);
+void add_contact_routes(http::Router& router, const SharedPtr& shared);
+void add_operator_routes(http::Router& router, const SharedPtr& shared);
+
+} // namespace lifeline::server::api

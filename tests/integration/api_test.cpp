@@ -1,0 +1,293 @@
+// The HTTP API end to end: devices enrol with tokens, check in, download what the rules allow
+// and report installs; contacts and operators see what their role and customer permit.
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <mutex>
+#include <thread>
+
+#include "tests/integration/api_fixture.hpp"
+
+namespace lifeline::testing {
+namespace {
+
+using Json = nlohmann::json;
+
+class Api : public ApiFixture {};
+
+std::vector<std::string> reasons_of(const ApiReply& reply) {
+  const auto json = json_of(reply);
+  return json.contains("reasons") ? json["reasons"].get<std::vector<std::string>>() : std::vector<std::string>{};
+}
+
+TEST_F(Api, DeviceEnrolsChecksInAndIsOfferedWhatTheRulesAllow) {
+  const auto device = register_device(enrolment_token(k_sql));
+  ASSERT_FALSE(device.empty());
+  const auto reply = client(device).post("/v1/devices/me/check-in", R"({"service_pack":"SP4","language":"en-US"})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto body = json_of(reply);
+  EXPECT_EQ(body["device"]["site"], "paris");
+  EXPECT_EQ(body["device"]["last_seen"], k_at);
+  ASSERT_EQ(body["updates"].size(), 1U) << body.dump();
+  EXPECT_EQ(body["updates"][0]["kb"], "KB4057113");
+  EXPECT_EQ(body["updates"][0]["severity"], "critical");
+  EXPECT_EQ(body["updates"][0]["installed"], false);
+  ASSERT_EQ(body["withheld"].size(), 1U);
+  EXPECT_EQ(body["withheld"][0]["kb"], "KB4019089");
+  EXPECT_EQ(body["withheld"][0]["reasons"], Json::array({"IMPORTANT_ADDON_REQUIRED"}));
+  const auto& statement = body["entitlement_statement"];
+  EXPECT_EQ(statement["signed"]["device"], body["device"]["id"]);
+  EXPECT_EQ(statement["signed"]["targets"].size(), 1U);
+  EXPECT_FALSE(statement["signatures"].empty());
+}
+
+TEST_F(Api, EnrolmentTokensAreOneTimeAndNeverStored) {
+  const auto token = enrolment_token(k_sql);
+  EXPECT_EQ(token.rfind("le_", 0), 0U);
+  EXPECT_EQ(read_text(m_dir / "data" / "catalog.db").find(token.substr(20)), std::string::npos);
+  EXPECT_FALSE(register_device(token).empty());
+  const auto again = client(token).post("/v1/devices", R"({"product":"sql-server-2005-sp4","service_pack":"SP4",)"
+                                                       R"("language":"en-US"})");
+  EXPECT_EQ(again.status, 401);
+  EXPECT_NE(json_of(again)["detail"].get<std::string>().find("used up"), std::string::npos) << again.body;
+  const auto other_product =
+      client(enrolment_token(k_sql))
+          .post("/v1/devices", R"({"product":"windows-server-2003-sp2","service_pack":"SP2","language":"en-US"})");
+  EXPECT_EQ(other_product.status, 422);
+}
+
+TEST_F(Api, ATokenForASiteTheOrderDoesNotListIsRefused) {
+  const auto reply =
+      client(m_alice).post("/v1/enrolment-tokens", R"({"site":"berlin","product":"sql-server-2005-sp4"})");
+  EXPECT_EQ(reply.status, 403);
+  EXPECT_EQ(reasons_of(reply), std::vector<std::string>{"SITE_NOT_LISTED"});
+}
+
+TEST_F(Api, RegistrationsRacingAtTheCapRegisterExactlyTheCap) {
+  // On 2017-01-12 contoso's SQL Server plan allows 3 devices (the quarter from 2016-10-13).
+  const auto token = enrolment_token(k_sql, 10);
+  std::vector<std::thread> threads;
+  std::atomic<int> registered = 0;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (!register_device(token).empty()) {
+        ++registered;
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(registered.load(), 3);
+  const auto refused =
+      client(token).post("/v1/devices", R"({"product":"sql-server-2005-sp4","service_pack":"SP4","language":"en-US"})");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(reasons_of(refused), std::vector<std::string>{"DEVICE_LIMIT_REACHED"});
+}
+
+TEST_F(Api, DownloadsAreDecidedAuditedAndResumable) {
+  const auto device = register_device(enrolment_token(k_sql));
+  const auto url = payload_url("KB4057113");
+  const auto whole = client(device).get(url);
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  EXPECT_EQ(whole.body, m_payload_4057113);
+  EXPECT_EQ(whole.headers.at("cache-control"), "private, no-store");
+  const auto rest = client(device).get(url, {{"Range", "bytes=9-"}});
+  EXPECT_EQ(rest.status, 206);
+  EXPECT_EQ(rest.body, m_payload_4057113.substr(9));
+  const auto refused = client(device).get(payload_url("KB4019089"));
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(reasons_of(refused), std::vector<std::string>{"IMPORTANT_ADDON_REQUIRED"});
+  const auto audit = json_of(client(m_alice).get("/v1/audit"));
+  int allowed = 0;
+  int denied = 0;
+  for (const auto& entry : audit["entries"]) {
+    if (entry["action"] == "download.allow") {
+      ++allowed;
+      EXPECT_EQ(entry["detail"]["from"], "127.0.0.1");
+      EXPECT_EQ(entry["actor"].get<std::string>().rfind("device:", 0), 0U);
+    }
+    denied += entry["action"] == "download.deny" ? 1 : 0;
+  }
+  EXPECT_EQ(allowed, 2);
+  EXPECT_EQ(denied, 1);
+}
+
+TEST_F(Api, AContactOfAnotherCustomerGetsNothingOfContoso) {
+  const auto url = payload_url("KB4057113");
+  const auto pulled = client(m_carol).get(url);
+  EXPECT_EQ(pulled.status, 403);
+  EXPECT_EQ(reasons_of(pulled), (std::vector<std::string>{"CONTRACT_INACTIVE", "NOT_ENROLLED"}));
+  EXPECT_EQ(client(m_carol).get("/v1/devices?customer=contoso").status, 403);
+  EXPECT_EQ(client(m_carol).get("/v1/audit?customer=contoso").status, 403);
+  const auto carol_audit = json_of(client(m_carol).get("/v1/audit"));
+  ASSERT_FALSE(carol_audit["entries"].empty());
+  for (const auto& entry : carol_audit["entries"]) {
+    EXPECT_EQ(entry["customer"], "fabrikam") << entry.dump();
+  }
+  EXPECT_EQ(client(m_alice).get(url).status, 200);
+}
+
+TEST_F(Api, ARemovedContactIsRefusedOnTheNextRequest) {
+  const auto bob = ll({"contacts", "credential", "--email", "bob@contoso.example"});
+  EXPECT_EQ(client(bob).get("/v1/updates").status, 200);
+  auto order = Json::parse(read_text(source_dir() / "examples" / "order-contoso.json"));
+  order["contacts"].erase(1);
+  const auto applied = client(m_operator).put("/v1/orders", order.dump());
+  ASSERT_EQ(applied.status, 200) << applied.body;
+  EXPECT_EQ(client(bob).get("/v1/updates").status, 401);
+  EXPECT_EQ(client(m_alice).get("/v1/updates").status, 200);
+}
+
+TEST_F(Api, ContactsListEntitledUpdatesAndBulletinsByLevel) {
+  const auto updates = json_of(client(m_alice).get("/v1/updates"));
+  std::vector<std::string> kbs;
+  for (const auto& update : updates["updates"]) {
+    kbs.push_back(update["kb"].get<std::string>() + "/" + update["product"].get<std::string>());
+  }
+  EXPECT_NE(std::find(kbs.begin(), kbs.end(), "KB4057113/sql-server-2005-sp4"), kbs.end()) << updates.dump();
+  const auto bulletins = client(m_alice).get("/v1/bulletins");
+  ASSERT_EQ(bulletins.status, 200);
+  EXPECT_FALSE(json_of(bulletins)["bulletins"].empty());
+  const auto level_one = client(m_carol).get("/v1/bulletins");
+  EXPECT_EQ(level_one.status, 403);
+  const auto reasons = reasons_of(level_one);
+  EXPECT_NE(std::find(reasons.begin(), reasons.end(), "SUPPORT_LEVEL_TOO_LOW"), reasons.end());
+}
+
+TEST_F(Api, InstallReportsAreIdempotent) {
+  const auto device = register_device(enrolment_token(k_sql));
+  const std::string report = R"({"report_id":"r-1","update":"KB4057113","outcome":"installed"})";
+  const auto first = client(device).post("/v1/devices/me/reports", report);
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(json_of(first)["state"], "installed");
+  const auto again = client(device).post("/v1/devices/me/reports", report);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(json_of(again)["duplicate"], true);
+  const auto refused = client(device).post("/v1/devices/me/reports",
+                                           R"({"report_id":"r-2","update":"KB4019089","outcome":"installed"})");
+  EXPECT_EQ(json_of(refused)["state"], "refused");
+  const auto compliance = json_of(client(m_alice).get("/v1/compliance"));
+  ASSERT_EQ(compliance["devices"].size(), 1U) << compliance.dump();
+  EXPECT_EQ(compliance["devices"][0]["installed"], Json::array({"KB4057113"}));
+  int recorded = 0;
+  const auto audit = json_of(client(m_operator).get("/v1/audit?customer=contoso"));
+  for (const auto& entry : audit["entries"]) {
+    recorded += entry["action"] == "install.record" ? 1 : 0;
+  }
+  EXPECT_EQ(recorded, 1) << audit.dump();
+}
+
+TEST_F(Api, AcknowledgedReportsSurviveSigkill) {
+  const auto device = register_device(enrolment_token(k_sql));
+  std::atomic<bool> stop = false;
+  std::mutex mutex;
+  std::vector<std::string> acknowledged;
+  std::vector<std::thread> posters;
+  for (int t = 0; t < 4; ++t) {
+    posters.emplace_back([&, t] {
+      const auto api = client(device);
+      for (int i = 0; !stop; ++i) {
+        const auto id = "t" + std::to_string(t) + "-" + std::to_string(i);
+        const auto reply = api.post("/v1/devices/me/reports",
+                                    Json{{"report_id", id}, {"update", "KB4057113"}, {"outcome", "installed"}}.dump());
+        if (reply.status == 201) {
+          const std::lock_guard lock(mutex);
+          acknowledged.push_back(id);
+        }
+      }
+    });
+  }
+  while (true) {
+    {
+      const std::lock_guard lock(mutex);
+      if (acknowledged.size() >= 200) {
+        break;
+      }
+    }
+    std::this_thread::yield();
+  }
+  m_server->stop(SIGKILL);
+  stop = true;
+  for (auto& poster : posters) {
+    poster.join();
+  }
+  start_server();
+  for (const auto& id : acknowledged) {
+    const auto reply = client(device).post(
+        "/v1/devices/me/reports", Json{{"report_id", id}, {"update", "KB4057113"}, {"outcome", "installed"}}.dump());
+    ASSERT_EQ(reply.status, 200) << id << " was acknowledged but lost: " << reply.body;
+  }
+}
+
+TEST_F(Api, MalformedAndOversizedBodiesGet4xx) {
+  const auto device = register_device(enrolment_token(k_sql));
+  const auto api = client(device);
+  const std::string path = "/v1/devices/me/check-in";
+  EXPECT_EQ(api.post(path, "{not json").status, 400);
+  EXPECT_EQ(api.post(path, "[1,2]").status, 400);
+  EXPECT_EQ(api.post(path, R"({"service_pack":"SP4","service_pack":"SP3","language":"en-US"})").status, 400);
+  EXPECT_EQ(api.post(path, std::string(100, '[') + std::string(100, ']')).status, 400);
+  EXPECT_EQ(api.post(path, R"({"service_pack":"SP4","language":"en-US"})", "text/plain").status, 415);
+  EXPECT_EQ(api.post(path, R"({"service_pack":4,"language":"en-US"})").status, 422);
+  EXPECT_EQ(api.post(path, "\"\xff\xfe\"").status, 400);
+  // Refused from the declared length, before a byte of the body is read.
+  EXPECT_EQ(api.raw_status("POST " + path +
+                           " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           "Content-Length: 9437184\r\n\r\n"),
+            413);
+  EXPECT_EQ(api.raw_status("POST " + path + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"), 411);
+  EXPECT_EQ(api.raw_status("GARBAGE\r\n\r\n"), 400);
+  EXPECT_EQ(api.post("/v1/devices/me/reports", R"({"report_id":"../x","update":"KB1","outcome":"installed"})").status,
+            422);
+  EXPECT_EQ(client().get("/healthz").status, 200) << "the server is still up";
+}
+
+TEST_F(Api, MetricsCountRequestsAndDecisionsByReason) {
+  const auto device = register_device(enrolment_token(k_sql));
+  EXPECT_EQ(client(device).get(payload_url("KB4019089")).status, 403);
+  const auto metrics = client(m_operator).get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find(R"(lifeline_http_requests_total{method="POST",route="/v1/devices",status="201"} 1)"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find(
+                R"(lifeline_decisions_total{kind="download",decision="deny",reason="IMPORTANT_ADDON_REQUIRED"} 1)"),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find("lifeline_http_request_duration_seconds_bucket{method=\"GET\""), std::string::npos);
+  EXPECT_EQ(client(m_alice).get("/metrics").status, 403);
+}
+
+TEST_F(Api, OperatorsPublishThroughTheSigningPipeline) {
+  const auto manifest = read_text(source_dir() / "examples" / "updates" / "KB4091664.json");
+  const auto published = client(m_publisher).publish(manifest, "KB4091664.msu", "hotfix bytes");
+  ASSERT_EQ(published.status, 201) << published.body;
+  EXPECT_EQ(json_of(published)["published"][0]["length"], 12);
+  const auto refused = client(m_publisher).publish("{}", "x.msu", "bytes");
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_FALSE(json_of(refused)["problems"].empty());
+  EXPECT_EQ(client(m_alice).publish(manifest, "KB4091664.msu", "bytes").status, 403);
+}
+
+class AccelRedirect : public ApiFixture {
+ protected:
+  void SetUp() override {
+    ApiFixture::SetUp();
+    stop_server();
+    start_server({"--accel-redirect", "/internal-targets"});
+  }
+};
+
+TEST_F(AccelRedirect, AllowedPayloadsAreHandedToNginxAfterTheDecision) {
+  const auto device = register_device(enrolment_token(k_sql));
+  const auto url = payload_url("KB4057113");
+  const auto reply = client(device).get(url);
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_TRUE(reply.body.empty());
+  EXPECT_EQ(reply.headers.at("x-accel-redirect"),
+            "/internal-targets/" + url.substr(std::string("/v1/repository/targets/").size()));
+  EXPECT_EQ(client(device).get(payload_url("KB4019089")).headers.count("x-accel-redirect"), 0U);
+}
+
+} // namespace
+} // namespace lifeline::testing
