@@ -1,6 +1,7 @@
 // The HTTP API end to end: devices enrol with tokens, check in, download what the rules allow
 // and report installs; contacts and operators see what their role and customer permit.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <mutex>
@@ -287,6 +288,74 @@ TEST_F(AccelRedirect, AllowedPayloadsAreHandedToNginxAfterTheDecision) {
   EXPECT_EQ(reply.headers.at("x-accel-redirect"),
             "/internal-targets/" + url.substr(std::string("/v1/repository/targets/").size()));
   EXPECT_EQ(client(device).get(payload_url("KB4019089")).headers.count("x-accel-redirect"), 0U);
+}
+
+} // namespace
+} // namespace lifeline::testing
+
+namespace lifeline::testing {
+namespace {
+
+// Every role x every endpoint x own/other customer: the expected status of each.
+TEST_F(Api, AccessMatrix) {
+  const auto device = register_device(enrolment_token(k_sql));
+  ASSERT_FALSE(device.empty());
+  const auto products = read_text(source_dir() / "examples" / "products.json");
+  const auto order = read_text(source_dir() / "examples" / "order-contoso.json");
+  const auto manifest = read_text(source_dir() / "examples" / "updates" / "KB4057113.json");
+  const auto payload = payload_url("KB4057113");
+  const std::string check_in = R"({"service_pack":"SP4","language":"en-US"})";
+  const std::string report = R"({"report_id":"m-1","update":"KB4057113","outcome":"installed"})";
+  const std::string token_request = R"({"site":"paris","product":"sql-server-2005-sp4"})";
+  const std::string registration = R"({"product":"sql-server-2005-sp4","service_pack":"SP4","language":"en-US"})";
+
+  struct Row {
+    std::string method;
+    std::string path;
+    std::string body;
+    // anonymous, operator, publisher, contact of contoso, contact of fabrikam, device of contoso
+    std::array<int, 6> expected;
+  };
+  const std::vector<Row> rows{
+      {"GET", "/healthz", "", {200, 200, 200, 200, 200, 200}},
+      {"GET", "/metrics", "", {401, 200, 403, 403, 403, 403}},
+      {"GET", "/v1/whoami", "", {401, 200, 200, 200, 200, 200}},
+      {"GET", "/v1/repository/metadata/timestamp.json", "", {200, 200, 200, 200, 200, 200}},
+      {"GET", payload, "", {401, 200, 200, 200, 403, 200}},
+      {"GET", "/v1/updates", "", {401, 200, 200, 200, 200, 200}},
+      {"GET", "/v1/bulletins", "", {401, 403, 403, 200, 403, 403}},
+      {"GET", "/v1/devices?customer=contoso", "", {401, 200, 403, 200, 403, 403}},
+      {"GET", "/v1/devices?customer=fabrikam", "", {401, 200, 403, 403, 200, 403}},
+      {"GET", "/v1/compliance?customer=contoso", "", {401, 200, 403, 200, 403, 403}},
+      {"GET", "/v1/compliance?customer=fabrikam", "", {401, 200, 403, 403, 200, 403}},
+      {"GET", "/v1/audit?customer=contoso", "", {401, 200, 403, 200, 403, 403}},
+      {"GET", "/v1/audit?customer=fabrikam", "", {401, 200, 403, 403, 200, 403}},
+      {"POST", "/v1/enrolment-tokens", token_request, {401, 403, 403, 201, 403, 403}},
+      {"POST", "/v1/devices", registration, {401, 401, 401, 401, 401, 401}},
+      {"POST", "/v1/devices/me/check-in", check_in, {401, 403, 403, 403, 403, 200}},
+      {"POST", "/v1/devices/me/reports", report, {401, 403, 403, 403, 403, 201}},
+      {"PUT", "/v1/products", products, {401, 200, 403, 403, 403, 403}},
+      {"PUT", "/v1/orders", order, {401, 200, 403, 403, 403, 403}},
+      {"POST", "/v1/updates", manifest, {401, 200, 200, 403, 403, 403}},
+      {"POST", "/v1/publish", "", {401, 400, 400, 403, 403, 403}},
+      {"POST", "/v1/tokens", R"({"role":"publisher","name":"ci"})", {401, 201, 403, 403, 403, 403}},
+  };
+  const std::array<std::string, 6> callers{"", m_operator, m_publisher, m_alice, m_carol, device};
+  const std::array<const char*, 6> names{"anonymous",       "operator",         "publisher",
+                                         "contoso contact", "fabrikam contact", "contoso device"};
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < callers.size(); ++i) {
+      const auto reply =
+          row.method == "GET"
+              ? client(callers[i]).get(row.path)
+              : client(callers[i]).send(row.method, row.path, row.body, {{"Content-Type", "application/json"}});
+      EXPECT_EQ(reply.status, row.expected[i])
+          << row.method << " " << row.path << " as " << names[i] << ": " << reply.body.substr(0, 300);
+      if (reply.status >= 400) {
+        EXPECT_EQ(reply.headers.at("content-type"), "application/problem+json") << row.path;
+      }
+    }
+  }
 }
 
 } // namespace

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# docs/api/openapi.yaml checked by a third-party validator (@apidevtools/swagger-parser, pinned
+# by a lockfile): the OpenAPI 3 schema, every $ref, the specification's semantic rules.
+# Usage: openapi_check.sh SOURCE_DIR BUILD_DIR
+set -euo pipefail
+source_dir=$1
+build_dir=$2
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "SKIP: Node.js and npm are needed to validate the OpenAPI document"
+  exit 77
+fi
+tools="$build_dir/interop-openapi"
+mkdir -p "$tools"
+cp "$source_dir/tests/interop/openapi/"{package.json,package-lock.json,validate.mjs} "$tools/"
+if [ ! -f "$tools/node_modules/.lifeline-stamp" ] || ! cmp -s "$tools/package-lock.json" "$tools/node_modules/.lifeline-stamp"; then
+  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$tools/package-lock.json" "$tools/node_modules/.lifeline-stamp"
+fi
+node "$tools/validate.mjs" "$source_dir/docs/api/openapi.yaml"
