@@ -129,6 +129,9 @@ class Catalog {
                                          const std::string& language, const AuditContext& context) = 0;
 
   virtual Result<std::vector<Update>> list_updates() = 0;
+  // Grows with every committed change: each change is audited, so this is the audit trail's
+  // last sequence. Equal generations mean equal decisions (for the same evaluation date).
+  virtual Result<std::int64_t> generation() = 0;
   // The updates a device reported installed.
   virtual Result<std::vector<std::string>> installed_updates(const std::string& device_id) = 0;
 

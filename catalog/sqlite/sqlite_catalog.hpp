@@ -41,6 +41,7 @@ class SqliteCatalog final : public Catalog {
   Result<Device> record_check_in(const std::string& device_id, const std::string& service_pack,
                                  const std::string& language, const AuditContext& context) override;
   Result<std::vector<Update>> list_updates() override;
+  Result<std::int64_t> generation() override;
   Result<std::vector<std::string>> installed_updates(const std::string& device_id) override;
 
   Result<std::vector<AuditEntry>> audit_trail(const std::optional<std::string>& customer_id) override;

@@ -192,6 +192,14 @@ Result<std::vector<Update>> SqliteCatalog::list_updates() {
   });
 }
 
+Result<std::int64_t> SqliteCatalog::generation() {
+  return guarded<std::int64_t>([&]() -> Result<std::int64_t> {
+    auto row = m_db.prepare("SELECT COALESCE(MAX(sequence), 0) FROM audit");
+    row.step();
+    return row.integer(0);
+  });
+}
+
 Result<std::vector<std::string>> SqliteCatalog::installed_updates(const std::string& device_id) {
   return guarded<std::vector<std::string>>([&]() -> Result<std::vector<std::string>> {
     auto rows = m_db.prepare("SELECT update_id FROM installs WHERE device_id = ? ORDER BY update_id");

@@ -15,13 +15,14 @@ namespace {
 constexpr int k_max_body_depth = 16;
 
 // The caller of a request, from "Authorization: Bearer TOKEN".
-util::Result<std::optional<catalog::Principal>> caller(const HttpRequest& request, catalog::Catalog& catalog) {
+util::Result<std::optional<catalog::Principal>> caller(Shared& shared, const HttpRequest& request,
+                                                       catalog::Catalog& catalog, std::int64_t generation) {
   const auto header = request.header("authorization");
   constexpr std::string_view k_scheme = "Bearer ";
   if (!header.starts_with(k_scheme)) {
     return std::optional<catalog::Principal>();
   }
-  return auth::authenticate(catalog, std::string_view(header).substr(k_scheme.size()));
+  return shared.credentials.authenticate(catalog, std::string_view(header).substr(k_scheme.size()), generation);
 }
 
 } // namespace
@@ -49,7 +50,11 @@ http::Handler authorised(const SharedPtr& shared, Roles roles, CallHandler handl
     if (!catalog) {
       return http::problem(503, "Service Unavailable", "the catalog cannot be opened");
     }
-    const auto principal = caller(request, **catalog);
+    const auto generation = (*catalog)->generation();
+    if (!generation) {
+      return error_response(generation.error());
+    }
+    const auto principal = caller(*shared, request, **catalog, *generation);
     if (!principal) {
       return error_response(principal.error());
     }
@@ -60,7 +65,8 @@ http::Handler authorised(const SharedPtr& shared, Roles roles, CallHandler handl
     if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
       return forbidden("a " + catalog::to_string(role) + " credential may not " + request.method + " " + request.path);
     }
-    Call call{**catalog, **principal, shared->context.clock->today(), shared->context.clock->now_seconds()};
+    Call call{**catalog, **principal, shared->context.clock->today(), shared->context.clock->now_seconds(),
+              *generation};
     return handler(request, call);
   };
 }
@@ -192,8 +198,7 @@ std::vector<std::string> reason_codes(const std::vector<catalog::rules::Finding>
 }
 
 http::Router make_router(const ApiContext& context) {
-  auto shared = std::make_shared<Shared>();
-  shared->context = context;
+  auto shared = std::make_shared<Shared>(context);
   http::Router router;
   router.add("GET", "/healthz", [](const HttpRequest&) {
     return HttpResponse{200, "application/json", R"({"status":"ok"})", {}, {}};

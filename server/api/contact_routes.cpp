@@ -5,7 +5,6 @@
 #include "server/api/routes.hpp"
 #include "server/auth/credentials.hpp"
 #include "server/service/offers.hpp"
-#include "server/service/publishing.hpp"
 
 namespace lifeline::server::api {
 
@@ -18,15 +17,15 @@ constexpr int k_default_token_days = 7;
 constexpr int k_max_token_days = 90;
 
 // Published payloads of the customer's enrolled products (or of one device's product).
-util::Result<std::map<std::string, service::PublishedPayloads>> payloads_for(const Shared& shared,
+util::Result<std::map<std::string, service::PublishedPayloads>> payloads_for(Shared& shared,
                                                                              const std::vector<std::string>& products) {
-  auto repository = signing::Repository::open(shared.context.data_dir);
+  const auto repository = shared.repository.current();
   if (!repository) {
     return repository.error();
   }
   std::map<std::string, service::PublishedPayloads> all;
   for (const auto& product : products) {
-    auto payloads = service::published_payloads(*repository, product);
+    auto payloads = (*repository)->payloads(product);
     if (!payloads) {
       return payloads.error();
     }
@@ -45,15 +44,19 @@ Json offered_json(const std::vector<service::OfferedUpdate>& offered) {
   return list;
 }
 
-util::Result<service::Offer> offer_for_device(const Shared& shared, Call& call, const catalog::Device& device) {
+util::Result<service::Offer> offer_for_device(Shared& shared, Call& call, const catalog::Device& device) {
   auto payloads = payloads_for(shared, {device.product});
   if (!payloads) {
     return payloads.error();
   }
-  return service::device_offer(call.catalog, device, (*payloads)[device.product], call.at);
+  const auto decisions = service::decide_device_updates(call.catalog, device, call.at);
+  if (!decisions) {
+    return decisions.error();
+  }
+  return service::device_offer(*decisions, device.product, (*payloads)[device.product]);
 }
 
-HttpResponse list_updates(const Shared& shared, Call& call) {
+HttpResponse list_updates(Shared& shared, Call& call) {
   if (call.caller.role == Role::device) {
     const auto device = call.catalog.find_device(call.caller.subject);
     if (!device || !*device) {
@@ -218,7 +221,7 @@ HttpResponse list_devices(const HttpRequest& request, Call& call) {
   return json_response(200, Json{{"customer", *customer}, {"devices", list}});
 }
 
-HttpResponse compliance(const Shared& shared, const HttpRequest& request, Call& call) {
+HttpResponse compliance(Shared& shared, const HttpRequest& request, Call& call) {
   HttpResponse failure;
   const auto customer = one_customer(request, call, failure);
   if (!customer) {

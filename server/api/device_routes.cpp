@@ -4,7 +4,6 @@
 #include "server/api/routes.hpp"
 #include "server/auth/credentials.hpp"
 #include "server/service/offers.hpp"
-#include "server/service/publishing.hpp"
 #include "server/service/statement.hpp"
 
 namespace lifeline::server::api {
@@ -126,36 +125,44 @@ HttpResponse check_in(Shared& shared, const HttpRequest& request, Call& call) {
   if (!language) {
     return failure;
   }
+  const auto repository = shared.repository.current();
+  if (!repository) {
+    return error_response(repository.error());
+  }
+  // Everything the answer depends on. A cached answer was made on this day after this same
+  // inventory was recorded, so recording it again would change nothing.
+  const auto cache_key = call.caller.subject + "|" + *service_pack + "|" + *language + "|" + call.at.to_string() + "|" +
+                         std::to_string(call.generation) + "|" + (*repository)->version();
+  if (auto cached = shared.check_ins.find(cache_key, call.now)) {
+    return HttpResponse{200, "application/json", std::move(*cached), {}, {}};
+  }
   const auto device = call.catalog.record_check_in(call.caller.subject, *service_pack, *language, call.audit());
   if (!device) {
     return error_response(device.error());
   }
-  auto repository = signing::Repository::open(shared.context.data_dir);
-  if (!repository) {
-    return error_response(repository.error());
+  const auto payloads = (*repository)->payloads(device->product);
+  const auto decisions = service::decide_device_updates(call.catalog, *device, call.at);
+  if (!payloads || !decisions) {
+    return error_response(!payloads ? payloads.error() : decisions.error());
   }
-  const auto payloads = service::published_payloads(*repository, device->product);
-  if (!payloads) {
-    return error_response(payloads.error());
-  }
-  const auto statement = service::issue_statement(call.catalog, *repository, device->id, call.at, call.now);
+  const auto statement = service::issue_statement(call.catalog, *device, *decisions, *payloads,
+                                                  (*repository)->entitlement_key(), call.at, call.now);
   if (!statement) {
     return error_response(statement.error());
   }
-  const auto offer = service::device_offer(call.catalog, *device, *payloads, call.at);
-  if (!offer) {
-    return error_response(offer.error());
-  }
-  for (const auto& withheld : offer->withheld) {
+  const auto offer = service::device_offer(*decisions, device->product, *payloads);
+  for (const auto& withheld : offer.withheld) {
     if (!withheld.findings.empty()) {
       shared.metrics.record_decision("check-in", false, reason_codes(withheld.findings));
     }
   }
   shared.metrics.record_decision("check-in", true, {});
-  auto body_out = offer_json(*offer);
+  auto body_out = offer_json(offer);
   body_out["device"] = device_json(*device);
   body_out["entitlement_statement"] = Json::parse(statement->signed_bytes);
-  return json_response(200, body_out);
+  auto response = json_response(200, body_out);
+  shared.check_ins.store(cache_key, response.body, call.now);
+  return response;
 }
 
 bool is_report_id(std::string_view text) {

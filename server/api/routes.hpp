@@ -12,7 +12,10 @@
 #include "catalog/catalog.hpp"
 #include "server/api/api.hpp"
 #include "server/api/metrics.hpp"
+#include "server/api/response_cache.hpp"
+#include "server/auth/credentials.hpp"
 #include "server/http/router.hpp"
+#include "server/service/repository_cache.hpp"
 
 namespace lifeline::server::api {
 
@@ -22,8 +25,14 @@ using Json = nlohmann::ordered_json;
 
 // State shared by every route and thread.
 struct Shared {
+  explicit Shared(ApiContext api_context) : context(std::move(api_context)), repository(context.data_dir) {}
+
   ApiContext context;
   Metrics metrics;
+  service::RepositoryCache repository;
+  auth::CredentialCache credentials;
+  // Check-in answers: a statement stays at most 5 minutes older than its 24-hour validity says.
+  ResponseCache check_ins{300, 100'000};
 };
 using SharedPtr = std::shared_ptr<Shared>;
 
@@ -33,6 +42,7 @@ struct Call {
   catalog::Principal caller;
   util::Date at;
   std::int64_t now = 0;
+  std::int64_t generation = 0; // the catalog's, read once when the request came in
 
   // "role:subject", the actor named in the audit trail (never a secret).
   [[nodiscard]] std::string actor() const;

@@ -80,6 +80,40 @@ util::Result<std::optional<catalog::Principal>> authenticate(catalog::Catalog& c
   return std::optional<catalog::Principal>((*stored)->principal);
 }
 
+util::Result<std::optional<catalog::Principal>>
+CredentialCache::authenticate(catalog::Catalog& catalog, std::string_view token, std::int64_t generation) {
+  constexpr std::size_t k_max_entries = 100'000;
+  const auto parts = split_token(token, k_credential_prefix);
+  if (!parts) {
+    return std::optional<catalog::Principal>();
+  }
+  std::optional<catalog::StoredCredential> credential;
+  bool cached = false;
+  {
+    const std::lock_guard lock(m_mutex);
+    if (const auto it = m_entries.find(parts->id); it != m_entries.end() && it->second.generation == generation) {
+      credential = it->second.credential;
+      cached = true;
+    }
+  }
+  if (!cached) {
+    auto stored = catalog.find_credential(parts->id);
+    if (!stored) {
+      return stored.error();
+    }
+    credential = std::move(*stored);
+    const std::lock_guard lock(m_mutex);
+    if (m_entries.size() >= k_max_entries) {
+      m_entries.clear();
+    }
+    m_entries[parts->id] = Entry{generation, credential};
+  }
+  if (!credential || !secret_matches(parts->secret, credential->secret_hash)) {
+    return std::optional<catalog::Principal>();
+  }
+  return std::optional<catalog::Principal>(credential->principal);
+}
+
 PendingCredential new_device_credential() {
   auto fresh = fresh_token(k_credential_prefix);
   return PendingCredential{std::move(fresh.token), catalog::StoredCredential{fresh.id, fresh.secret_hash, {}}};

@@ -3,9 +3,11 @@
 // the secret's hash is compared in constant time. Tokens are shown once and never logged.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "catalog/catalog.hpp"
 
@@ -22,6 +24,23 @@ util::Result<IssuedToken> issue_token(catalog::Catalog& catalog, const catalog::
 // The principal behind `token`, or none when it is malformed, unknown, revoked, or its holder
 // lost its standing (contact removed, device retired).
 util::Result<std::optional<catalog::Principal>> authenticate(catalog::Catalog& catalog, std::string_view token);
+
+// authenticate() remembered per credential while the catalog's generation stays the same: every
+// change that can kill a credential (contact removed, device retired, revocation) is audited
+// and so moves the generation. Only secret hashes are kept, as in the catalog. Thread-safe.
+class CredentialCache {
+ public:
+  util::Result<std::optional<catalog::Principal>> authenticate(catalog::Catalog& catalog, std::string_view token,
+                                                               std::int64_t generation);
+
+ private:
+  struct Entry {
+    std::int64_t generation = 0;
+    std::optional<catalog::StoredCredential> credential;
+  };
+  std::mutex m_mutex;
+  std::unordered_map<std::string, Entry> m_entries;
+};
 
 // A device credential made before the device exists: registration stores it with the device
 // in one transaction (Catalog::register_with_token), and only then is the token handed out.

@@ -7,6 +7,7 @@
 #include "catalog/identifiers.hpp"
 #include "server/cli/command.hpp"
 #include "server/cli/render.hpp"
+#include "server/service/publishing.hpp"
 #include "server/service/statement.hpp"
 #include "signing/entitlement_statement.hpp"
 #include "signing/repository/repository.hpp"
@@ -86,8 +87,20 @@ ExitCode statement(CommandContext& context, const StatementOptions& options) {
   if (!repository) {
     return report_error(context, repository.error());
   }
-  const auto issued = service::issue_statement(context.catalog, *repository, options.device, context.at, context.now,
-                                               options.validity_hours);
+  const auto device = context.catalog.find_device(options.device);
+  if (!device || !*device) {
+    return report_error(context, device
+                                     ? util::make_error(util::ErrorKind::not_found, "unknown device " + options.device)
+                                     : device.error());
+  }
+  const auto payloads = service::published_payloads(*repository, (*device)->product);
+  const auto key = repository->entitlement_key();
+  const auto decisions = service::decide_device_updates(context.catalog, **device, context.at);
+  if (!payloads || !key || !decisions) {
+    return report_error(context, !payloads ? payloads.error() : !key ? key.error() : decisions.error());
+  }
+  const auto issued = service::issue_statement(context.catalog, **device, *decisions, *payloads, *key, context.at,
+                                               context.now, options.validity_hours);
   if (!issued) {
     return report_error(context, issued.error());
   }

@@ -56,8 +56,8 @@ void add_decision(Offer& offer, catalog::Update update, const std::string& produ
 
 } // namespace
 
-util::Result<Offer> device_offer(catalog::Catalog& catalog, const catalog::Device& device,
-                                 const PublishedPayloads& payloads, util::Date at) {
+util::Result<std::vector<DeviceDecision>> decide_device_updates(catalog::Catalog& catalog,
+                                                                const catalog::Device& device, util::Date at) {
   auto updates = catalog.list_updates();
   if (!updates) {
     return updates.error();
@@ -67,7 +67,7 @@ util::Result<Offer> device_offer(catalog::Catalog& catalog, const catalog::Devic
     return installed.error();
   }
   const std::set<std::string> installed_set(installed->begin(), installed->end());
-  Offer offer;
+  std::vector<DeviceDecision> decisions;
   for (auto& update : *updates) {
     if (catalog::rating_for(update, device.product) == nullptr) {
       continue;
@@ -77,7 +77,16 @@ util::Result<Offer> device_offer(catalog::Catalog& catalog, const catalog::Devic
       return facts.error();
     }
     const bool is_installed = installed_set.contains(update.id);
-    add_decision(offer, std::move(update), device.product, catalog::rules::decide(*facts), payloads, is_installed);
+    decisions.push_back(DeviceDecision{std::move(update), catalog::rules::decide(*facts), is_installed});
+  }
+  return decisions;
+}
+
+Offer device_offer(const std::vector<DeviceDecision>& decisions, const std::string& product,
+                   const PublishedPayloads& payloads) {
+  Offer offer;
+  for (const auto& decided : decisions) {
+    add_decision(offer, decided.update, product, decided.decision, payloads, decided.installed);
   }
   withhold_superseded(offer);
   return offer;

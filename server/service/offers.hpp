@@ -9,11 +9,19 @@
 #include <vector>
 
 #include "catalog/catalog.hpp"
+#include "server/service/repository_cache.hpp"
 
 namespace lifeline::server::service {
 
-// The payload of an update for one product, as published: target path -> update id.
-using PublishedPayloads = std::map<std::string, std::string>;
+// One decision per update that rates the device's product, made once per check-in and read by
+// both the offer and the entitlement statement.
+struct DeviceDecision {
+  catalog::Update update;
+  catalog::rules::Decision decision;
+  bool installed = false;
+};
+util::Result<std::vector<DeviceDecision>> decide_device_updates(catalog::Catalog& catalog,
+                                                                const catalog::Device& device, util::Date at);
 
 struct OfferedUpdate {
   catalog::Update update;
@@ -35,9 +43,9 @@ struct Offer {
   std::vector<WithheldUpdate> withheld;
 };
 
-// `payloads` come from the repository's product roles (see published_payloads).
-util::Result<Offer> device_offer(catalog::Catalog& catalog, const catalog::Device& device,
-                                 const PublishedPayloads& payloads, util::Date at);
+// `payloads` come from the repository's product role (RepositoryView::payloads).
+Offer device_offer(const std::vector<DeviceDecision>& decisions, const std::string& product,
+                   const PublishedPayloads& payloads);
 util::Result<Offer> contact_offer(catalog::Catalog& catalog, const std::string& email,
                                   const std::map<std::string, PublishedPayloads>& payloads_by_product, util::Date at);
 

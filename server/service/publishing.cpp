@@ -55,8 +55,7 @@ util::Result<PublishOutcome> publish_update(catalog::Catalog& catalog, signing::
   return outcome;
 }
 
-util::Result<std::map<std::string, std::string>> published_payloads(const signing::Repository& repository,
-                                                                    const std::string& product) {
+util::Result<PublishedPayloads> published_payloads(const signing::Repository& repository, const std::string& product) {
   const auto listed = repository.role_targets(product);
   if (!listed) {
     return listed.error();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "catalog/catalog.hpp"
+#include "server/service/repository_cache.hpp"
 #include "signing/repository/repository.hpp"
 
 namespace lifeline::server::service {
@@ -28,7 +29,6 @@ util::Result<PublishOutcome> publish_update(catalog::Catalog& catalog, signing::
                                             std::int64_t now);
 
 // Every published payload of a product role: target path -> update (KB).
-util::Result<std::map<std::string, std::string>> published_payloads(const signing::Repository& repository,
-                                                                    const std::string& product);
+util::Result<PublishedPayloads> published_payloads(const signing::Repository& repository, const std::string& product);
 
 } // namespace lifeline::server::service

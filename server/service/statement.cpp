@@ -1,9 +1,9 @@
 #include "server/service/statement.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "catalog/rules/programme.hpp"
-#include "server/service/publishing.hpp"
 
 namespace lifeline::server::service {
 
@@ -26,30 +26,20 @@ std::int64_t statement_expiry(util::Date at, std::int64_t now, const catalog::Pr
 
 } // namespace
 
-util::Result<IssuedStatement> issue_statement(catalog::Catalog& catalog, const signing::Repository& repository,
-                                              const std::string& device_id, util::Date at, std::int64_t now,
-                                              std::int64_t validity_hours) {
-  const auto device = catalog.find_device(device_id);
-  if (!device) {
-    return device.error();
-  }
-  if (!*device) {
-    return util::make_error(util::ErrorKind::not_found, "unknown device " + device_id);
-  }
-  const auto order = catalog.find_order((*device)->customer);
-  const auto product = catalog.find_product((*device)->product);
+util::Result<IssuedStatement> issue_statement(catalog::Catalog& catalog, const catalog::Device& device,
+                                              const std::vector<DeviceDecision>& decisions,
+                                              const PublishedPayloads& payloads, const signing::NamedKey& key,
+                                              util::Date at, std::int64_t now, std::int64_t validity_hours) {
+  const auto order = catalog.find_order(device.customer);
+  const auto product = catalog.find_product(device.product);
   if (!order || !*order || !product || !*product) {
     return util::make_error(util::ErrorKind::not_found, "the device's customer or product is gone");
   }
-  const auto payloads = published_payloads(repository, (*device)->product);
-  if (!payloads) {
-    return payloads.error();
-  }
   IssuedStatement issued;
   auto& result = issued.statement;
-  result.device = (*device)->id;
-  result.customer = (*device)->customer;
-  result.product = (*device)->product;
+  result.device = device.id;
+  result.customer = device.customer;
+  result.product = device.product;
   const auto& enrolments = (*order)->enrolments;
   const auto enrolment = std::find_if(enrolments.begin(), enrolments.end(),
                                       [&](const catalog::Enrolment& e) { return e.product == result.product; });
@@ -57,19 +47,20 @@ util::Result<IssuedStatement> issue_statement(catalog::Catalog& catalog, const s
   if ((*product)->custom_support) {
     result.programme_quarter = catalog::rules::quarter_index(*(*product)->custom_support, at) + 1;
   }
-  std::map<std::string, bool> allowed; // decided once per update
-  for (const auto& [path, kb] : *payloads) {
-    if (!allowed.contains(kb)) {
-      const auto facts = catalog.device_facts(result.device, kb, at);
-      allowed[kb] = facts && catalog::rules::decide(*facts).allowed;
+  std::set<std::string> allowed;
+  for (const auto& decided : decisions) {
+    if (decided.decision.allowed) {
+      allowed.insert(decided.update.id);
     }
-    if (allowed[kb]) {
+  }
+  for (const auto& [path, kb] : payloads) {
+    if (allowed.contains(kb)) {
       result.targets.push_back(path);
     }
   }
   result.issued = now;
   result.expires = statement_expiry(at, now, **product, **order, validity_hours);
-  auto signed_bytes = repository.sign_entitlement(result);
+  auto signed_bytes = signing::sign_statement(result, key);
   if (!signed_bytes) {
     return signed_bytes.error();
   }

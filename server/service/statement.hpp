@@ -7,6 +7,7 @@
 #include <string>
 
 #include "catalog/catalog.hpp"
+#include "server/service/offers.hpp"
 #include "signing/entitlement_statement.hpp"
 #include "signing/repository/repository.hpp"
 
@@ -17,8 +18,10 @@ struct IssuedStatement {
   std::string signed_bytes; // the signed JSON document
 };
 
-util::Result<IssuedStatement> issue_statement(catalog::Catalog& catalog, const signing::Repository& repository,
-                                              const std::string& device_id, util::Date at, std::int64_t now,
-                                              std::int64_t validity_hours = 24);
+// The statement lists the payloads of the updates `decisions` allow.
+util::Result<IssuedStatement> issue_statement(catalog::Catalog& catalog, const catalog::Device& device,
+                                              const std::vector<DeviceDecision>& decisions,
+                                              const PublishedPayloads& payloads, const signing::NamedKey& key,
+                                              util::Date at, std::int64_t now, std::int64_t validity_hours = 24);
 
 } // namespace lifeline::server::service

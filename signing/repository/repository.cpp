@@ -921,6 +921,14 @@ util::Result<std::map<std::string, std::string>> Repository::role_targets(const 
 }
 
 util::Result<std::string> Repository::sign_entitlement(const EntitlementStatement& statement) const {
+  auto key = entitlement_key();
+  if (!key) {
+    return key.error();
+  }
+  return sign_statement(statement, *key);
+}
+
+util::Result<NamedKey> Repository::entitlement_key() const {
   auto state = load_state(metadata_dir());
   if (!state) {
     return state.error();
@@ -935,7 +943,7 @@ util::Result<std::string> Repository::sign_entitlement(const EntitlementStatemen
   if (auto listed = check_signer(state->root["x-lifeline-entitlement"], *key, "entitlement"); !listed) {
     return listed.error();
   }
-  return sign_statement(statement, *key);
+  return key;
 }
 
 util::Result<std::string> Repository::root_bytes() const {

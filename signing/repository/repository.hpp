@@ -85,6 +85,8 @@ class Repository {
   [[nodiscard]] util::Result<std::map<std::string, std::string>> role_targets(const std::string& role) const;
   // Signs an entitlement statement with the online entitlement key.
   [[nodiscard]] util::Result<std::string> sign_entitlement(const struct EntitlementStatement& statement) const;
+  // The online entitlement key, checked against the one root names (for callers that sign many).
+  [[nodiscard]] util::Result<NamedKey> entitlement_key() const;
   // The bytes of the newest root.json.
   [[nodiscard]] util::Result<std::string> root_bytes() const;
 
