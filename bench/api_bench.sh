@@ -23,24 +23,15 @@ cleanup() {
 trap cleanup EXIT
 
 data="$work/data"
-ll() { "$server" --data "$data" "$@" 2>/dev/null; }
-ll init >/dev/null 2>&1
-ll products apply "$examples/products.json" >/dev/null
-ll orders apply "$examples/order-contoso.json" >/dev/null
+# shellcheck source=../scripts/lib/world.sh
+source "$source_dir/scripts/lib/world.sh"
+world_catalog
 head -c $((payload_mib * 1024 * 1024)) /dev/urandom >"$work/KB4057113.cab"
-ll publish --manifest "$examples/updates/KB4057113.json" --payload "$work/KB4057113.cab" >/dev/null
-contact=$(ll contacts credential --email alice@contoso.example)
-
-"$server" --data "$data" serve --listen 127.0.0.1:0 --at 2017-01-12 --threads "${BENCH_THREADS:-32}" >"$work/server.out" &
-pids+=($!)
-for _ in $(seq 100); do grep -q listening "$work/server.out" 2>/dev/null && break; sleep 0.05; done
-base=$(sed -n 's/^listening on //p' "$work/server.out")
-
-json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-enrolment=$(curl -sf -H "Authorization: Bearer $contact" -H 'Content-Type: application/json' \
-  -d '{"site":"paris","product":"sql-server-2005-sp4"}' "$base/v1/enrolment-tokens" | json_field token)
-device=$(curl -sf -H "Authorization: Bearer $enrolment" -H 'Content-Type: application/json' \
-  -d '{"product":"sql-server-2005-sp4","service_pack":"SP4","language":"en-US"}' "$base/v1/devices" | json_field credential)
+world_publish KB4057113 "$work/KB4057113.cab"
+contact=$(ll contacts credential --email alice@contoso.example 2>/dev/null)
+world_serve 2017-01-12 --threads "${BENCH_THREADS:-32}"
+pids+=("$server_pid")
+device=$(enrol_device "$contact" paris sql-server-2005-sp4 SP4 en-US)
 payload_path=$(cd "$data/repository/targets" && ls sql-server-2005-sp4/KB4057113/*)
 
 # nginx: same machine, same cores, static files with sendfile.

@@ -29,3 +29,7 @@ ours=$("$build_dir/bench/refresh_bench" "$base" "$work/data/repository/metadata/
 theirs=$(node "$tools/tufjs-refresh-time.mjs" "$base" "$work/data/repository/metadata/1.root.json" "$target" 11)
 echo "lifeline: ${ours} ms   tuf-js: ${theirs} ms   (median of 11, in-process)"
 awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "tuf-js / lifeline: %.1fx\n", b / a }'
+
+echo
+echo "== HTTP API under wrk against nginx (same machine, same run)"
+"$source_dir/bench/api_bench.sh" "$build_dir" "${API_BENCH_SECONDS:-10}"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: a small realistic scenario on a throw-away data directory. Two customers, the
-# products of the lifecycle table, a few updates; then a table of entitlement decisions with
-# their reasons and a billing statement.
+# products of the lifecycle table, a few updates; a table of entitlement decisions with their
+# reasons and a billing statement; then the server on loopback: devices enrol with tokens, check
+# in, download what the rules allow, report an install; the server is stopped at the end.
 set -euo pipefail
 
 build_dir=${1:-build}
@@ -66,4 +67,76 @@ ll repository status
 echo "entitlement statement of sql-paris-1 on 2017-01-12 (KB4019089 is Important: not listed):"
 ll entitlement statement --device sql-paris-1 --at 2017-01-12 | grep -o '"targets":\[[^]]*\]'
 
-printf '\nDemo data was in %s (removed on exit). See docs/cli.md for every command.\n' "$data"
+section "The server: devices enrol with tokens, check in, download what the rules allow"
+work="$data/http"
+mkdir -p "$work"
+data="$work/data"
+# shellcheck source=lib/world.sh
+source "$(dirname "$0")/lib/world.sh"
+world_catalog
+printf 'critical fix for SQL Server 2005 SP4\n' >"$work/KB4057113.cab"
+printf 'important fix for SQL Server 2005 SP4\n' >"$work/KB4019089.cab"
+printf 'WannaCry fix for Windows Server 2003\n' >"$work/KB4012598.cab"
+for kb in KB4057113 KB4019089 KB4012598; do world_publish "$kb" "$work/$kb.cab"; done
+alice=$(ll contacts credential --email alice@contoso.example 2>/dev/null)
+operator=$(ll tokens create --role operator --name demo 2>/dev/null)
+world_serve 2017-01-12
+trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "${data%/http/data}"' EXIT
+echo "server on $base, clock at 2017-01-12 (contoso's SQL Server plan allows 3 devices this quarter)"
+api PUT /v1/orders "$operator" "$(cat "$examples/order-contoso.json")" >/dev/null
+echo "operator re-applied contoso's order over HTTP: $(cat "$work/status")"
+
+declare -A devices
+enrol() { # NAME SITE PRODUCT SP LANGUAGE
+  local credential
+  if credential=$(enrol_device "$alice" "$2" "$3" "$4" "$5" 2>"$work/refusal") && [ -n "$credential" ]; then
+    devices[$1]=$credential
+    echo "  $1: registered ($3 $4 $5 at $2)"
+  else
+    echo "  $1: refused $(python3 -c 'import json,sys; print(json.load(sys.stdin).get("reasons"))' <"$work/refusal")"
+  fi
+}
+echo "alice creates enrolment tokens; devices register with them:"
+enrol sql-1 paris sql-server-2005-sp4 SP4 en-US
+enrol sql-2 paris sql-server-2005-sp4 SP4 en-US
+enrol sql-3 lyon sql-server-2005-sp4 SP4 en-US
+enrol sql-4 lyon sql-server-2005-sp4 SP4 en-US
+enrol ws-1 paris windows-server-2003-sp2 SP2 fr-FR
+enrol ws-2 paris windows-server-2003-sp2 SP2 fr-FR
+
+echo "check-in, then a download of everything published for the device's product:"
+for name in sql-1 ws-1 ws-2; do
+  api POST /v1/devices/me/check-in "${devices[$name]}" "{\"service_pack\":\"SP$([ "${name%-*}" = sql ] && echo 4 || echo 2)\",\"language\":\"$([ "${name%-*}" = sql ] && echo en-US || echo fr-FR)\"}" >"$work/check-in.json"
+  python3 - "$name" "$work/check-in.json" <<'PY'
+import json, sys
+name, answer = sys.argv[1], json.load(open(sys.argv[2]))
+offered = ", ".join(u["kb"] for u in answer["updates"]) or "nothing"
+print(f"  {name}: offered {offered}; statement lists {len(answer['entitlement_statement']['signed']['targets'])} target(s)")
+for w in answer["withheld"]:
+    why = ", ".join(w["reasons"]) or f"superseded by {w['superseded_by']}"
+    print(f"  {name}: withheld {w['kb']}: {why}")
+PY
+  product=$( [ "${name%-*}" = sql ] && echo sql-server-2005-sp4 || echo windows-server-2003-sp2)
+  for file in "$data/repository/targets/$product"/*/*; do
+    path=${file#"$data/repository/targets/"}
+    api GET "/v1/repository/targets/$path" "${devices[$name]}" >"$work/download"
+    code=$(cat "$work/status")
+    reasons=$([ "$code" = 200 ] || python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["reasons"]))' <"$work/download")
+    echo "  $name: GET $(cut -d/ -f2 <<<"$path") -> $code $reasons"
+  done
+done
+api POST /v1/devices/me/reports "${devices[sql-1]}" '{"report_id":"demo-1","update":"KB4057113","outcome":"installed"}' >/dev/null
+echo "sql-1 reported KB4057113 installed: $(cat "$work/status")"
+echo "contoso's compliance, as alice reads it:"
+api GET /v1/compliance "$alice" >"$work/compliance.json"
+python3 - "$work/compliance.json" <<'PY'
+import json, sys
+for d in json.load(open(sys.argv[1]))["devices"]:
+    withheld = [w["kb"] for w in d["withheld"]]
+    print(f"  {d['id']} ({d['product']}): installed {d['installed']}, missing {d['entitled_missing']}, withheld {withheld}")
+PY
+kill "$server_pid"
+wait "$server_pid" 2>/dev/null || true
+echo "server stopped"
+
+printf '\nDemo data was removed on exit. See docs/cli.md and docs/api.md for every command and endpoint.\n'

@@ -1,6 +1,7 @@
 #include "server/api/api.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "catalog/identifiers.hpp"
@@ -69,6 +70,21 @@ http::Handler authorised(const SharedPtr& shared, Roles roles, CallHandler handl
               *generation};
     return handler(request, call);
   };
+}
+
+std::string client_address(const Shared& shared, const HttpRequest& request) {
+  const auto& proxies = shared.context.trusted_proxies;
+  const auto forwarded = request.header("x-forwarded-for");
+  if (forwarded.empty() || std::find(proxies.begin(), proxies.end(), request.remote_address) == proxies.end()) {
+    return request.remote_address;
+  }
+  const auto comma = forwarded.rfind(',');
+  auto last = forwarded.substr(comma == std::string::npos ? 0 : comma + 1);
+  last.erase(0, last.find_first_not_of(' '));
+  const bool plausible = !last.empty() && last.size() <= 45 && std::all_of(last.begin(), last.end(), [](char c) {
+    return std::isxdigit(static_cast<unsigned char>(c)) != 0 || c == '.' || c == ':';
+  });
+  return plausible ? last : request.remote_address;
 }
 
 HttpResponse json_response(int status, const Json& body) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/http/router.hpp"
 #include "util/date.hpp"
@@ -17,6 +18,8 @@ struct ApiContext {
   // When set, payloads are not sent by us: an nginx in front serves PREFIX/<target path> from
   // an internal location once the entitlement decision allowed it (docs/nginx.md).
   std::optional<std::string> accel_redirect_prefix;
+  // Addresses of reverse proxies whose X-Forwarded-For names the client (the audit's "from").
+  std::vector<std::string> trusted_proxies;
 };
 
 http::Router make_router(const ApiContext& context);

@@ -52,7 +52,7 @@ HttpResponse serve_target(Shared& shared, const HttpRequest& request, Call& call
     return http::problem(404, "Not Found", "no target " + path);
   }
   const auto outcome = call.catalog.authorise_download(
-      catalog::DownloadRequest{call.caller, target->update, target->product, path, request.remote_address},
+      catalog::DownloadRequest{call.caller, target->update, target->product, path, client_address(shared, request)},
       call.audit());
   if (!outcome) {
     return error_response(outcome.error());

@@ -58,6 +58,10 @@ http::Handler authorised(const SharedPtr& shared, Roles roles, CallHandler handl
 // This thread's catalog (SQLite connections are per thread).
 util::Result<catalog::Catalog*> thread_catalog(const std::filesystem::path& data_dir);
 
+// The client's address for the audit trail: the connection's peer, or the last address a
+// trusted proxy added to X-Forwarded-For.
+std::string client_address(const Shared& shared, const HttpRequest& request);
+
 HttpResponse json_response(int status, const Json& body);
 HttpResponse error_response(const util::Error& error);
 HttpResponse unauthorized();

@@ -1,5 +1,8 @@
 // serve: the HTTP(S) API on the data directory, until SIGTERM or SIGINT.
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
 #include <ostream>
 #include <thread>
 
@@ -10,6 +13,7 @@
 #include "server/api/api.hpp"
 #include "server/cli/command.hpp"
 #include "server/http/http_server.hpp"
+#include "signing/repository/repository.hpp"
 
 namespace lifeline::server::cli {
 
@@ -22,7 +26,25 @@ struct ServeOptions {
   std::size_t threads = 16;
   std::string accel_redirect;
   std::size_t max_upload_mib = 1024;
+  std::vector<std::string> trusted_proxies;
+  std::int64_t refresh_minutes = 60;
 };
+
+// One pass of `repository refresh`; its outcome goes to the log, never a secret.
+void refresh_repository(CommandContext& context, const util::Clock& clock) {
+  auto repository = signing::Repository::open(context.data_dir);
+  if (!repository) {
+    return; // no repository yet: nothing to keep fresh
+  }
+  const auto refreshed = repository->refresh_expiring(clock.now_seconds());
+  if (!refreshed) {
+    context.err << "lifeline-server: repository refresh failed: " << refreshed.error().message << std::endl;
+    return;
+  }
+  for (const auto& line : *refreshed) {
+    context.out << "repository refresh: " << line << std::endl;
+  }
+}
 
 ExitCode serve(CommandContext& context, const ServeOptions& options) {
   const auto colon = options.listen.rfind(':');
@@ -53,6 +75,7 @@ ExitCode serve(CommandContext& context, const ServeOptions& options) {
   if (context.fixed_date) {
     api_context.clock = std::make_shared<util::FixedClock>(context.at);
   }
+  api_context.trusted_proxies = options.trusted_proxies;
   if (!options.accel_redirect.empty()) {
     api_context.accel_redirect_prefix = options.accel_redirect;
   }
@@ -71,6 +94,18 @@ ExitCode serve(CommandContext& context, const ServeOptions& options) {
     return report_error(context, bound.error());
   }
   context.out << "listening on " << (server.tls() ? "https" : "http") << "://" << host << ':' << *bound << std::endl;
+  // Timestamp and snapshot expire within days: re-signed here, on a timer, while serving.
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool stopping = false;
+  std::thread refresher([&]() {
+    std::unique_lock lock(mutex);
+    do {
+      lock.unlock();
+      refresh_repository(context, *api_context.clock); // at once too: the server may have been down
+      lock.lock();
+    } while (!wake.wait_for(lock, std::chrono::minutes(options.refresh_minutes), [&] { return stopping; }));
+  });
   std::thread stopper([&server, signals]() {
     int received = 0;
     sigwait(&signals, &received);
@@ -80,6 +115,12 @@ ExitCode serve(CommandContext& context, const ServeOptions& options) {
   if (stopper.joinable()) {
     stopper.join();
   }
+  {
+    const std::lock_guard lock(mutex);
+    stopping = true;
+  }
+  wake.notify_all();
+  refresher.join();
   context.out << "stopped" << std::endl;
   return ExitCode::ok;
 }
@@ -95,6 +136,12 @@ void add_serve_command(CLI::App& app, CommandSet& commands) {
   serve_app->add_option("--threads", options->threads, "Worker threads")->check(CLI::Range(1, 1024));
   serve_app->add_option("--accel-redirect", options->accel_redirect,
                         "Hand allowed payloads to nginx: X-Accel-Redirect: PREFIX/<target path> (docs/nginx.md)");
+  serve_app->add_option("--trusted-proxy", options->trusted_proxies,
+                        "Address of a reverse proxy whose X-Forwarded-For names the client (repeatable)");
+  serve_app
+      ->add_option("--refresh-minutes", options->refresh_minutes,
+                   "Re-sign expiring timestamp, snapshot and roles this often")
+      ->check(CLI::Range(1, 24 * 60));
   serve_app->add_option("--max-upload-mib", options->max_upload_mib, "Largest payload POST /v1/publish takes")
       ->check(CLI::Range(1, 64 * 1024));
   commands.add(

@@ -1,0 +1,55 @@
+# Sourced by the demo, the benchmarks and the nginx test: a Lifeline world on a data directory,
+# its server on loopback, and devices enrolled over HTTP the way a fleet enrols.
+# The caller sets: server (lifeline-server binary), examples (examples/ dir), data, work.
+
+ll() { "$server" --data "$data" "$@"; }
+
+# A catalog from the examples: products, both orders, a TUF repository.
+world_catalog() {
+  ll init >/dev/null 2>&1
+  ll products apply "$examples/products.json" >/dev/null
+  ll orders apply "$examples/order-contoso.json" >/dev/null
+  ll orders apply "$examples/order-fabrikam.json" >/dev/null
+}
+
+# world_publish KB PAYLOAD_FILE: the example manifest of KB, signed with its payload.
+world_publish() {
+  ll publish --manifest "$examples/updates/$1.json" --payload "$2" >/dev/null
+}
+
+# world_serve DATE [serve options...]: starts the server with its clock at DATE; sets base and
+# server_pid. The caller kills server_pid.
+world_serve() {
+  local at=$1
+  shift
+  "$server" --data "$data" serve --listen 127.0.0.1:0 --at "$at" "$@" >"$work/server.out" 2>"$work/server.err" &
+  server_pid=$!
+  for _ in $(seq 200); do grep -q '^listening on ' "$work/server.out" 2>/dev/null && break; sleep 0.05; done
+  base=$(sed -n 's/^listening on //p' "$work/server.out")
+  [ -n "$base" ] || { echo "the server did not start:" >&2; cat "$work/server.err" >&2; return 1; }
+}
+
+# json_field FIELD < JSON
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+# api METHOD PATH TOKEN [JSON]: the answer's body; the status goes to $work/status.
+api() {
+  local args=(-s -o "$work/body" -w '%{http_code}' -X "$1" -H "Authorization: Bearer $3")
+  [ $# -ge 4 ] && args+=(-H 'Content-Type: application/json' --data-binary "$4")
+  curl "${args[@]}" "$base$2" >"$work/status"
+  cat "$work/body"
+}
+
+# enrol_device CONTACT_TOKEN SITE PRODUCT SERVICE_PACK LANGUAGE: the device's credential, or
+# nothing (and the refusal on stderr) when the rules refuse it.
+enrol_device() {
+  local token
+  token=$(api POST /v1/enrolment-tokens "$1" "{\"site\":\"$2\",\"product\":\"$3\"}" | json_field token)
+  local answer
+  answer=$(api POST /v1/devices "$token" "{\"product\":\"$3\",\"service_pack\":\"$4\",\"language\":\"$5\"}")
+  if [ "$(cat "$work/status")" = 201 ]; then
+    json_field credential <<<"$answer"
+  else
+    echo "$answer" >&2
+  fi
+}
