@@ -33,8 +33,8 @@ std::string Call::actor() const {
 }
 
 util::Result<catalog::Catalog*> thread_catalog(const std::filesystem::path& data_dir) {
-  thread_local std::map<std::string, std::unique_ptr<catalog::Catalog>> catalogs;
-  auto& slot = catalogs[data_dir.string()];
+  thread_local std::map<std::filesystem::path, std::unique_ptr<catalog::Catalog>> catalogs;
+  auto& slot = catalogs[data_dir];
   if (!slot) {
     auto opened = catalog::open_sqlite_catalog(data_dir / "catalog.db");
     if (!opened) {

@@ -10,7 +10,7 @@ namespace {
 
 // What identifies a file's content cheaply: inode, size and change time. Publishing replaces
 // timestamp.json by rename, and a key rotation writes a new key file, so either changes this.
-std::string file_version(const std::filesystem::path& file) {
+std::string file_version(const std::string& file) {
   struct stat status {};
   if (::stat(file.c_str(), &status) != 0) {
     return "-";
@@ -20,6 +20,11 @@ std::string file_version(const std::filesystem::path& file) {
 }
 
 } // namespace
+
+RepositoryCache::RepositoryCache(std::filesystem::path data_dir)
+    : m_data_dir(std::move(data_dir)),
+      m_timestamp_file((m_data_dir / "repository" / "metadata" / "timestamp.json").string()),
+      m_key_file((m_data_dir / "keys" / "entitlement.pem").string()) {}
 
 RepositoryView::RepositoryView(signing::Repository repository, signing::NamedKey entitlement_key, std::string version)
     : m_repository(std::move(repository)), m_entitlement_key(std::move(entitlement_key)),
@@ -41,8 +46,7 @@ util::Result<PublishedPayloads> RepositoryView::payloads(const std::string& prod
 }
 
 util::Result<std::shared_ptr<const RepositoryView>> RepositoryCache::current() {
-  const auto version = file_version(m_data_dir / "repository" / "metadata" / "timestamp.json") + "/" +
-                       file_version(m_data_dir / "keys" / "entitlement.pem");
+  const auto version = file_version(m_timestamp_file) + "/" + file_version(m_key_file);
   const std::lock_guard lock(m_mutex);
   if (m_view && m_view->version() == version) {
     return m_view;

@@ -35,11 +35,13 @@ class RepositoryView {
 
 class RepositoryCache {
  public:
-  explicit RepositoryCache(std::filesystem::path data_dir) : m_data_dir(std::move(data_dir)) {}
+  explicit RepositoryCache(std::filesystem::path data_dir);
   util::Result<std::shared_ptr<const RepositoryView>> current();
 
  private:
   std::filesystem::path m_data_dir;
+  std::string m_timestamp_file; // stat()ed on every request: built once
+  std::string m_key_file;
   std::mutex m_mutex;
   std::shared_ptr<const RepositoryView> m_view;
 };
