@@ -35,37 +35,19 @@ device=$(enrol_device "$contact" paris sql-server-2005-sp4 SP4 en-US)
 payload_path=$(cd "$data/repository/targets" && ls sql-server-2005-sp4/KB4057113/*)
 
 # nginx: same machine, same cores, static files with sendfile.
-mkdir -p "$work/www" "$work/nginx"
+mkdir -p "$work/www"
 chmod 755 "$work" "$work/www" # nginx workers drop to an unprivileged user
 head -c 1024 /dev/urandom >"$work/www/static-1k"
 cp "$work/KB4057113.cab" "$work/www/payload"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 2;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
+nginx_port=$(free_port)
+world_nginx 2 "  sendfile on;
   tcp_nopush on;
   keepalive_requests 100000;
-  client_body_temp_path $work/nginx;
-  proxy_temp_path $work/nginx;
-  fastcgi_temp_path $work/nginx;
-  uwsgi_temp_path $work/nginx;
-  scgi_temp_path $work/nginx;
   server {
-    listen 127.0.0.1:0;
+    listen 127.0.0.1:$nginx_port;
     root $work/www;
-  }
-}
-CONF
-nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-sed -i "s/listen 127.0.0.1:0;/listen 127.0.0.1:$nginx_port;/" "$work/nginx/nginx.conf"
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-"$nginx_bin" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
-pids+=($!)
+  }"
+pids+=("$nginx_pid")
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$nginx_port/static-1k" -o /dev/null && break; sleep 0.05; done
 curl -sf "http://127.0.0.1:$nginx_port/static-1k" -o /dev/null || { echo "api_bench: nginx does not serve"; exit 1; }
 

@@ -16,10 +16,10 @@ echo "== publishing: ${PUBLISH_UPDATES:-10000} updates, time per update as the r
 
 echo
 echo "== device refresh of that repository: Lifeline's verifier against tuf-js 5.0.1 (same server)"
-tools="$build_dir/interop-tufjs"
-mkdir -p "$tools"
-cp "$source_dir/tests/interop/tufjs/"{package.json,package-lock.json,*.mjs} "$source_dir/bench/tufjs-refresh-time.mjs" "$tools/"
-[ -d "$tools/node_modules/tuf-js" ] || (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
+# shellcheck source=lib/world.sh
+source "$source_dir/scripts/lib/world.sh"
+tools=$(npm_tools tufjs)
+cp "$source_dir/bench/tufjs-refresh-time.mjs" "$tools/"
 node "$tools/serve.mjs" --dir "$work/data/repository" --port 0 >"$work/port" 2>/dev/null &
 server_pid=$!
 for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done

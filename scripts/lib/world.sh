@@ -53,3 +53,43 @@ enrol_device() {
     echo "$answer" >&2
   fi
 }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# world_nginx WORKERS HTTP_DIRECTIVES: starts nginx (foreground, its files in $work/nginx) with
+# these http-level directives and server blocks; sets nginx_pid. The caller kills it.
+world_nginx() {
+  mkdir -p "$work/nginx"
+  cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes $1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx;
+  proxy_temp_path $work/nginx;
+  fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx;
+  scgi_temp_path $work/nginx;
+$2
+}
+CONF
+  "$(command -v nginx || echo /usr/sbin/nginx)" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
+  nginx_pid=$!
+}
+
+# npm_tools NAME: tests/interop/NAME (package.json, its lockfile, scripts) installed once in
+# $build_dir/interop-NAME with `npm ci`; prints that directory.
+npm_tools() {
+  local tools="$build_dir/interop-$1"
+  mkdir -p "$tools"
+  cp "$source_dir/tests/interop/$1/"{package.json,package-lock.json} "$source_dir/tests/interop/$1/"*.mjs "$tools/"
+  if [ ! -f "$tools/node_modules/.lifeline-stamp" ] ||
+    ! cmp -s "$tools/package-lock.json" "$tools/node_modules/.lifeline-stamp"; then
+    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    cp "$tools/package-lock.json" "$tools/node_modules/.lifeline-stamp"
+  fi
+  echo "$tools"
+}

@@ -195,6 +195,19 @@ Json update_json(const catalog::Update& update, const std::string& product) {
   return json;
 }
 
+Json device_json(const catalog::Device& device) {
+  const auto date = [](const std::optional<util::Date>& value) { return value ? Json(value->to_string()) : Json(); };
+  return Json{{"id", device.id},
+              {"customer", device.customer},
+              {"site", device.site},
+              {"product", device.product},
+              {"service_pack", device.service_pack},
+              {"language", device.language},
+              {"registered", device.registered.to_string()},
+              {"retired", date(device.retired)},
+              {"last_seen", date(device.last_seen)}};
+}
+
 Json findings_json(const std::vector<catalog::rules::Finding>& findings) {
   Json list = Json::array();
   for (const auto& finding : findings) {

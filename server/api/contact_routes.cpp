@@ -193,46 +193,46 @@ std::optional<std::string> one_customer(const HttpRequest& request, const Call& 
   return **scope;
 }
 
-Json device_summary(const catalog::Device& device) {
-  return Json{{"id", device.id},
-              {"site", device.site},
-              {"product", device.product},
-              {"service_pack", device.service_pack},
-              {"language", device.language},
-              {"registered", device.registered.to_string()},
-              {"retired", device.retired ? Json(device.retired->to_string()) : Json()},
-              {"last_seen", device.last_seen ? Json(device.last_seen->to_string()) : Json()}};
+struct CustomerDevices {
+  std::string customer;
+  std::vector<catalog::Device> devices;
+};
+
+// The devices of the customer the request is about; nullopt with `failure` set when none is.
+std::optional<CustomerDevices> customer_devices(const HttpRequest& request, Call& call, HttpResponse& failure) {
+  const auto customer = one_customer(request, call, failure);
+  if (!customer) {
+    return std::nullopt;
+  }
+  auto devices = call.catalog.list_devices(*customer);
+  if (!devices) {
+    failure = error_response(devices.error());
+    return std::nullopt;
+  }
+  return CustomerDevices{*customer, std::move(*devices)};
 }
 
 HttpResponse list_devices(const HttpRequest& request, Call& call) {
   HttpResponse failure;
-  const auto customer = one_customer(request, call, failure);
-  if (!customer) {
+  const auto found = customer_devices(request, call, failure);
+  if (!found) {
     return failure;
   }
-  const auto devices = call.catalog.list_devices(*customer);
-  if (!devices) {
-    return error_response(devices.error());
-  }
   Json list = Json::array();
-  for (const auto& device : *devices) {
-    list.push_back(device_summary(device));
+  for (const auto& device : found->devices) {
+    list.push_back(device_json(device));
   }
-  return json_response(200, Json{{"customer", *customer}, {"devices", list}});
+  return json_response(200, Json{{"customer", found->customer}, {"devices", list}});
 }
 
 HttpResponse compliance(Shared& shared, const HttpRequest& request, Call& call) {
   HttpResponse failure;
-  const auto customer = one_customer(request, call, failure);
-  if (!customer) {
+  const auto found = customer_devices(request, call, failure);
+  if (!found) {
     return failure;
   }
-  const auto devices = call.catalog.list_devices(*customer);
-  if (!devices) {
-    return error_response(devices.error());
-  }
   Json list = Json::array();
-  for (const auto& device : *devices) {
+  for (const auto& device : found->devices) {
     if (device.retired) {
       continue;
     }
@@ -251,13 +251,13 @@ HttpResponse compliance(Shared& shared, const HttpRequest& request, Call& call) 
                               {"reasons", reason_codes(item.findings)},
                               {"superseded_by", item.superseded_by ? Json(*item.superseded_by) : Json()}});
     }
-    auto entry = device_summary(device);
+    auto entry = device_json(device);
     entry["installed"] = installed;
     entry["entitled_missing"] = missing;
     entry["withheld"] = withheld;
     list.push_back(std::move(entry));
   }
-  return json_response(200, Json{{"customer", *customer}, {"at", call.at.to_string()}, {"devices", list}});
+  return json_response(200, Json{{"customer", found->customer}, {"at", call.at.to_string()}, {"devices", list}});
 }
 
 HttpResponse audit_trail(const HttpRequest& request, Call& call) {

@@ -22,17 +22,6 @@ HttpResponse token_refused(const std::string& detail) {
   return response;
 }
 
-Json device_json(const catalog::Device& device) {
-  return Json{{"id", device.id},
-              {"customer", device.customer},
-              {"site", device.site},
-              {"product", device.product},
-              {"service_pack", device.service_pack},
-              {"language", device.language},
-              {"registered", device.registered.to_string()},
-              {"last_seen", device.last_seen ? Json(device.last_seen->to_string()) : Json()}};
-}
-
 HttpResponse register_device(Shared& shared, const HttpRequest& request) {
   auto catalog = thread_catalog(shared.context.data_dir);
   if (!catalog) {

@@ -82,6 +82,7 @@ std::optional<std::optional<std::string>> customer_scope(const HttpRequest& requ
                                                          HttpResponse& failure);
 
 Json update_json(const catalog::Update& update, const std::string& product);
+Json device_json(const catalog::Device& device);
 Json findings_json(const std::vector<catalog::rules::Finding>& findings);
 std::vector<std::string> reason_codes(const std::vector<catalog::rules::Finding>& findings);
 

@@ -6,8 +6,7 @@
 set -euo pipefail
 source_dir=$1
 build_dir=$2
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
-if [ ! -x "$nginx_bin" ]; then
+if [ ! -x "$(command -v nginx || echo /usr/sbin/nginx)" ]; then
   echo "SKIP: nginx is not installed (make deps)"
   exit 77
 fi
@@ -39,31 +38,12 @@ world_serve 2017-01-12 --accel-redirect /lifeline-payloads --trusted-proxy 127.0
 upstream_port=${base##*:}
 device=$(enrol_device "$contact" paris sql-server-2005-sp4 SP4 en-US)
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 site=$(sed -n '/<!-- BEGIN nginx-site -->/,/<!-- END nginx-site -->/p' "$source_dir/docs/nginx.md" | sed '/^```/d; /^<!--/d')
 site=$(sed -e "s|server 127.0.0.1:8443;|server 127.0.0.1:$upstream_port;|" \
   -e "s|listen 443 ssl;|listen 127.0.0.1:$port;|" -e '/ssl_certificate/d' \
   -e "s|/var/lib/lifeline/|$data/|" <<<"$site")
-mkdir -p "$work/nginx"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx;
-  proxy_temp_path $work/nginx;
-  fastcgi_temp_path $work/nginx;
-  uwsgi_temp_path $work/nginx;
-  scgi_temp_path $work/nginx;
-$site
-}
-CONF
-"$nginx_bin" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
-nginx_pid=$!
+world_nginx 1 "$site"
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.05; done
 
 fail() { echo "FAIL: $*" >&2; cat "$work/nginx/error.log" >&2 || true; exit 1; }

@@ -9,11 +9,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "SKIP: Node.js and npm are needed to validate the OpenAPI document"
   exit 77
 fi
-tools="$build_dir/interop-openapi"
-mkdir -p "$tools"
-cp "$source_dir/tests/interop/openapi/"{package.json,package-lock.json,validate.mjs} "$tools/"
-if [ ! -f "$tools/node_modules/.lifeline-stamp" ] || ! cmp -s "$tools/package-lock.json" "$tools/node_modules/.lifeline-stamp"; then
-  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$tools/package-lock.json" "$tools/node_modules/.lifeline-stamp"
-fi
+# shellcheck source=../../scripts/lib/world.sh
+source "$source_dir/scripts/lib/world.sh"
+tools=$(npm_tools openapi)
 node "$tools/validate.mjs" "$source_dir/docs/api/openapi.yaml"

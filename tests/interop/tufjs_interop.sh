@@ -10,13 +10,9 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "SKIP: Node.js and npm are needed for the tuf-js interoperability test"
   exit 77
 fi
-tools="$build_dir/interop-tufjs"
-mkdir -p "$tools"
-cp "$source_dir/tests/interop/tufjs/"{package.json,package-lock.json,*.mjs} "$tools/"
-if [ ! -f "$tools/node_modules/.lifeline-stamp" ] || ! cmp -s "$tools/package-lock.json" "$tools/node_modules/.lifeline-stamp"; then
-  (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$tools/package-lock.json" "$tools/node_modules/.lifeline-stamp"
-fi
+# shellcheck source=../../scripts/lib/world.sh
+source "$source_dir/scripts/lib/world.sh"
+tools=$(npm_tools tufjs)
 
 work=$(mktemp -d)
 server_pid=""
