@@ -146,9 +146,15 @@ class Catalog {
   // retired device, has none any more (CS-13).
   virtual Result<std::optional<StoredCredential>> find_credential(const std::string& id) = 0;
 
+  // Revokes a credential for good; false when no live credential has this id.
+  virtual Result<bool> revoke_credential(const std::string& id, const AuditContext& context) = 0;
+
   // Enrolment tokens (CS-6 sites, CS-5 caps still decided at registration).
   virtual Result<void> store_enrolment_token(const EnrolmentToken& token, const AuditContext& context) = 0;
   virtual Result<std::optional<EnrolmentToken>> find_enrolment_token(const std::string& id) = 0;
+  // Leaves the token no use; false when `customer` has no token with this id.
+  virtual Result<bool> void_enrolment_token(const std::string& id, const std::string& customer,
+                                            const AuditContext& context) = 0;
   // Registers a device with a token already authenticated by its secret: the token's use, the
   // registration (same rules as register_device) and the device's credential commit together.
   // A token used up or expired is an invalid_input error; a refused registration uses nothing.

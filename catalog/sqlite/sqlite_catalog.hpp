@@ -50,6 +50,9 @@ class SqliteCatalog final : public Catalog {
   Result<std::optional<StoredCredential>> find_credential(const std::string& id) override;
   Result<void> store_enrolment_token(const EnrolmentToken& token, const AuditContext& context) override;
   Result<std::optional<EnrolmentToken>> find_enrolment_token(const std::string& id) override;
+  Result<bool> void_enrolment_token(const std::string& id, const std::string& customer,
+                                    const AuditContext& context) override;
+  Result<bool> revoke_credential(const std::string& id, const AuditContext& context) override;
   Result<RegistrationOutcome> register_with_token(const std::string& token_id, const DeviceRegistration& request,
                                                   const StoredCredential& device_credential,
                                                   const AuditContext& context) override;

@@ -103,9 +103,15 @@ Result<ReportReceipt> SqliteCatalog::record_report(const InstallReport& report, 
   return guarded<ReportReceipt>([&]() -> Result<ReportReceipt> {
     Transaction transaction(m_db, TransactionMode::immediate);
     ReportReceipt receipt;
-    auto seen = m_db.prepare("SELECT state, reasons FROM install_reports WHERE device_id = ? AND report_id = ?");
+    auto seen =
+        m_db.prepare("SELECT state, reasons, update_id FROM install_reports WHERE device_id = ? AND report_id = ?");
     seen.bind(1, report.device).bind(2, report.id);
     if (seen.step()) {
+      const bool same_outcome = (seen.text(0) == "failed") == (report.outcome == ReportOutcome::failed);
+      if (seen.text(2) != report.update || !same_outcome) {
+        return util::make_error(util::ErrorKind::conflict,
+                                "report " + report.id + " was received before with another update or outcome");
+      }
       receipt.duplicate = true;
       receipt.state = seen.text(0);
       for (const auto& reason : nlohmann::json::parse(seen.text(1), nullptr, false)) {
@@ -247,6 +253,40 @@ Result<std::optional<EnrolmentToken>> SqliteCatalog::find_enrolment_token(const 
   });
 }
 
+Result<bool> SqliteCatalog::void_enrolment_token(const std::string& id, const std::string& customer,
+                                                 const AuditContext& context) {
+  return guarded<bool>([&]() -> Result<bool> {
+    Transaction transaction(m_db, TransactionMode::immediate);
+    m_db.prepare("UPDATE enrolment_tokens SET uses_left = 0 WHERE id = ? AND customer_id = ?")
+        .bind(1, id)
+        .bind(2, customer)
+        .run();
+    if (m_db.changes() == 0) {
+      return false;
+    }
+    audit(context, "enrolment_token.void", customer, id, "{}");
+    transaction.commit();
+    return true;
+  });
+}
+
+Result<bool> SqliteCatalog::revoke_credential(const std::string& id, const AuditContext& context) {
+  return guarded<bool>([&]() -> Result<bool> {
+    Transaction transaction(m_db, TransactionMode::immediate);
+    auto row = m_db.prepare("SELECT role, subject, customer_id FROM credentials WHERE id = ? AND revoked = 0");
+    row.bind(1, id);
+    if (!row.step()) {
+      return false;
+    }
+    const auto principal = row.text(0) + " " + row.text(1);
+    const auto customer = row.optional_text(2);
+    m_db.prepare("UPDATE credentials SET revoked = 1 WHERE id = ?").bind(1, id).run();
+    audit(context, "credential.revoke", customer, principal, "{\"credential\":\"" + id + "\"}");
+    transaction.commit();
+    return true;
+  });
+}
+
 Result<RegistrationOutcome> SqliteCatalog::register_with_token(const std::string& token_id,
                                                                const DeviceRegistration& request,
                                                                const StoredCredential& device_credential,
@@ -254,13 +294,17 @@ Result<RegistrationOutcome> SqliteCatalog::register_with_token(const std::string
   return guarded<RegistrationOutcome>([&]() -> Result<RegistrationOutcome> {
     Transaction transaction(m_db, TransactionMode::immediate);
     // Checked again under the write lock: two devices racing for the last use get one each at most.
-    auto token = m_db.prepare("SELECT uses_left, expires FROM enrolment_tokens WHERE id = ?");
+    auto token = m_db.prepare("SELECT uses_left, expires, EXISTS (SELECT 1 FROM contacts c WHERE c.email = "
+                              "t.created_by AND c.customer_id = t.customer_id) FROM enrolment_tokens t WHERE id = ?");
     token.bind(1, token_id);
     if (!token.step()) {
       return invalid("unknown enrolment token");
     }
     if (token.integer(0) <= 0) {
-      return invalid("the enrolment token has been used up");
+      return invalid("the enrolment token has been used up or voided");
+    }
+    if (token.integer(2) == 0) {
+      return invalid("the contact who created the enrolment token is no longer designated (CS-13)");
     }
     if (Date::parse(token.text(1)).value_or(Date{}) < context.at) {
       return invalid("the enrolment token expired on " + token.text(1));

@@ -252,7 +252,17 @@ Result<ApplyOutcome> SqliteCatalog::apply_order(const ServiceOrder& order, const
                                       [&](const Contact& c) { return c.email == contact.email; });
         if (!kept) {
           ++summary.removed;
-          audit(context, "contact.remove", order.customer_id, contact.email, "{}");
+          // Dead for good (CS-13): designating the contact again later issues new credentials.
+          m_db.prepare("UPDATE credentials SET revoked = 1 WHERE role = 'contact' AND subject = ? AND customer_id = ?")
+              .bind(1, contact.email)
+              .bind(2, order.customer_id)
+              .run();
+          m_db.prepare("UPDATE enrolment_tokens SET uses_left = 0 WHERE created_by = ? AND customer_id = ?")
+              .bind(1, contact.email)
+              .bind(2, order.customer_id)
+              .run();
+          audit(context, "contact.remove", order.customer_id, contact.email,
+                "{\"credentials\":\"revoked\",\"enrolment_tokens\":\"voided\"}");
         }
       }
       write_order(order);

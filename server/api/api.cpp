@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <variant>
 
 #include "catalog/identifiers.hpp"
 #include "server/api/routes.hpp"
@@ -45,30 +46,46 @@ util::Result<catalog::Catalog*> thread_catalog(const std::filesystem::path& data
   return slot.get();
 }
 
+std::variant<Call, HttpResponse> open_call(Shared& shared, const HttpRequest& request, const Roles& roles) {
+  auto catalog = thread_catalog(shared.context.data_dir);
+  if (!catalog) {
+    return http::problem(503, "Service Unavailable", "the catalog cannot be opened");
+  }
+  const auto generation = (*catalog)->generation();
+  if (!generation) {
+    return error_response(generation.error());
+  }
+  const auto principal = caller(shared, request, **catalog, *generation);
+  if (!principal) {
+    return error_response(principal.error());
+  }
+  if (!*principal) {
+    return unauthorized();
+  }
+  const auto role = (*principal)->role;
+  if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
+    return forbidden("a " + catalog::to_string(role) + " credential may not " + request.method + " " + request.path);
+  }
+  return Call{**catalog, **principal, shared.context.clock->today(), shared.context.clock->now_seconds(), *generation};
+}
+
 http::Handler authorised(const SharedPtr& shared, Roles roles, CallHandler handler) {
   return [shared, roles = std::move(roles), handler = std::move(handler)](const HttpRequest& request) {
-    auto catalog = thread_catalog(shared->context.data_dir);
-    if (!catalog) {
-      return http::problem(503, "Service Unavailable", "the catalog cannot be opened");
+    auto call = open_call(*shared, request, roles);
+    if (auto* refusal = std::get_if<HttpResponse>(&call)) {
+      return std::move(*refusal);
     }
-    const auto generation = (*catalog)->generation();
-    if (!generation) {
-      return error_response(generation.error());
+    return handler(request, std::get<Call>(call));
+  };
+}
+
+http::Gate authorised_gate(const SharedPtr& shared, Roles roles) {
+  return [shared, roles = std::move(roles)](const HttpRequest& head) -> std::optional<HttpResponse> {
+    auto call = open_call(*shared, head, roles);
+    if (auto* refusal = std::get_if<HttpResponse>(&call)) {
+      return std::move(*refusal);
     }
-    const auto principal = caller(*shared, request, **catalog, *generation);
-    if (!principal) {
-      return error_response(principal.error());
-    }
-    if (!*principal) {
-      return unauthorized();
-    }
-    const auto role = (*principal)->role;
-    if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
-      return forbidden("a " + catalog::to_string(role) + " credential may not " + request.method + " " + request.path);
-    }
-    Call call{**catalog, **principal, shared->context.clock->today(), shared->context.clock->now_seconds(),
-              *generation};
-    return handler(request, call);
+    return std::nullopt;
   };
 }
 

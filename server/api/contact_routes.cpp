@@ -180,6 +180,18 @@ HttpResponse create_enrolment_token(const HttpRequest& request, Call& call) {
                                  {"expires", expires.to_string()}});
 }
 
+HttpResponse void_enrolment_token(const HttpRequest& request, Call& call) {
+  const auto& id = request.params.at("id");
+  const auto voided = catalog::is_identifier(id)
+                          ? call.catalog.void_enrolment_token(id, call.caller.customer.value_or(""), call.audit())
+                          : util::Result<bool>(false);
+  if (!voided) {
+    return error_response(voided.error());
+  }
+  return *voided ? json_response(200, Json{{"voided", id}})
+                 : http::problem(404, "Not Found", "the customer has no enrolment token " + id);
+}
+
 // The customer a per-customer list is about; operators must name it.
 std::optional<std::string> one_customer(const HttpRequest& request, const Call& call, HttpResponse& failure) {
   const auto scope = customer_scope(request, call, failure);
@@ -295,6 +307,7 @@ void add_contact_routes(http::Router& router, const SharedPtr& shared) {
   router.add("GET", "/v1/bulletins",
              authorised(shared, {Role::contact}, [](const HttpRequest&, Call& call) { return list_bulletins(call); }));
   router.add("POST", "/v1/enrolment-tokens", authorised(shared, {Role::contact}, create_enrolment_token));
+  router.add("DELETE", "/v1/enrolment-tokens/{id}", authorised(shared, {Role::contact}, void_enrolment_token));
   router.add("GET", "/v1/devices", authorised(shared, readers, list_devices));
   router.add("GET", "/v1/compliance", authorised(shared, readers, [shared](const HttpRequest& request, Call& call) {
                return compliance(*shared, request, call);

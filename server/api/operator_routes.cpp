@@ -163,6 +163,19 @@ HttpResponse create_token(const HttpRequest& request, Call& call) {
   return json_response(201, Json{{"token", issued->token}, {"id", issued->id}, {"role", *role}, {"name", *name}});
 }
 
+HttpResponse revoke_token(const HttpRequest& request, Call& call) {
+  const auto& id = request.params.at("id");
+  if (!catalog::is_identifier(id)) {
+    return http::problem(404, "Not Found", "no credential " + id);
+  }
+  const auto revoked = call.catalog.revoke_credential(id, call.audit());
+  if (!revoked) {
+    return error_response(revoked.error());
+  }
+  return *revoked ? json_response(200, Json{{"revoked", id}})
+                  : http::problem(404, "Not Found", "no live credential " + id);
+}
+
 } // namespace
 
 void add_operator_routes(http::Router& router, const SharedPtr& shared) {
@@ -171,10 +184,13 @@ void add_operator_routes(http::Router& router, const SharedPtr& shared) {
   router.add("PUT", "/v1/products", authorised(shared, operators, apply_products));
   router.add("PUT", "/v1/orders", authorised(shared, operators, apply_order));
   router.add("POST", "/v1/updates", authorised(shared, publishers, add_update));
+  // Nobody uploads a payload before proving who they are.
+  router.gate("POST", "/v1/publish", authorised_gate(shared, publishers));
   router.add("POST", "/v1/publish", authorised(shared, publishers, [shared](const HttpRequest& request, Call& call) {
                return publish(*shared, request, call);
              }));
   router.add("POST", "/v1/tokens", authorised(shared, operators, create_token));
+  router.add("DELETE", "/v1/tokens/{id}", authorised(shared, operators, revoke_token));
 }
 
 } // namespace lifeline::server::api

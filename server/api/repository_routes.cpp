@@ -12,8 +12,8 @@ namespace {
 namespace fs = std::filesystem;
 
 bool is_name_character(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-         c == '-' || c == '%';
+  // No '%': names reach nginx in X-Accel-Redirect, which unescapes them.
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
 // One file name: no path, no hidden or staging file.
@@ -22,10 +22,12 @@ bool is_file_name(const std::string& name) {
          std::all_of(name.begin(), name.end(), is_name_character);
 }
 
-// "<product>/<KB>/<file>", every segment a plain name.
+// "<product>/<KB>/<sha256>.<file>" (content-addressed, as TUF clients ask), every segment a
+// plain name; `logical` is the path signed metadata lists, "<product>/<KB>/<file>".
 struct TargetPath {
   std::string product;
   std::string update;
+  std::string logical;
 };
 
 std::optional<TargetPath> parse_target_path(const std::string& path) {
@@ -36,11 +38,14 @@ std::optional<TargetPath> parse_target_path(const std::string& path) {
     segments.push_back(path.substr(start, slash - start));
     start = slash + 1;
   }
+  constexpr std::size_t k_digest_hex = 64;
   if (segments.size() != 3 || !std::all_of(segments.begin(), segments.end(), is_file_name) ||
-      !catalog::is_identifier(segments[0]) || !catalog::is_kb(segments[1])) {
+      !catalog::is_identifier(segments[0]) || !catalog::is_kb(segments[1]) || segments[2].size() <= k_digest_hex + 1 ||
+      segments[2][k_digest_hex] != '.') {
     return std::nullopt;
   }
-  return TargetPath{segments[0], segments[1]};
+  return TargetPath{segments[0], segments[1],
+                    segments[0] + "/" + segments[1] + "/" + segments[2].substr(k_digest_hex + 1)};
 }
 
 HttpResponse serve_target(Shared& shared, const HttpRequest& request, Call& call) {
@@ -50,6 +55,18 @@ HttpResponse serve_target(Shared& shared, const HttpRequest& request, Call& call
   std::error_code ec;
   if (!target || !fs::is_regular_file(file, ec)) {
     return http::problem(404, "Not Found", "no target " + path);
+  }
+  // Only what signed metadata lists now: not a revoked role's payload, nor a stray file.
+  const auto repository = shared.repository.current();
+  if (!repository) {
+    return error_response(repository.error());
+  }
+  const auto listed = (*repository)->payloads(target->product);
+  if (!listed) {
+    return error_response(listed.error());
+  }
+  if (!listed->contains(target->logical)) {
+    return http::problem(404, "Not Found", "no published target " + path);
   }
   const auto outcome = call.catalog.authorise_download(
       catalog::DownloadRequest{call.caller, target->update, target->product, path, client_address(shared, request)},

@@ -55,6 +55,8 @@ using Roles = std::vector<catalog::Role>;
 // A route for callers with a bearer credential of one of `roles`: 401 without a valid one,
 // 403 for another role.
 http::Handler authorised(const SharedPtr& shared, Roles roles, CallHandler handler);
+// For a route that takes a large body: the same checks on the request head, before the body.
+http::Gate authorised_gate(const SharedPtr& shared, Roles roles);
 // This thread's catalog (SQLite connections are per thread).
 util::Result<catalog::Catalog*> thread_catalog(const std::filesystem::path& data_dir);
 

@@ -49,6 +49,27 @@ void add_credential_commands(CLI::App& app, CommandSet& commands) {
       },
       false);
 
+  auto id = std::make_shared<std::string>();
+  auto* revoke = tokens->add_subcommand("revoke", "Revoke any credential (operator, publisher, contact, device)");
+  revoke->add_option("--id", *id, "The credential's public id (ll_<id>_..., in the audit trail)")->required();
+  commands.add(
+      revoke,
+      [id](CommandContext& context) {
+        if (!check_value(context, "--id", *id, catalog::is_identifier, "a credential id")) {
+          return ExitCode::invalid;
+        }
+        const auto revoked = context.catalog.revoke_credential(*id, context.audit());
+        if (!revoked) {
+          return report_error(context, revoked.error());
+        }
+        if (!*revoked) {
+          return report_error(context, util::make_error(util::ErrorKind::not_found, "no live credential " + *id));
+        }
+        context.out << "credential " << *id << " revoked\n";
+        return ExitCode::ok;
+      },
+      false);
+
   auto* contacts = app.add_subcommand("contacts", "Designated contacts")->require_subcommand(1);
   auto* credential = contacts->add_subcommand(
       "credential", "Issue a credential to a designated contact; it dies when the order removes them");

@@ -1,4 +1,5 @@
 // serve: the HTTP(S) API on the data directory, until SIGTERM or SIGINT.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -25,7 +26,7 @@ struct ServeOptions {
   std::string tls_private_key;
   std::size_t threads = 16;
   std::string accel_redirect;
-  std::size_t max_upload_mib = 1024;
+  std::size_t max_upload_mib = 256;
   std::vector<std::string> trusted_proxies;
   std::int64_t refresh_minutes = 60;
 };
@@ -106,15 +107,20 @@ ExitCode serve(CommandContext& context, const ServeOptions& options) {
       lock.lock();
     } while (!wake.wait_for(lock, std::chrono::minutes(options.refresh_minutes), [&] { return stopping; }));
   });
-  std::thread stopper([&server, signals]() {
+  std::atomic<bool> finished = false;
+  std::thread stopper([&server, &finished, signals]() {
     int received = 0;
     sigwait(&signals, &received);
-    server.stop(); // stops accepting; requests in flight finish
+    // A signal that comes before the listener runs would be lost: stop until it has stopped.
+    while (!finished) {
+      server.stop(); // stops accepting; requests in flight finish
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   });
   server.run();
-  if (stopper.joinable()) {
-    stopper.join();
-  }
+  finished = true;
+  pthread_kill(stopper.native_handle(), SIGTERM); // wakes it if run() ended without a signal
+  stopper.join();
   {
     const std::lock_guard lock(mutex);
     stopping = true;
@@ -141,7 +147,7 @@ void add_serve_command(CLI::App& app, CommandSet& commands) {
   serve_app
       ->add_option("--refresh-minutes", options->refresh_minutes,
                    "Re-sign expiring timestamp, snapshot and roles this often")
-      ->check(CLI::Range(1, 24 * 60));
+      ->check(CLI::Range(1, 12 * 60)); // the timestamp lives a day and is re-signed in its second half
   serve_app->add_option("--max-upload-mib", options->max_upload_mib, "Largest payload POST /v1/publish takes")
       ->check(CLI::Range(1, 64 * 1024));
   commands.add(

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <map>
 
 #include <httplib.h>
 
@@ -31,12 +32,25 @@ HttpRequest to_request(const httplib::Request& in) {
   return request;
 }
 
+void write_response(const HttpResponse& response, httplib::Response& out);
+
+std::string reason_phrase(int status) {
+  static const std::map<int, std::string> k_phrases{
+      {400, "Bad Request"},           {404, "Not Found"},
+      {405, "Method Not Allowed"},    {408, "Request Timeout"},
+      {413, "Content Too Large"},     {414, "URI Too Long"},
+      {416, "Range Not Satisfiable"}, {431, "Request Header Fields Too Large"},
+      {500, "Internal Server Error"}, {503, "Service Unavailable"}};
+  const auto it = k_phrases.find(status);
+  return it == k_phrases.end() ? "Error" : it->second;
+}
+
 void stream_file(const std::filesystem::path& file, const std::string& content_type, httplib::Response& out) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
   auto stream = std::make_shared<std::ifstream>(file, std::ios::binary);
   if (ec || !*stream) {
-    out.status = 404;
+    write_response(problem(404, "Not Found", "the file is gone"), out);
     return;
   }
   // A content provider with a known length: httplib answers Range requests (206) from it and
@@ -59,6 +73,21 @@ void stream_file(const std::filesystem::path& file, const std::string& content_t
                            });
 }
 
+void write_response(const HttpResponse& response, httplib::Response& out) {
+  // A file answered 200 keeps httplib's unset status, so that a Range request gets its 206.
+  if (!response.file || response.status != 200) {
+    out.status = response.status;
+  }
+  for (const auto& [name, value] : response.headers) {
+    out.set_header(name, value);
+  }
+  if (response.file) {
+    stream_file(*response.file, response.content_type, out);
+  } else {
+    out.set_content(response.body, response.content_type);
+  }
+}
+
 } // namespace
 
 struct HttpServer::State {
@@ -67,6 +96,31 @@ struct HttpServer::State {
   ServerOptions options;
   int socket = -1;
 };
+
+std::optional<HttpResponse> HttpServer::refuse_before_body(const httplib::Request& in) const {
+  const auto& limits = m_state->options;
+  const bool upload =
+      std::find(limits.upload_paths.begin(), limits.upload_paths.end(), in.path) != limits.upload_paths.end();
+  const auto limit = upload ? limits.max_upload_bytes : limits.max_body_bytes;
+  if (in.has_header("Transfer-Encoding")) {
+    return problem(411, "Length Required", "send the body with a Content-Length");
+  }
+  if (in.get_header_value_count("Content-Length") > 1) {
+    return problem(400, "Bad Request", "more than one Content-Length");
+  }
+  const auto length = in.get_header_value("Content-Length");
+  if (!length.empty()) {
+    // Plain digits only: httplib's own parsing would accept "+N" or padding past our check.
+    if (length.size() > 18 || !std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return problem(400, "Bad Request", "Content-Length must be a plain decimal number");
+    }
+    if (std::stoull(length) > limit) {
+      return problem(413, "Content Too Large",
+                     "the body has " + length + " bytes; this resource takes " + std::to_string(limit) + " at most");
+    }
+  }
+  return upload ? m_state->router.admit(to_request(in)) : std::nullopt;
+}
 
 HttpServer::HttpServer(const Router& router, ServerOptions options)
     : m_state(std::make_unique<State>(State{nullptr, router, std::move(options), -1})) {
@@ -81,50 +135,31 @@ HttpServer::HttpServer(const Router& router, ServerOptions options)
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(state.options.keep_alive_requests);
   server.set_payload_max_length(std::max(state.options.max_body_bytes, state.options.max_upload_bytes));
-  // Before any body is read: each route's own limit, and no unbounded chunked bodies.
+  // Before any body is read: a well-formed length within the route's limit, no unbounded chunked
+  // bodies, and the route's gate (uploads authenticate first).
   server.set_pre_routing_handler([this](const httplib::Request& in, httplib::Response& out) {
-    const auto& limits = m_state->options;
-    const bool upload =
-        std::find(limits.upload_paths.begin(), limits.upload_paths.end(), in.path) != limits.upload_paths.end();
-    const auto limit = upload ? limits.max_upload_bytes : limits.max_body_bytes;
-    const auto length = in.get_header_value("Content-Length");
-    std::size_t declared = 0;
-    const bool valid_length = !length.empty() && length.size() <= 19 &&
-                              std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (valid_length) {
-      declared = static_cast<std::size_t>(std::stoull(length));
-    }
-    std::optional<HttpResponse> refusal;
-    if (in.has_header("Transfer-Encoding") && !upload) {
-      refusal = problem(411, "Length Required", "send the body with a Content-Length");
-    } else if (declared > limit) {
-      refusal = problem(413, "Content Too Large",
-                        "the body has " + length + " bytes; this resource takes " + std::to_string(limit) + " at most");
-    }
+    const auto refusal = refuse_before_body(in);
     if (!refusal) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
-    out.status = refusal->status;
-    out.set_content(refusal->body, refusal->content_type);
+    write_response(*refusal, out);
     out.set_header("Connection", "close");
     return httplib::Server::HandlerResponse::Handled;
   });
+  // httplib's own errors (unknown method, URI too long...) get a problem document too.
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request&, httplib::Response& out) -> httplib::Server::HandlerResponse {
+        if (out.body.empty()) {
+          const auto response = problem(out.status, reason_phrase(out.status),
+                                        "the request could not be handled (HTTP " + std::to_string(out.status) + ")");
+          out.set_content(response.body, response.content_type);
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   const auto threads = state.options.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   const auto handle = [this](const httplib::Request& in, httplib::Response& out) {
-    const auto response = m_state->router.dispatch(to_request(in));
-    // A file answered 200 keeps httplib's unset status, so that a Range request gets its 206.
-    if (!response.file || response.status != 200) {
-      out.status = response.status;
-    }
-    for (const auto& [name, value] : response.headers) {
-      out.set_header(name, value);
-    }
-    if (response.file) {
-      stream_file(*response.file, response.content_type, out);
-    } else {
-      out.set_content(response.body, response.content_type);
-    }
+    write_response(m_state->router.dispatch(to_request(in)), out);
   };
   for (const char* pattern : {".*"}) {
     server.Get(pattern, handle);

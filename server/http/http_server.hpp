@@ -11,6 +11,10 @@
 #include "server/http/router.hpp"
 #include "util/result.hpp"
 
+namespace httplib {
+struct Request;
+}
+
 namespace lifeline::server::http {
 
 struct ServerOptions {
@@ -38,6 +42,9 @@ class HttpServer {
   [[nodiscard]] bool tls() const;
 
  private:
+  // Checked on the request head, before the body is read.
+  [[nodiscard]] std::optional<HttpResponse> refuse_before_body(const httplib::Request& in) const;
+
   struct State;
   std::unique_ptr<State> m_state;
 };

@@ -52,6 +52,15 @@ void Router::add(const std::string& method, const std::string& pattern, Handler 
   m_routes.push_back(Route{method, pattern, split(pattern), std::move(handler)});
 }
 
+void Router::gate(const std::string& method, const std::string& path, Gate gate) {
+  m_gates[method + " " + path] = std::move(gate);
+}
+
+std::optional<HttpResponse> Router::admit(const HttpRequest& head) const {
+  const auto gate = m_gates.find(head.method + " " + head.path);
+  return gate == m_gates.end() ? std::nullopt : gate->second(head);
+}
+
 std::vector<std::pair<std::string, std::string>> Router::routes() const {
   std::vector<std::pair<std::string, std::string>> all;
   for (const auto& route : m_routes) {

@@ -46,6 +46,9 @@ HttpResponse problem(int status, const std::string& title, const std::string& de
                      const std::vector<std::string>& reasons = {});
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
+// Runs on the request's line and headers, before its body is read: a refusal is answered at once.
+using Gate = std::function<std::optional<HttpResponse>(const HttpRequest& head)>;
+
 // Told of every dispatched request: method, route pattern ("" when none matched), status, seconds.
 using Observer = std::function<void(const std::string& method, const std::string& route, int status, double seconds)>;
 
@@ -55,6 +58,10 @@ class Router {
   void add(const std::string& method, const std::string& pattern, Handler handler);
   [[nodiscard]] HttpResponse dispatch(HttpRequest request) const;
   void observe(Observer observer) { m_observer = std::move(observer); }
+  // A gate for one literal path (uploads: authenticate before accepting a large body).
+  void gate(const std::string& method, const std::string& path, Gate gate);
+  // The gate's answer for a request head, if its route has one.
+  [[nodiscard]] std::optional<HttpResponse> admit(const HttpRequest& head) const;
   // METHOD and pattern of every route, in the order added (the OpenAPI test reads them).
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> routes() const;
 
@@ -68,6 +75,7 @@ class Router {
   [[nodiscard]] HttpResponse route(HttpRequest& request, std::string& pattern) const;
 
   std::vector<Route> m_routes;
+  std::map<std::string, Gate> m_gates; // "METHOD path"
   Observer m_observer;
 };
 

@@ -132,12 +132,64 @@ TEST_F(Api, AContactOfAnotherCustomerGetsNothingOfContoso) {
 TEST_F(Api, ARemovedContactIsRefusedOnTheNextRequest) {
   const auto bob = ll({"contacts", "credential", "--email", "bob@contoso.example"});
   EXPECT_EQ(client(bob).get("/v1/updates").status, 200);
+  const auto created =
+      json_of(client(bob).post("/v1/enrolment-tokens", R"({"site":"paris","product":"sql-server-2005-sp4"})"));
+  ASSERT_TRUE(created.contains("token")) << created.dump();
+  const auto bob_token = created["token"].get<std::string>();
   auto order = Json::parse(read_text(source_dir() / "examples" / "order-contoso.json"));
   order["contacts"].erase(1);
   const auto applied = client(m_operator).put("/v1/orders", order.dump());
   ASSERT_EQ(applied.status, 200) << applied.body;
   EXPECT_EQ(client(bob).get("/v1/updates").status, 401);
   EXPECT_EQ(client(m_alice).get("/v1/updates").status, 200);
+  const auto orphan = client(bob_token).post(
+      "/v1/devices", R"({"product":"sql-server-2005-sp4","service_pack":"SP4","language":"en-US"})");
+  EXPECT_EQ(orphan.status, 401) << "a removed contact's enrolment tokens die with it: " << orphan.body;
+  const auto restored =
+      client(m_operator).put("/v1/orders", read_text(source_dir() / "examples" / "order-contoso.json"));
+  ASSERT_EQ(restored.status, 200);
+  EXPECT_EQ(client(bob).get("/v1/updates").status, 401) << "designated again, bob needs a new credential";
+}
+
+TEST_F(Api, CredentialsAndEnrolmentTokensCanBeRevoked) {
+  const auto id = m_alice.substr(3, 16);
+  const auto token = enrolment_token(k_sql, 5);
+  const auto token_id = token.substr(3, 16);
+  EXPECT_EQ(client(m_carol).send("DELETE", "/v1/enrolment-tokens/" + token_id, "", {}).status, 404)
+      << "another customer's token is not found";
+  EXPECT_EQ(client(m_alice).send("DELETE", "/v1/enrolment-tokens/" + token_id, "", {}).status, 200);
+  EXPECT_TRUE(register_device(token).empty());
+  EXPECT_EQ(client(m_operator).send("DELETE", "/v1/tokens/" + id, "", {}).status, 200);
+  EXPECT_EQ(client(m_alice).get("/v1/updates").status, 401);
+  EXPECT_EQ(client(m_operator).send("DELETE", "/v1/tokens/" + id, "", {}).status, 404);
+}
+
+TEST_F(Api, OnlyPayloadsThatSignedMetadataListsAreServed) {
+  const auto device = register_device(enrolment_token(k_sql));
+  const auto stray = std::string(64, 'a') + ".stray.cab";
+  write_file(m_dir / "data" / "repository" / "targets" / k_sql / "KB4057113" / stray, "unsigned bytes");
+  const auto reply = client(device).get("/v1/repository/targets/" + std::string(k_sql) + "/KB4057113/" + stray);
+  EXPECT_EQ(reply.status, 404) << reply.body;
+}
+
+TEST_F(Api, AReportIdReusedForAnotherUpdateIsAConflict) {
+  const auto device = register_device(enrolment_token(k_sql));
+  ASSERT_EQ(client(device)
+                .post("/v1/devices/me/reports", R"({"report_id":"r-1","update":"KB4057113","outcome":"installed"})")
+                .status,
+            201);
+  EXPECT_EQ(client(device)
+                .post("/v1/devices/me/reports", R"({"report_id":"r-1","update":"KB4019089","outcome":"installed"})")
+                .status,
+            409);
+}
+
+TEST_F(Api, StopsOnSigtermEvenRightAfterStarting) {
+  for (int i = 0; i < 10; ++i) {
+    stop_server();
+    start_server();
+    EXPECT_EQ(m_server->stop(SIGTERM), 0) << "trial " << i;
+  }
 }
 
 TEST_F(Api, ContactsListEntitledUpdatesAndBulletinsByLevel) {
@@ -239,6 +291,16 @@ TEST_F(Api, MalformedAndOversizedBodiesGet4xx) {
             413);
   EXPECT_EQ(api.raw_status("POST " + path + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"), 411);
   EXPECT_EQ(api.raw_status("GARBAGE\r\n\r\n"), 400);
+  for (const char* length : {"+20971520", "00000000000000000020971520", "20971520x"}) {
+    EXPECT_EQ(api.raw_status("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + "\r\n\r\n"), 400)
+        << length;
+  }
+  EXPECT_EQ(api.raw_status("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n"),
+            400);
+  // An anonymous upload is refused from its head: the 100 MB body is never read.
+  EXPECT_EQ(client().raw_status("POST /v1/publish HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
+                                "boundary=b\r\nContent-Length: 100000000\r\n\r\n"),
+            401);
   EXPECT_EQ(api.post("/v1/devices/me/reports", R"({"report_id":"../x","update":"KB1","outcome":"installed"})").status,
             422);
   EXPECT_EQ(client().get("/healthz").status, 200) << "the server is still up";
@@ -339,6 +401,8 @@ TEST_F(Api, AccessMatrix) {
       {"POST", "/v1/updates", manifest, {401, 200, 200, 403, 403, 403}},
       {"POST", "/v1/publish", "", {401, 400, 400, 403, 403, 403}},
       {"POST", "/v1/tokens", R"({"role":"publisher","name":"ci"})", {401, 201, 403, 403, 403, 403}},
+      {"DELETE", "/v1/tokens/0000000000000000", "", {401, 404, 403, 403, 403, 403}},
+      {"DELETE", "/v1/enrolment-tokens/0000000000000000", "", {401, 403, 403, 404, 404, 403}},
   };
   const std::array<std::string, 6> callers{"", m_operator, m_publisher, m_alice, m_carol, device};
   const std::array<const char*, 6> names{"anonymous",       "operator",         "publisher",

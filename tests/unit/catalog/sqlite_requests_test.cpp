@@ -36,9 +36,10 @@ class SqliteRequestsTest : public ::testing::Test {
   static AuditContext at(const char* date) { return AuditContext{d(date), "test"}; }
 
   void store_token(const std::string& id, std::int64_t uses, const char* expires) {
-    ASSERT_TRUE(m_catalog->store_enrolment_token(
-        EnrolmentToken{id, "hash-" + id, "contoso", "paris", "sql-server-2005-sp4", uses, d(expires), "alice"},
-        at("2016-11-01")));
+    ASSERT_TRUE(
+        m_catalog->store_enrolment_token(EnrolmentToken{id, "hash-" + id, "contoso", "paris", "sql-server-2005-sp4",
+                                                        uses, d(expires), "alice@contoso.example"},
+                                         at("2016-11-01")));
   }
 
   Result<RegistrationOutcome> register_with(const std::string& token, const std::string& credential_id) {
