@@ -136,6 +136,9 @@ class Catalog {
   virtual Result<std::vector<std::string>> installed_updates(const std::string& device_id) = 0;
 
   virtual Result<std::vector<AuditEntry>> audit_trail(const std::optional<std::string>& customer_id) = 0;
+  // At most `limit` entries after sequence `after`, in order: the trail read a page at a time.
+  virtual Result<std::vector<AuditEntry>> audit_page(const std::optional<std::string>& customer_id, std::int64_t after,
+                                                     std::int64_t limit) = 0;
 
   // The customer that designated `email`, if any (CS-13).
   virtual Result<std::optional<std::string>> contact_customer(const std::string& email) = 0;

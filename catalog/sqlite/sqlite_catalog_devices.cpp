@@ -1,4 +1,6 @@
 // Queries, device registration and installs: the catalog operations the rules engine decides.
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "catalog/sqlite/guarded.hpp"
@@ -268,10 +270,15 @@ InstallOutcome SqliteCatalog::record_install_locked(const rules::CheckFacts& fac
 }
 
 Result<std::vector<AuditEntry>> SqliteCatalog::audit_trail(const std::optional<std::string>& customer_id) {
+  return audit_page(customer_id, 0, std::numeric_limits<std::int64_t>::max());
+}
+
+Result<std::vector<AuditEntry>> SqliteCatalog::audit_page(const std::optional<std::string>& customer_id,
+                                                          std::int64_t after, std::int64_t limit) {
   return guarded<std::vector<AuditEntry>>([&]() -> Result<std::vector<AuditEntry>> {
     auto rows = m_db.prepare("SELECT sequence, recorded, at, actor, action, customer_id, subject, detail FROM audit "
-                             "WHERE ?1 IS NULL OR customer_id = ?1 ORDER BY sequence");
-    rows.bind(1, customer_id);
+                             "WHERE (?1 IS NULL OR customer_id = ?1) AND sequence > ?2 ORDER BY sequence LIMIT ?3");
+    rows.bind(1, customer_id).bind(2, after).bind(3, limit);
     std::vector<AuditEntry> entries;
     while (rows.step()) {
       entries.push_back(AuditEntry{rows.integer(0), rows.text(1), Date::parse(rows.text(2)).value_or(Date{}),

@@ -1,9 +1,13 @@
 // What designated contacts read and do: entitled updates, security bulletins (CS-16), enrolment
 // tokens, and their customer's devices, compliance and audit trail. Operators read the same for
 // any customer; devices list their own entitled updates.
+#include <algorithm>
+#include <cctype>
+
 #include "catalog/identifiers.hpp"
 #include "server/api/routes.hpp"
 #include "server/auth/credentials.hpp"
+#include "server/service/billing.hpp"
 #include "server/service/offers.hpp"
 
 namespace lifeline::server::api {
@@ -272,13 +276,40 @@ HttpResponse compliance(Shared& shared, const HttpRequest& request, Call& call) 
   return json_response(200, Json{{"customer", found->customer}, {"at", call.at.to_string()}, {"devices", list}});
 }
 
+HttpResponse billing(const HttpRequest& request, Call& call) {
+  HttpResponse failure;
+  const auto customer = one_customer(request, call, failure);
+  if (!customer) {
+    return failure;
+  }
+  const auto product = request.query.find("product");
+  if (product == request.query.end() || !catalog::is_identifier(product->second)) {
+    return http::problem(400, "Bad Request", "name the product: ?product=ID");
+  }
+  const auto statement = service::billing_statement(call.catalog, *customer, product->second, call.at);
+  if (!statement) {
+    return error_response(statement.error());
+  }
+  return HttpResponse{200, "application/json", service::billing_json(*statement), {}, {}};
+}
+
 HttpResponse audit_trail(const HttpRequest& request, Call& call) {
   HttpResponse failure;
   const auto scope = customer_scope(request, call, failure);
   if (!scope) {
     return failure;
   }
-  const auto entries = call.catalog.audit_trail(*scope);
+  constexpr std::int64_t k_page = 1000;
+  std::int64_t after = 0;
+  if (const auto it = request.query.find("after"); it != request.query.end()) {
+    const auto& text = it->second;
+    if (text.empty() || text.size() > 18 ||
+        !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
+      return http::problem(400, "Bad Request", "after must be an audit sequence number");
+    }
+    after = std::stoll(text);
+  }
+  const auto entries = call.catalog.audit_page(*scope, after, k_page);
   if (!entries) {
     return error_response(entries.error());
   }
@@ -293,7 +324,9 @@ HttpResponse audit_trail(const HttpRequest& request, Call& call) {
                         {"subject", entry.subject},
                         {"detail", Json::parse(entry.detail, nullptr, false)}});
   }
-  return json_response(200, Json{{"entries", list}});
+  // A full page may have more after it: ?after=<last sequence> reads on.
+  Json next = entries->size() == static_cast<std::size_t>(k_page) ? Json(entries->back().sequence) : Json();
+  return json_response(200, Json{{"entries", list}, {"next_after", next}});
 }
 
 } // namespace
@@ -313,6 +346,7 @@ void add_contact_routes(http::Router& router, const SharedPtr& shared) {
                return compliance(*shared, request, call);
              }));
   router.add("GET", "/v1/audit", authorised(shared, readers, audit_trail));
+  router.add("GET", "/v1/billing", authorised(shared, readers, billing));
 }
 
 } // namespace lifeline::server::api

@@ -14,8 +14,8 @@ namespace lifeline::server::api {
 
 class ResponseCache {
  public:
-  ResponseCache(std::int64_t max_age_seconds, std::size_t max_entries)
-      : m_max_age(max_age_seconds), m_max_entries(max_entries) {}
+  ResponseCache(std::int64_t max_age_seconds, std::size_t max_bytes)
+      : m_max_age(max_age_seconds), m_max_bytes(max_bytes) {}
 
   [[nodiscard]] std::optional<std::string> find(const std::string& key, std::int64_t now) const {
     const std::lock_guard lock(m_mutex);
@@ -28,10 +28,16 @@ class ResponseCache {
 
   void store(const std::string& key, std::string body, std::int64_t now) {
     const std::lock_guard lock(m_mutex);
-    if (m_entries.size() >= m_max_entries) {
-      m_entries.clear(); // simple and bounded: the next requests refill what is in use
+    if (const auto old = m_entries.find(key); old != m_entries.end()) {
+      m_bytes -= key.size() + old->second.body.size();
+      m_entries.erase(old);
     }
-    m_entries[key] = Entry{std::move(body), now};
+    if (m_bytes + key.size() + body.size() > m_max_bytes) {
+      m_entries.clear(); // simple and bounded: the next requests refill what is in use
+      m_bytes = 0;
+    }
+    m_bytes += key.size() + body.size();
+    m_entries.emplace(key, Entry{std::move(body), now});
   }
 
  private:
@@ -40,7 +46,8 @@ class ResponseCache {
     std::int64_t stored = 0;
   };
   std::int64_t m_max_age;
-  std::size_t m_max_entries;
+  std::size_t m_max_bytes;
+  std::size_t m_bytes = 0;
   mutable std::mutex m_mutex;
   std::unordered_map<std::string, Entry> m_entries;
 };

@@ -32,7 +32,7 @@ struct Shared {
   service::RepositoryCache repository;
   auth::CredentialCache credentials;
   // Check-in answers: a statement stays at most 5 minutes older than its 24-hour validity says.
-  ResponseCache check_ins{300, 100'000};
+  ResponseCache check_ins{300, std::size_t{256} << 20}; // 256 MiB
 };
 using SharedPtr = std::shared_ptr<Shared>;
 

@@ -102,11 +102,14 @@ CredentialCache::authenticate(catalog::Catalog& catalog, std::string_view token,
       return stored.error();
     }
     credential = std::move(*stored);
-    const std::lock_guard lock(m_mutex);
-    if (m_entries.size() >= k_max_entries) {
-      m_entries.clear();
+    // Only live credentials are remembered: made-up ids cannot crowd the cache.
+    if (credential) {
+      const std::lock_guard lock(m_mutex);
+      if (m_entries.size() >= k_max_entries) {
+        m_entries.clear();
+      }
+      m_entries[parts->id] = Entry{generation, credential};
     }
-    m_entries[parts->id] = Entry{generation, credential};
   }
   if (!credential || !secret_matches(parts->secret, credential->secret_hash)) {
     return std::optional<catalog::Principal>();

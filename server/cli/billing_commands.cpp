@@ -2,11 +2,10 @@
 #include <ostream>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "catalog/identifiers.hpp"
-#include "catalog/rules/programme.hpp"
 #include "server/cli/command.hpp"
+#include "server/service/billing.hpp"
 
 namespace lifeline::server::cli {
 
@@ -17,55 +16,19 @@ ExitCode statement(CommandContext& context, const std::string& customer_id, cons
       !check_value(context, "--product", product_id, catalog::is_identifier, "a product id")) {
     return ExitCode::invalid;
   }
-  const auto order = context.catalog.find_order(customer_id);
-  if (!order) {
-    return report_error(context, order.error());
+  const auto billed = service::billing_statement(context.catalog, customer_id, product_id, context.at);
+  if (!billed) {
+    return report_error(context, billed.error());
   }
-  const auto product = context.catalog.find_product(product_id);
-  if (!product) {
-    return report_error(context, product.error());
-  }
-  if (!*order || !*product) {
-    return report_error(context,
-                        util::make_error(util::ErrorKind::not_found, !*order ? "unknown customer " + customer_id
-                                                                             : "unknown product " + product_id));
-  }
-  const auto& enrolments = (*order)->enrolments;
-  const auto enrolment = std::find_if(enrolments.begin(), enrolments.end(),
-                                      [&](const catalog::Enrolment& e) { return e.product == product_id; });
-  if (enrolment == enrolments.end() || !(*product)->custom_support) {
-    return report_error(context, util::make_error(util::ErrorKind::not_found, customer_id + " is not enrolled for " +
-                                                                                  product_id + " (NOT_ENROLLED)"));
-  }
-  const auto& programme = *(*product)->custom_support;
-  const auto quarters = catalog::rules::billable_quarters(programme, (*order)->contract, *enrolment, context.at);
-  const auto leaves = catalog::rules::unenrolment_effective(programme, *enrolment);
-  const auto retroactive = std::count_if(quarters.begin(), quarters.end(), [](const auto& q) { return q.retroactive; });
   if (context.json) {
-    nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const auto& quarter : quarters) {
-      list.push_back({{"quarter", quarter.index + 1},
-                      {"billing_date", quarter.start.to_string()},
-                      {"start", quarter.start.to_string()},
-                      {"end", quarter.end.to_string()},
-                      {"retroactive", quarter.retroactive}});
-    }
-    context.out << nlohmann::ordered_json{{"customer", customer_id},
-                                          {"product", product_id},
-                                          {"type", catalog::to_string(enrolment->type)},
-                                          {"programme_start", programme.start.to_string()},
-                                          {"programme_end", programme.end.to_string()},
-                                          {"enrolment_start", enrolment->start.to_string()},
-                                          {"unenrolment_effective", leaves ? nlohmann::ordered_json(leaves->to_string())
-                                                                           : nlohmann::ordered_json(nullptr)},
-                                          {"date", context.at.to_string()},
-                                          {"billable_quarters", quarters.size()},
-                                          {"retroactive_quarters", retroactive},
-                                          {"quarters", list}}
-                       .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
-                << '\n';
+    context.out << service::billing_json(*billed, 2) << '\n';
     return ExitCode::ok;
   }
+  const auto& programme = billed->programme;
+  const auto* enrolment = &billed->enrolment;
+  const auto& leaves = billed->unenrolment_effective;
+  const auto& quarters = billed->quarters;
+  const auto retroactive = billed->retroactive_quarters();
   context.out << "Billing statement for " << customer_id << ", " << product_id << " ("
               << catalog::to_string(enrolment->type) << ") as of " << context.at.to_string() << '\n'
               << "  programme " << programme.start.to_string() << " to " << programme.end.to_string() << ", enrolled "

@@ -392,6 +392,8 @@ TEST_F(Api, AccessMatrix) {
       {"GET", "/v1/compliance?customer=fabrikam", "", {401, 200, 403, 403, 200, 403}},
       {"GET", "/v1/audit?customer=contoso", "", {401, 200, 403, 200, 403, 403}},
       {"GET", "/v1/audit?customer=fabrikam", "", {401, 200, 403, 403, 200, 403}},
+      {"GET", "/v1/billing?customer=contoso&product=sql-server-2005-sp4", "", {401, 200, 403, 200, 403, 403}},
+      {"GET", "/v1/billing?customer=fabrikam&product=windows-xp-sp3", "", {401, 200, 403, 403, 200, 403}},
       {"POST", "/v1/enrolment-tokens", token_request, {401, 403, 403, 201, 403, 403}},
       {"POST", "/v1/devices", registration, {401, 401, 401, 401, 401, 401}},
       {"POST", "/v1/devices/me/check-in", check_in, {401, 403, 403, 403, 403, 200}},
