@@ -58,24 +58,7 @@ tuf::Result<std::string> HttpFetcher::fetch(const std::string& url, std::size_t 
   }
   Sink sink;
   sink.max_bytes = max_bytes;
-  curl_easy_reset(handle); // keeps the connection cache: the next request reuses the connection
-  curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, write_to_sink);
-  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, m_state->options.connect_timeout_seconds);
-  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, m_state->options.low_speed_seconds);
-  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle, CURLOPT_USERAGENT, "lifeline/0.1");
-  if (m_state->headers) {
-    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, m_state->headers.get());
-  }
-  if (m_state->options.ca_bundle) {
-    curl_easy_setopt(handle, CURLOPT_CAINFO, m_state->options.ca_bundle->c_str());
-  }
-  const auto max = static_cast<curl_off_t>(max_bytes);
-  curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, max);
+  prepare(url, &sink, max_bytes);
   const CURLcode rc = curl_easy_perform(handle);
   long status = 0;
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
@@ -92,6 +75,59 @@ tuf::Result<std::string> HttpFetcher::fetch(const std::string& url, std::size_t 
     return tuf::make_error(tuf::ErrorCode::download_failed, url + ": HTTP " + std::to_string(status));
   }
   return std::move(sink.bytes);
+}
+
+tuf::Result<HttpFetcher::Reply> HttpFetcher::post_json(const std::string& url, const std::string& body,
+                                                       std::size_t max_bytes) {
+  CURL* handle = m_state->handle.get();
+  if (handle == nullptr) {
+    return tuf::make_error(tuf::ErrorCode::download_failed, "libcurl could not start");
+  }
+  Sink sink;
+  sink.max_bytes = max_bytes;
+  prepare(url, &sink, max_bytes);
+  // The shared headers plus the body's type; the list lives until the request is done.
+  curl_slist* list = curl_slist_append(nullptr, "Content-Type: application/json");
+  for (const auto& header : m_state->options.headers) {
+    list = curl_slist_append(list, header.c_str());
+  }
+  const std::unique_ptr<curl_slist, SlistDeleter> headers(list);
+  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(handle, CURLOPT_POSTFIELDS, body.c_str());
+  curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  const CURLcode rc = curl_easy_perform(handle);
+  Reply reply;
+  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply.status);
+  if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
+    return tuf::make_error(tuf::ErrorCode::too_large, url + " sent more than " + std::to_string(max_bytes) + " bytes");
+  }
+  if (rc != CURLE_OK) {
+    return tuf::make_error(tuf::ErrorCode::download_failed, url + ": " + curl_easy_strerror(rc));
+  }
+  reply.body = std::move(sink.bytes);
+  return reply;
+}
+
+void HttpFetcher::prepare(const std::string& url, void* sink, std::size_t max_bytes) {
+  CURL* handle = m_state->handle.get();
+  curl_easy_reset(handle); // keeps the connection cache: the next request reuses the connection
+  curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, write_to_sink);
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, sink);
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, m_state->options.connect_timeout_seconds);
+  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, m_state->options.low_speed_seconds);
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_USERAGENT, "lifeline/0.1");
+  if (m_state->headers) {
+    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, m_state->headers.get());
+  }
+  if (m_state->options.ca_bundle) {
+    curl_easy_setopt(handle, CURLOPT_CAINFO, m_state->options.ca_bundle->c_str());
+  }
+  const auto max = static_cast<curl_off_t>(max_bytes);
+  curl_easy_setopt(handle, CURLOPT_MAXFILESIZE_LARGE, max);
 }
 
 } // namespace lifeline::signing::curl

@@ -27,7 +27,18 @@ class HttpFetcher final : public tuf::Fetcher {
 
   tuf::Result<std::string> fetch(const std::string& url, std::size_t max_bytes) override;
 
+  // POSTs a JSON body on the same connection; any HTTP status is an answer (the caller reads
+  // problem documents), only transport failures and oversize answers are errors.
+  struct Reply {
+    long status = 0;
+    std::string body;
+  };
+  tuf::Result<Reply> post_json(const std::string& url, const std::string& body, std::size_t max_bytes);
+
  private:
+  // Resets the handle for `url` with the options every request shares.
+  void prepare(const std::string& url, void* sink, std::size_t max_bytes);
+
   struct State;
   std::unique_ptr<State> m_state;
 };

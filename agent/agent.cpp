@@ -1,0 +1,288 @@
+#include "agent/agent.hpp"
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/identifiers.hpp"
+#include "signing/crypto.hpp"
+#include "signing/curl/http_fetcher.hpp"
+#include "signing/entitlement_statement.hpp"
+#include "signing/repository/key_store.hpp"
+#include "signing/tuf/updater.hpp"
+#include "util/atomic_file.hpp"
+#include "util/file.hpp"
+#include "util/strict_json.hpp"
+
+namespace lifeline::agent {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+constexpr std::size_t k_max_answer_bytes = 4 << 20;
+
+// A string member, or "" when absent or not a string.
+std::string text_at(const Json& object, const char* name) {
+  if (!object.is_object()) {
+    return {};
+  }
+  const auto it = object.find(name);
+  return it != object.end() && it->is_string() ? it->get_ref<const std::string&>() : std::string();
+}
+
+bool flag_at(const Json& object, const char* name) {
+  const auto it = object.find(name);
+  return it != object.end() && *it == true;
+}
+
+// The strings of an array member; anything else is skipped.
+std::vector<std::string> texts_at(const Json& object, const char* name) {
+  std::vector<std::string> texts;
+  const auto it = object.find(name);
+  if (it != object.end() && it->is_array()) {
+    for (const auto& item : *it) {
+      if (item.is_string()) {
+        texts.push_back(item.get_ref<const std::string&>());
+      }
+    }
+  }
+  return texts;
+}
+
+fs::path instance_dir(const AgentConfig& config, const std::string& name) {
+  return config.state_dir / "instances" / name;
+}
+
+signing::curl::HttpOptions http_options(const AgentConfig& config, const std::string& token) {
+  signing::curl::HttpOptions options;
+  if (config.ca_bundle) {
+    options.ca_bundle = config.ca_bundle->string();
+  }
+  options.headers.push_back("Authorization: Bearer " + token); // never logged
+  return options;
+}
+
+// The problem document's detail and reasons, for an error message a person can act on.
+std::string problem_text(const signing::curl::HttpFetcher::Reply& reply) {
+  const auto problem = Json::parse(reply.body, nullptr, false);
+  std::string text = "HTTP " + std::to_string(reply.status);
+  if (problem.is_object()) {
+    text += ": " + text_at(problem, "detail");
+    for (const auto& reason : texts_at(problem, "reasons")) {
+      text += " " + reason;
+    }
+  }
+  return text;
+}
+
+util::Result<std::string> read_secret(const fs::path& file) {
+  auto text = util::read_file(file, 4096);
+  if (!text) {
+    return text.error();
+  }
+  while (!text->empty() && (text->back() == '\n' || text->back() == '\r')) {
+    text->pop_back();
+  }
+  return std::move(*text);
+}
+
+} // namespace
+
+util::Result<Registration> Agent::register_instance(const std::string& name, const std::string& enrolment_token) {
+  const auto* instance = m_config.instance(name);
+  if (instance == nullptr) {
+    return util::make_error(util::ErrorKind::not_found, "no instance " + name + " in the configuration");
+  }
+  const auto dir = instance_dir(m_config, name);
+  std::error_code ec;
+  if (fs::exists(dir / "credential", ec)) {
+    return util::make_error(util::ErrorKind::conflict, "instance " + name + " is already registered");
+  }
+  if (auto made = signing::ensure_private_directory(m_config.state_dir); !made) {
+    return made.error();
+  }
+  fs::create_directories(dir, ec);
+  fs::permissions(dir, fs::perms::owner_all, ec);
+  signing::curl::HttpFetcher client(http_options(m_config, enrolment_token));
+  const Json inventory{
+      {"product", instance->product}, {"service_pack", instance->service_pack}, {"language", instance->language}};
+  const auto reply = client.post_json(m_config.server + "/v1/devices", inventory.dump(), k_max_answer_bytes);
+  if (!reply) {
+    return util::make_error(util::ErrorKind::io, reply.error().message);
+  }
+  if (reply->status != 201) {
+    return util::make_error(util::ErrorKind::invalid_input, "registration refused: " + problem_text(*reply));
+  }
+  const auto answer = Json::parse(reply->body, nullptr, false);
+  const auto credential = text_at(answer, "credential");
+  Registration registration{name, answer.is_object() && answer.contains("device") ? text_at(answer["device"], "id")
+                                                                                  : std::string()};
+  if (credential.empty() || !catalog::is_identifier(registration.device)) {
+    return util::make_error(util::ErrorKind::invalid_input, "the server's registration answer is malformed");
+  }
+  // Key first, credential last: the credential's presence is what marks the instance registered.
+  auto key = signing::SigningKey::generate();
+  if (!key) {
+    return key.error();
+  }
+  if (auto saved = signing::save_key(*key, dir / "device-key.pem", std::nullopt); !saved) {
+    return saved.error();
+  }
+  if (auto written = util::write_file_atomically(dir / "device.json", Json{{"device", registration.device}}.dump());
+      !written) {
+    return written.error();
+  }
+  if (auto written = util::write_file_atomically(dir / "credential", credential, util::FileMode::private_file);
+      !written) {
+    return written.error();
+  }
+  return registration;
+}
+
+std::vector<InstanceSync> Agent::sync() {
+  std::vector<InstanceSync> all;
+  for (const auto& instance : m_config.instances) {
+    std::error_code ec;
+    const auto dir = instance_dir(m_config, instance.name);
+    if (!fs::exists(dir / "credential", ec)) {
+      continue;
+    }
+    auto outcome = sync_instance(instance);
+    const Json record{{"at", signing::tuf::format_expires(m_clock.now_seconds())},
+                      {"device", outcome.device},
+                      {"statement_expires", outcome.statement_expires > 0
+                                                ? Json(signing::tuf::format_expires(outcome.statement_expires))
+                                                : Json()},
+                      {"downloaded", outcome.downloaded},
+                      {"withheld", outcome.withheld},
+                      {"not_permitted", outcome.not_permitted},
+                      {"error", outcome.error.empty() ? Json() : Json(outcome.error)}};
+    (void)util::write_file_atomically(dir / "last-sync.json", record.dump(2)); // status only: best effort
+    all.push_back(std::move(outcome));
+  }
+  return all;
+}
+
+InstanceSync Agent::sync_instance(const Instance& instance) {
+  InstanceSync outcome;
+  outcome.instance = instance.name;
+  const auto dir = instance_dir(m_config, instance.name);
+  const auto fail = [&](const std::string& why) {
+    outcome.error = why;
+    return outcome;
+  };
+  const auto token = read_secret(dir / "credential");
+  const auto device = util::read_file(dir / "device.json", 4096);
+  if (!token || !device) {
+    return fail("the instance's registration is unreadable; register it again");
+  }
+  outcome.device = text_at(Json::parse(*device, nullptr, false), "device");
+  const auto now = m_clock.now_seconds();
+
+  // 1. TUF metadata, from the trusted root shipped with the agent.
+  const auto metadata_dir = dir / "tuf";
+  std::error_code ec;
+  if (!fs::exists(metadata_dir / "root.json", ec)) {
+    const auto root = util::read_file(m_config.trusted_root, 512'000);
+    if (!root) {
+      return fail("the trusted root cannot be read: " + root.error().message);
+    }
+    fs::create_directories(metadata_dir, ec);
+    if (auto written = util::write_file_atomically(metadata_dir / "root.json", *root); !written) {
+      return fail(written.error().message);
+    }
+  }
+  signing::curl::HttpFetcher client(http_options(m_config, *token));
+  signing::tuf::UpdaterConfig tuf;
+  tuf.metadata_dir = metadata_dir;
+  tuf.metadata_base = m_config.server + "/v1/repository/metadata/";
+  tuf.targets_base = m_config.server + "/v1/repository/targets/";
+  tuf.reference_time = now;
+  signing::tuf::Updater updater(tuf, client, client);
+  if (const auto refreshed = updater.refresh(); !refreshed) {
+    return fail("TUF refresh refused: " + refreshed.error().message);
+  }
+
+  // 2. Check in; verify the entitlement statement offline before anything is downloaded.
+  const Json inventory{{"service_pack", instance.service_pack}, {"language", instance.language}};
+  const auto reply =
+      client.post_json(m_config.server + "/v1/devices/me/check-in", inventory.dump(), k_max_answer_bytes);
+  if (!reply) {
+    return fail(reply.error().message);
+  }
+  if (reply->status != 200) {
+    return fail("check-in refused: " + problem_text(*reply));
+  }
+  const auto answer = util::parse_strict_json<Json>(reply->body, 32);
+  if (!answer || !answer->is_object() || !answer->contains("entitlement_statement") || !answer->contains("updates") ||
+      !(*answer)["updates"].is_array()) {
+    return fail("the check-in answer is malformed");
+  }
+  const auto statement = signing::verify_statement((*answer)["entitlement_statement"].dump(),
+                                                   updater.trusted()->root().signed_part, outcome.device, now);
+  if (!statement) {
+    return fail("entitlement statement refused: " + statement.error().message);
+  }
+  outcome.statement_expires = statement->expires;
+
+  // 3. What the statement permits among what is offered, verified byte for byte.
+  for (const auto& update : (*answer)["updates"]) {
+    if (!update.is_object()) {
+      continue;
+    }
+    const bool labelled = flag_at(update, "not_regression_tested");
+    for (const auto& target_path : texts_at(update, "targets")) {
+      if (!signing::permits(*statement, target_path) || (labelled && !m_config.allow_not_regression_tested)) {
+        outcome.not_permitted.push_back(target_path);
+        continue;
+      }
+      const auto info = updater.target_info(target_path);
+      if (!info) {
+        return fail(target_path + ": " + info.error().message);
+      }
+      const auto destination = dir / "downloads" / target_path;
+      if (!updater.is_cached(*info, destination)) {
+        fs::create_directories(destination.parent_path(), ec);
+        if (const auto downloaded = updater.download_target(*info, destination); !downloaded) {
+          return fail(target_path + ": " + downloaded.error().message);
+        }
+      }
+      outcome.downloaded.push_back(target_path);
+    }
+  }
+  if ((*answer).contains("withheld") && (*answer)["withheld"].is_array()) {
+    for (const auto& withheld : (*answer)["withheld"]) {
+      if (!withheld.is_object()) {
+        continue;
+      }
+      std::string line = text_at(withheld, "kb") + ":";
+      if (const auto by = text_at(withheld, "superseded_by"); !by.empty()) {
+        line += " superseded by " + by;
+      }
+      for (const auto& reason : texts_at(withheld, "reasons")) {
+        line += " " + reason;
+      }
+      outcome.withheld.push_back(line);
+    }
+  }
+  return outcome;
+}
+
+std::string Agent::status_json() const {
+  Json instances = Json::array();
+  for (const auto& instance : m_config.instances) {
+    const auto dir = instance_dir(m_config, instance.name);
+    std::error_code ec;
+    const bool registered = fs::exists(dir / "credential", ec);
+    Json entry{{"instance", instance.name}, {"product", instance.product}, {"registered", registered}};
+    if (const auto last = util::read_file(dir / "last-sync.json", 1 << 20)) {
+      entry["last_sync"] = Json::parse(*last, nullptr, false);
+    }
+    instances.push_back(std::move(entry));
+  }
+  return Json{{"instances", instances}}.dump(2);
+}
+
+} // namespace lifeline::agent

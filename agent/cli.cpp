@@ -1,0 +1,121 @@
+#include "agent/cli.hpp"
+
+#include <iostream>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+
+#include "agent/agent.hpp"
+#include "util/file.hpp"
+
+namespace lifeline::agent {
+
+namespace {
+
+constexpr const char* k_version = "lifeline-agent 0.1.0";
+
+// The enrolment token from a file or standard input ("-"): never on the command line, where the
+// process list would show it.
+util::Result<std::string> read_token(const std::string& source) {
+  std::string token;
+  if (source == "-") {
+    std::getline(std::cin, token);
+  } else {
+    auto text = util::read_file(source, 4096);
+    if (!text) {
+      return text.error();
+    }
+    token = text->substr(0, text->find_first_of("\r\n"));
+  }
+  if (token.empty()) {
+    return util::make_error(util::ErrorKind::invalid_input, "the enrolment token is empty");
+  }
+  return token;
+}
+
+} // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const util::Clock& clock) {
+  CLI::App app{"Lifeline agent: proves entitlement, downloads and verifies updates", "lifeline-agent"};
+  std::string config_file = "/etc/lifeline/agent.json";
+  app.add_option("--config", config_file, "Configuration file");
+  app.set_version_flag("--version", k_version);
+  std::string at;
+  app.add_option("--at", at, "Run as of midnight UTC of this date (rehearsals and tests; default: now)");
+  std::string instance;
+  std::string token_file;
+  auto* register_app = app.add_subcommand("register", "Register a product instance with an enrolment token");
+  register_app->add_option("--instance", instance, "Instance name from the configuration")->required();
+  register_app->add_option("--token-file", token_file, "File holding the enrolment token, or - for stdin")->required();
+  auto* sync_app = app.add_subcommand("sync", "Refresh metadata, check in, download what the statement permits");
+  auto* status_app = app.add_subcommand("status", "What the last sync of each instance found");
+  bool json = false;
+  status_app->add_flag("--json", json, "JSON output");
+  app.require_subcommand(1);
+  std::vector<std::string> reversed(args.rbegin(), args.rend() - 1); // CLI11 takes them last first
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    out << k_version << '\n';
+    return 0;
+  } catch (const CLI::ParseError& error) {
+    err << "lifeline-agent: " << error.what() << '\n';
+    return 2;
+  }
+  auto config = load_config(config_file);
+  if (!config) {
+    err << "lifeline-agent: " << config.error().message << '\n';
+    return 3;
+  }
+  std::optional<util::FixedClock> fixed;
+  if (!at.empty()) {
+    const auto date = util::Date::parse(at);
+    if (!date) {
+      err << "lifeline-agent: --at " << at << " is not a date (YYYY-MM-DD)\n";
+      return 2;
+    }
+    fixed.emplace(*date);
+  }
+  Agent agent(std::move(*config), fixed ? static_cast<const util::Clock&>(*fixed) : clock);
+  if (register_app->parsed()) {
+    const auto token = read_token(token_file);
+    const auto registered =
+        token ? agent.register_instance(instance, *token) : util::Result<Registration>(token.error());
+    if (!registered) {
+      err << "lifeline-agent: " << registered.error().message << '\n';
+      return 1;
+    }
+    out << "registered " << instance << " as device " << registered->device << '\n';
+    return 0;
+  }
+  if (sync_app->parsed()) {
+    int failed = 0;
+    for (const auto& synced : agent.sync()) {
+      out << synced.instance << " (" << synced.device << "): ";
+      if (!synced.error.empty()) {
+        out << "FAILED: " << synced.error << '\n';
+        ++failed;
+        continue;
+      }
+      out << synced.downloaded.size() << " verified download(s)\n";
+      for (const auto& path : synced.downloaded) {
+        out << "  downloaded " << path << '\n';
+      }
+      for (const auto& line : synced.withheld) {
+        out << "  withheld " << line << '\n';
+      }
+      for (const auto& path : synced.not_permitted) {
+        out << "  not in the entitlement statement, not fetched: " << path << '\n';
+      }
+    }
+    return failed == 0 ? 0 : 1;
+  }
+  (void)status_app;
+  out << agent.status_json() << '\n';
+  return 0;
+}
+
+} // namespace lifeline::agent

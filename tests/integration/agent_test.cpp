@@ -1,0 +1,83 @@
+// lifeline-agent against the real server over loopback: registration with an enrolment token,
+// then a sync that verifies the entitlement statement before it downloads, fetches only what the
+// statement permits, and refuses bytes that do not match signed metadata.
+#include <filesystem>
+
+#include "tests/integration/api_fixture.hpp"
+
+namespace lifeline::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class AgentSync : public ApiFixture {
+ protected:
+  void SetUp() override {
+    ApiFixture::SetUp();
+    const nlohmann::json config{{"server", m_base},
+                                {"trusted_root", (m_dir / "data" / "repository" / "metadata" / "1.root.json").string()},
+                                {"state_dir", (m_dir / "agent").string()},
+                                {"instances",
+                                 {{{"name", "sql"},
+                                   {"product", k_sql},
+                                   {"version", "9.00.5000"},
+                                   {"service_pack", "SP4"},
+                                   {"language", "en-US"},
+                                   {"architecture", "x64"},
+                                   {"install_root", (m_dir / "sql").string()}}}}};
+    write_file(m_dir / "agent.json", config.dump(2));
+    write_file(m_dir / "token", enrolment_token(k_sql) + "\n");
+  }
+
+  CommandResult agent(std::vector<std::string> arguments) const {
+    arguments.insert(arguments.begin(),
+                     {(server_binary().parent_path().parent_path() / "agent" / "lifeline-agent").string(), "--config",
+                      (m_dir / "agent.json").string(), "--at", k_at});
+    return run(arguments);
+  }
+
+  [[nodiscard]] fs::path downloads() const { return m_dir / "agent" / "instances" / "sql" / "downloads" / k_sql; }
+};
+
+TEST_F(AgentSync, RegistersThenDownloadsOnlyWhatTheStatementPermits) {
+  const auto registered = agent({"register", "--instance", "sql", "--token-file", (m_dir / "token").string()});
+  ASSERT_EQ(registered.exit_code, 0) << registered.err;
+  const auto instance = m_dir / "agent" / "instances" / "sql";
+  for (const char* secret : {"credential", "device-key.pem"}) {
+    EXPECT_EQ(fs::status(instance / secret).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write)
+        << secret;
+  }
+  const auto synced = agent({"sync"});
+  ASSERT_EQ(synced.exit_code, 0) << synced.out << synced.err;
+  EXPECT_EQ(read_text(downloads() / "KB4057113" / "KB4057113.cab"), m_payload_4057113);
+  EXPECT_FALSE(fs::exists(downloads() / "KB4019089")) << "withheld: never downloaded";
+  EXPECT_NE(synced.out.find("withheld KB4019089: IMPORTANT_ADDON_REQUIRED"), std::string::npos) << synced.out;
+  const auto status = nlohmann::json::parse(agent({"status", "--json"}).out);
+  EXPECT_EQ(status["instances"][0]["last_sync"]["downloaded"][0], "sql-server-2005-sp4/KB4057113/KB4057113.cab");
+}
+
+TEST_F(AgentSync, RefusesAPayloadThatDoesNotMatchSignedMetadata) {
+  ASSERT_EQ(agent({"register", "--instance", "sql", "--token-file", (m_dir / "token").string()}).exit_code, 0);
+  const auto served = m_dir / "data" / "repository" / "targets" / k_sql / "KB4057113";
+  for (const auto& entry : fs::directory_iterator(served)) {
+    auto bytes = read_text(entry.path());
+    bytes[0] = static_cast<char>(bytes[0] ^ 1); // same length, one bit off
+    write_file(entry.path(), bytes);
+  }
+  const auto synced = agent({"sync"});
+  EXPECT_EQ(synced.exit_code, 1);
+  EXPECT_NE(synced.out.find("FAILED"), std::string::npos) << synced.out;
+  EXPECT_FALSE(fs::exists(downloads() / "KB4057113" / "KB4057113.cab")) << "nothing half-written";
+}
+
+TEST_F(AgentSync, AnUnknownConfigurationSettingIsNamed) {
+  write_file(m_dir / "agent.json",
+             R"({"server":"http://x","trusted_root":"r","state_dir":"s","instances":[],"extra":1})");
+  const auto refused = agent({"sync"});
+  EXPECT_EQ(refused.exit_code, 3);
+  EXPECT_NE(refused.err.find("/extra is not a known setting"), std::string::npos) << refused.err;
+}
+
+} // namespace
+} // namespace lifeline::testing
