@@ -1,0 +1,117 @@
+// Transactional installs: the ledger and the files agree after every possible interruption.
+#include <map>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <gtest/gtest.h>
+
+#include "agent/installer.hpp"
+#include "tests/support/testing.hpp"
+
+namespace lifeline::agent {
+namespace {
+
+namespace fs = std::filesystem;
+using Tree = std::map<std::string, std::string>;
+
+void write_tar(const fs::path& file, const Tree& files) {
+  archive* writer = archive_write_new();
+  archive_write_set_format_pax_restricted(writer);
+  archive_write_open_filename(writer, file.c_str());
+  for (const auto& [path, content] : files) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, path.c_str());
+    archive_entry_set_filetype(entry, AE_IFREG);
+    archive_entry_set_perm(entry, 0644);
+    archive_entry_set_size(entry, static_cast<la_int64_t>(content.size()));
+    archive_write_header(writer, entry);
+    archive_write_data(writer, content.data(), content.size());
+    archive_entry_free(entry);
+  }
+  archive_write_close(writer);
+  archive_write_free(writer);
+}
+
+Tree read_tree(const fs::path& root) {
+  Tree tree;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file()) {
+      tree[fs::relative(entry.path(), root).string()] = testing::read_text(entry.path());
+    }
+  }
+  return tree;
+}
+
+struct Interrupted {};
+
+class InstallerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::write_file(root() / "bin" / "server.exe", "old server");
+    testing::write_file(root() / "readme.txt", "old readme");
+    write_tar(payload(), {{"bin/server.exe", "new server"}, {"bin/patch.dll", "new library"}});
+  }
+  [[nodiscard]] fs::path root() const { return m_dir / "root"; }
+  [[nodiscard]] fs::path work() const { return m_dir / "work"; }
+  [[nodiscard]] fs::path payload() const { return m_dir / "KB1.tar"; }
+
+  testing::TempDir m_dir;
+};
+
+TEST_F(InstallerTest, InstallsRecordsAndUninstallsBackToTheOldFiles) {
+  const auto before = read_tree(root());
+  Installer installer(work(), root());
+  ASSERT_TRUE(installer.install("KB1", "p/KB1/KB1.tar", payload()));
+  EXPECT_EQ(read_tree(root()),
+            (Tree{{"bin/server.exe", "new server"}, {"bin/patch.dll", "new library"}, {"readme.txt", "old readme"}}));
+  EXPECT_TRUE(installer.is_installed("KB1").value());
+  const auto reports = installer.pending_reports().value();
+  ASSERT_EQ(reports.size(), 1U);
+  EXPECT_EQ(reports[0].outcome, "installed");
+  ASSERT_TRUE(installer.uninstall("KB1"));
+  EXPECT_EQ(read_tree(root()), before);
+  EXPECT_FALSE(installer.is_installed("KB1").value());
+}
+
+TEST_F(InstallerTest, AnInterruptionAtAnyStepLeavesTheOldOrTheNewState) {
+  const auto before = read_tree(root());
+  int completed_at = 0;
+  for (int stop = 1; completed_at == 0 && stop < 50; ++stop) {
+    {
+      Installer installer(work(), root(), [stop](int step) {
+        if (step == stop) {
+          throw Interrupted{}; // the process dies here: no cleanup runs
+        }
+      });
+      try {
+        ASSERT_TRUE(installer.install("KB1", "p/KB1/KB1.tar", payload()));
+        completed_at = stop;
+      } catch (const Interrupted&) {
+      }
+    }
+    Installer next_run(work(), root());
+    ASSERT_TRUE(next_run.recover());
+    if (completed_at == 0) {
+      EXPECT_EQ(read_tree(root()), before) << "interrupted at step " << stop;
+      EXPECT_FALSE(next_run.is_installed("KB1").value());
+    }
+  }
+  ASSERT_GT(completed_at, 3) << "the install has several steps, each interrupted once";
+  Installer after(work(), root());
+  EXPECT_TRUE(after.is_installed("KB1").value());
+  EXPECT_EQ(read_tree(root()).at("bin/server.exe"), "new server");
+}
+
+TEST_F(InstallerTest, AnUnsafeArchiveChangesNothingAndIsReportedAsFailed) {
+  testing::write_file(payload(), "not an archive");
+  const auto before = read_tree(root());
+  Installer installer(work(), root());
+  EXPECT_FALSE(installer.install("KB1", "p/KB1/KB1.tar", payload()));
+  EXPECT_EQ(read_tree(root()), before);
+  const auto reports = installer.pending_reports().value();
+  ASSERT_EQ(reports.size(), 1U);
+  EXPECT_EQ(reports[0].outcome, "failed");
+}
+
+} // namespace
+} // namespace lifeline::agent
