@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/installer.hpp"
 #include "catalog/identifiers.hpp"
 #include "signing/crypto.hpp"
 #include "signing/curl/http_fetcher.hpp"
@@ -88,6 +89,27 @@ util::Result<std::string> read_secret(const fs::path& file) {
   return std::move(*text);
 }
 
+// Sends the queued reports; what the server does not acknowledge stays queued for next time.
+void send_reports(signing::curl::HttpFetcher& client, const std::string& server, Installer& installer,
+                  InstanceSync& outcome) {
+  const auto pending = installer.pending_reports();
+  if (!pending) {
+    return;
+  }
+  for (const auto& report : *pending) {
+    const Json body{
+        {"report_id", report.id}, {"update", report.update}, {"outcome", report.outcome}, {"detail", report.detail}};
+    const auto reply = client.post_json(server + "/v1/devices/me/reports", body.dump(), k_max_answer_bytes);
+    // 409: the server holds another report under this id; resending cannot change that.
+    if (reply && (reply->status == 200 || reply->status == 201 || reply->status == 409) &&
+        installer.mark_sent(report.id)) {
+      outcome.reports_sent.push_back(report.id);
+    } else {
+      outcome.reports_queued.push_back(report.id);
+    }
+  }
+}
+
 } // namespace
 
 util::Result<Registration> Agent::register_instance(const std::string& name, const std::string& enrolment_token) {
@@ -158,6 +180,9 @@ std::vector<InstanceSync> Agent::sync() {
                       {"downloaded", outcome.downloaded},
                       {"withheld", outcome.withheld},
                       {"not_permitted", outcome.not_permitted},
+                      {"installed", outcome.installed},
+                      {"reports_sent", outcome.reports_sent},
+                      {"reports_queued", outcome.reports_queued},
                       {"error", outcome.error.empty() ? Json() : Json(outcome.error)}};
     (void)util::write_file_atomically(dir / "last-sync.json", record.dump(2)); // status only: best effort
     all.push_back(std::move(outcome));
@@ -180,6 +205,12 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
   }
   outcome.device = text_at(Json::parse(*device, nullptr, false), "device");
   const auto now = m_clock.now_seconds();
+
+  // 0. Whatever a crash interrupted is finished or rolled back first.
+  Installer installer(dir / "work", instance.install_root);
+  if (const auto recovered = installer.recover(); !recovered) {
+    return fail("recovering an interrupted install: " + recovered.error().message);
+  }
 
   // 1. TUF metadata, from the trusted root shipped with the agent.
   const auto metadata_dir = dir / "tuf";
@@ -233,6 +264,7 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
       continue;
     }
     const bool labelled = flag_at(update, "not_regression_tested");
+    const auto kb = text_at(update, "kb");
     for (const auto& target_path : texts_at(update, "targets")) {
       if (!signing::permits(*statement, target_path) || (labelled && !m_config.allow_not_regression_tested)) {
         outcome.not_permitted.push_back(target_path);
@@ -250,8 +282,16 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
         }
       }
       outcome.downloaded.push_back(target_path);
+      const auto installed = installer.is_installed(kb);
+      if (installed && !*installed) {
+        if (const auto done = installer.install(kb, target_path, destination); !done) {
+          return fail("installing " + kb + ": " + done.error().message);
+        }
+        outcome.installed.push_back(kb);
+      }
     }
   }
+  send_reports(client, m_config.server, installer, outcome);
   if ((*answer).contains("withheld") && (*answer)["withheld"].is_array()) {
     for (const auto& withheld : (*answer)["withheld"]) {
       if (!withheld.is_object()) {
@@ -280,9 +320,31 @@ std::string Agent::status_json() const {
     if (const auto last = util::read_file(dir / "last-sync.json", 1 << 20)) {
       entry["last_sync"] = Json::parse(*last, nullptr, false);
     }
+    if (registered) {
+      Installer installer(dir / "work", instance.install_root);
+      Json installed = Json::array();
+      if (const auto ledger = installer.installed()) {
+        for (const auto& update : *ledger) {
+          installed.push_back({{"update", update.update}, {"target", update.target}, {"at", update.installed_at}});
+        }
+      }
+      entry["installed"] = installed;
+    }
     instances.push_back(std::move(entry));
   }
   return Json{{"instances", instances}}.dump(2);
+}
+
+util::Result<void> Agent::uninstall(const std::string& name, const std::string& update) {
+  const auto* instance = m_config.instance(name);
+  if (instance == nullptr) {
+    return util::make_error(util::ErrorKind::not_found, "no instance " + name + " in the configuration");
+  }
+  Installer installer(instance_dir(m_config, name) / "work", instance->install_root);
+  if (auto recovered = installer.recover(); !recovered) {
+    return recovered;
+  }
+  return installer.uninstall(update);
 }
 
 } // namespace lifeline::agent

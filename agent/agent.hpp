@@ -22,10 +22,13 @@ struct InstanceSync {
   std::string instance;
   std::string device;
   std::int64_t statement_expires = 0;
-  std::vector<std::string> downloaded;    // target paths now in the instance's downloads/
-  std::vector<std::string> withheld;      // "KB: REASON, REASON" or "KB: superseded by KB"
-  std::vector<std::string> not_permitted; // offered but absent from the signed statement: never fetched
-  std::string error;                      // empty when the sync completed
+  std::vector<std::string> downloaded;     // target paths now in the instance's downloads/
+  std::vector<std::string> withheld;       // "KB: REASON, REASON" or "KB: superseded by KB"
+  std::vector<std::string> not_permitted;  // offered but absent from the signed statement: never fetched
+  std::vector<std::string> installed;      // updates installed by this sync
+  std::vector<std::string> reports_sent;   // report ids the server acknowledged
+  std::vector<std::string> reports_queued; // kept for the next sync (server unreachable)
+  std::string error;                       // empty when the sync completed
 };
 
 class Agent {
@@ -39,6 +42,8 @@ class Agent {
   std::vector<InstanceSync> sync();
   // What the last sync of each instance recorded (state_dir/instances/<name>/last-sync.json).
   [[nodiscard]] std::string status_json() const;
+  // Restores what `update` replaced on `instance` (its backup) and records it.
+  util::Result<void> uninstall(const std::string& instance, const std::string& update);
 
  private:
   InstanceSync sync_instance(const Instance& instance);

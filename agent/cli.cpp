@@ -48,6 +48,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   register_app->add_option("--instance", instance, "Instance name from the configuration")->required();
   register_app->add_option("--token-file", token_file, "File holding the enrolment token, or - for stdin")->required();
   auto* sync_app = app.add_subcommand("sync", "Refresh metadata, check in, download what the statement permits");
+  std::string update;
+  auto* uninstall_app = app.add_subcommand("uninstall", "Restore what an installed update replaced");
+  uninstall_app->add_option("--instance", instance, "Instance name from the configuration")->required();
+  uninstall_app->add_option("UPDATE", update, "The update (KB)")->required();
   auto* status_app = app.add_subcommand("status", "What the last sync of each instance found");
   bool json = false;
   status_app->add_flag("--json", json, "JSON output");
@@ -91,6 +95,14 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     out << "registered " << instance << " as device " << registered->device << '\n';
     return 0;
   }
+  if (uninstall_app->parsed()) {
+    if (const auto removed = agent.uninstall(instance, update); !removed) {
+      err << "lifeline-agent: " << removed.error().message << '\n';
+      return 1;
+    }
+    out << "uninstalled " << update << " from " << instance << " (the replaced files are back)\n";
+    return 0;
+  }
   if (sync_app->parsed()) {
     int failed = 0;
     for (const auto& synced : agent.sync()) {
@@ -106,6 +118,12 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       }
       for (const auto& line : synced.withheld) {
         out << "  withheld " << line << '\n';
+      }
+      for (const auto& kb : synced.installed) {
+        out << "  installed " << kb << '\n';
+      }
+      if (!synced.reports_queued.empty()) {
+        out << "  " << synced.reports_queued.size() << " report(s) queued: the server did not take them\n";
       }
       for (const auto& path : synced.not_permitted) {
         out << "  not in the entitlement statement, not fetched: " << path << '\n';

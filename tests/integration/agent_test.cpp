@@ -55,6 +55,24 @@ TEST_F(AgentSync, RegistersThenDownloadsOnlyWhatTheStatementPermits) {
   EXPECT_NE(synced.out.find("withheld KB4019089: IMPORTANT_ADDON_REQUIRED"), std::string::npos) << synced.out;
   const auto status = nlohmann::json::parse(agent({"status", "--json"}).out);
   EXPECT_EQ(status["instances"][0]["last_sync"]["downloaded"][0], "sql-server-2005-sp4/KB4057113/KB4057113.cab");
+  EXPECT_EQ(status["instances"][0]["installed"][0]["update"], "KB4057113");
+  EXPECT_EQ(read_text(m_dir / "sql" / "Binn" / "sqlservr.exe"), "patched server");
+  EXPECT_EQ(status["instances"][0]["last_sync"]["reports_sent"][0], "KB4057113-installed");
+  const auto compliance = json_of(client(m_alice).get("/v1/compliance"));
+  EXPECT_EQ(compliance["devices"][0]["installed"], nlohmann::json::array({"KB4057113"})) << compliance.dump();
+  const auto again = agent({"sync"});
+  EXPECT_EQ(again.out.find("installed KB4057113"), std::string::npos) << "installed once: " << again.out;
+}
+
+TEST_F(AgentSync, UninstallRestoresTheReplacedFiles) {
+  write_file(m_dir / "sql" / "Binn" / "sqlservr.exe", "original server");
+  ASSERT_EQ(agent({"register", "--instance", "sql", "--token-file", (m_dir / "token").string()}).exit_code, 0);
+  ASSERT_EQ(agent({"sync"}).exit_code, 0);
+  EXPECT_EQ(read_text(m_dir / "sql" / "Binn" / "sqlservr.exe"), "patched server");
+  const auto removed = agent({"uninstall", "--instance", "sql", "KB4057113"});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_EQ(read_text(m_dir / "sql" / "Binn" / "sqlservr.exe"), "original server");
+  EXPECT_FALSE(fs::exists(m_dir / "sql" / "Binn" / "KB4057113.txt"));
 }
 
 TEST_F(AgentSync, RefusesAPayloadThatDoesNotMatchSignedMetadata) {
