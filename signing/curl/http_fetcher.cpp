@@ -52,33 +52,26 @@ HttpFetcher::HttpFetcher(HttpOptions options) : m_state(std::make_unique<State>(
 HttpFetcher::~HttpFetcher() = default;
 
 tuf::Result<std::string> HttpFetcher::fetch(const std::string& url, std::size_t max_bytes) {
-  CURL* handle = m_state->handle.get();
-  if (handle == nullptr) {
-    return tuf::make_error(tuf::ErrorCode::download_failed, "libcurl could not start");
+  auto reply = exchange(url, max_bytes, nullptr);
+  if (!reply) {
+    return reply.error();
   }
-  Sink sink;
-  sink.max_bytes = max_bytes;
-  prepare(url, &sink, max_bytes);
-  const CURLcode rc = curl_easy_perform(handle);
-  long status = 0;
-  curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
-  if (sink.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
-    return tuf::make_error(tuf::ErrorCode::too_large, url + " sent more than " + std::to_string(max_bytes) + " bytes");
+  if (reply->status == 404 || reply->status == 403) {
+    return tuf::make_error(tuf::ErrorCode::not_found, url + ": HTTP " + std::to_string(reply->status));
   }
-  if (rc != CURLE_OK) {
-    return tuf::make_error(tuf::ErrorCode::download_failed, url + ": " + curl_easy_strerror(rc));
+  if (reply->status != 200) {
+    return tuf::make_error(tuf::ErrorCode::download_failed, url + ": HTTP " + std::to_string(reply->status));
   }
-  if (status == 404 || status == 403) {
-    return tuf::make_error(tuf::ErrorCode::not_found, url + ": HTTP " + std::to_string(status));
-  }
-  if (status != 200) {
-    return tuf::make_error(tuf::ErrorCode::download_failed, url + ": HTTP " + std::to_string(status));
-  }
-  return std::move(sink.bytes);
+  return std::move(reply->body);
 }
 
 tuf::Result<HttpFetcher::Reply> HttpFetcher::post_json(const std::string& url, const std::string& body,
                                                        std::size_t max_bytes) {
+  return exchange(url, max_bytes, &body);
+}
+
+tuf::Result<HttpFetcher::Reply> HttpFetcher::exchange(const std::string& url, std::size_t max_bytes,
+                                                      const std::string* json_body) {
   CURL* handle = m_state->handle.get();
   if (handle == nullptr) {
     return tuf::make_error(tuf::ErrorCode::download_failed, "libcurl could not start");
@@ -86,15 +79,18 @@ tuf::Result<HttpFetcher::Reply> HttpFetcher::post_json(const std::string& url, c
   Sink sink;
   sink.max_bytes = max_bytes;
   prepare(url, &sink, max_bytes);
-  // The shared headers plus the body's type; the list lives until the request is done.
-  curl_slist* list = curl_slist_append(nullptr, "Content-Type: application/json");
-  for (const auto& header : m_state->options.headers) {
-    list = curl_slist_append(list, header.c_str());
+  std::unique_ptr<curl_slist, SlistDeleter> post_headers;
+  if (json_body != nullptr) {
+    // The shared headers plus the body's type; the list lives until the request is done.
+    curl_slist* list = curl_slist_append(nullptr, "Content-Type: application/json");
+    for (const auto& header : m_state->options.headers) {
+      list = curl_slist_append(list, header.c_str());
+    }
+    post_headers.reset(list);
+    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, post_headers.get());
+    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, json_body->c_str());
+    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(json_body->size()));
   }
-  const std::unique_ptr<curl_slist, SlistDeleter> headers(list);
-  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(handle, CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   const CURLcode rc = curl_easy_perform(handle);
   Reply reply;
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &reply.status);

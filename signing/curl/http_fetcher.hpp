@@ -36,6 +36,8 @@ class HttpFetcher final : public tuf::Fetcher {
   tuf::Result<Reply> post_json(const std::string& url, const std::string& body, std::size_t max_bytes);
 
  private:
+  // One request on the reused connection: GET, or POST of `json_body` when given.
+  tuf::Result<Reply> exchange(const std::string& url, std::size_t max_bytes, const std::string* json_body);
   // Resets the handle for `url` with the options every request shares.
   void prepare(const std::string& url, void* sink, std::size_t max_bytes);
 

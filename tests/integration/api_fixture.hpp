@@ -3,7 +3,6 @@
 // for an operator, a publisher and one designated contact of each customer.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,7 +48,5 @@ class ApiFixture : public ::testing::Test {
 };
 
 nlohmann::json json_of(const ApiReply& reply);
-// A tar archive of these files (path -> content), as a payload.
-std::string tar_of(const std::map<std::string, std::string>& files);
 
 } // namespace lifeline::testing

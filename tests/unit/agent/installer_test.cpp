@@ -1,11 +1,10 @@
 // Transactional installs: the ledger and the files agree after every possible interruption.
 #include <map>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include "agent/installer.hpp"
+#include "tests/support/archives.hpp"
 #include "tests/support/testing.hpp"
 
 namespace lifeline::agent {
@@ -15,21 +14,7 @@ namespace fs = std::filesystem;
 using Tree = std::map<std::string, std::string>;
 
 void write_tar(const fs::path& file, const Tree& files) {
-  archive* writer = archive_write_new();
-  archive_write_set_format_pax_restricted(writer);
-  archive_write_open_filename(writer, file.c_str());
-  for (const auto& [path, content] : files) {
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, path.c_str());
-    archive_entry_set_filetype(entry, AE_IFREG);
-    archive_entry_set_perm(entry, 0644);
-    archive_entry_set_size(entry, static_cast<la_int64_t>(content.size()));
-    archive_write_header(writer, entry);
-    archive_write_data(writer, content.data(), content.size());
-    archive_entry_free(entry);
-  }
-  archive_write_close(writer);
-  archive_write_free(writer);
+  testing::write_file(file, testing::tar_of(files));
 }
 
 Tree read_tree(const fs::path& root) {
