@@ -29,10 +29,10 @@ class AgentSync : public ApiFixture {
     write_file(m_dir / "token", enrolment_token(k_sql) + "\n");
   }
 
-  CommandResult agent(std::vector<std::string> arguments) const {
+  CommandResult agent(std::vector<std::string> arguments, const char* at = k_at) const {
     arguments.insert(arguments.begin(),
                      {(server_binary().parent_path().parent_path() / "agent" / "lifeline-agent").string(), "--config",
-                      (m_dir / "agent.json").string(), "--at", k_at});
+                      (m_dir / "agent.json").string(), "--at", at});
     return run(arguments);
   }
 
@@ -87,6 +87,15 @@ TEST_F(AgentSync, RefusesAPayloadThatDoesNotMatchSignedMetadata) {
   EXPECT_EQ(synced.exit_code, 1);
   EXPECT_NE(synced.out.find("FAILED"), std::string::npos) << synced.out;
   EXPECT_FALSE(fs::exists(downloads() / "KB4057113" / "KB4057113.cab")) << "nothing half-written";
+}
+
+TEST_F(AgentSync, AnExpiredEntitlementStatementStopsTheSyncBeforeAnyDownload) {
+  ASSERT_EQ(agent({"register", "--instance", "sql", "--token-file", (m_dir / "token").string()}).exit_code, 0);
+  // The server's clock stands at 2017-01-12: its statements expire a day later at the latest.
+  const auto late = agent({"sync"}, "2017-01-14");
+  EXPECT_EQ(late.exit_code, 1);
+  EXPECT_NE(late.out.find("entitlement statement refused"), std::string::npos) << late.out;
+  EXPECT_FALSE(fs::exists(downloads())) << "nothing downloaded";
 }
 
 TEST_F(AgentSync, AnUnknownConfigurationSettingIsNamed) {
