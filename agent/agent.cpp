@@ -1,6 +1,9 @@
 #include "agent/agent.hpp"
 
+#include <chrono>
 #include <fstream>
+#include <random>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -58,6 +61,7 @@ fs::path instance_dir(const AgentConfig& config, const std::string& name) {
 
 signing::curl::HttpOptions http_options(const AgentConfig& config, const std::string& token) {
   signing::curl::HttpOptions options;
+  options.max_bytes_per_second = static_cast<long>(config.max_download_kib_per_second * 1024);
   if (config.ca_bundle) {
     options.ca_bundle = config.ca_bundle->string();
   }
@@ -87,6 +91,23 @@ util::Result<std::string> read_secret(const fs::path& file) {
     text->pop_back();
   }
   return std::move(*text);
+}
+
+// Runs `attempt` until it succeeds or only a refusal is left: transfer failures (the server
+// unreachable, a cut connection) are retried after base, 2 base, 4 base... each with up to half
+// again of random jitter, so a fleet that lost its server does not come back at once. A
+// verification failure is never retried: the same bytes would fail again.
+template <typename Attempt> auto with_retries(const AgentConfig& config, Attempt attempt) {
+  auto result = attempt();
+  std::mt19937_64 random(std::random_device{}());
+  for (int retry = 0;
+       retry < config.retries && !result && result.error().code == signing::tuf::ErrorCode::download_failed; ++retry) {
+    const auto base = config.retry_base_milliseconds << retry;
+    const auto jitter = base > 0 ? static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(base / 2 + 1)) : 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(base + jitter));
+    result = attempt();
+  }
+  return result;
 }
 
 // Sends the queued reports; what the server does not acknowledge stays queued for next time.
@@ -232,14 +253,15 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
   tuf.targets_base = m_config.server + "/v1/repository/targets/";
   tuf.reference_time = now;
   signing::tuf::Updater updater(tuf, client, client);
-  if (const auto refreshed = updater.refresh(); !refreshed) {
+  if (const auto refreshed = with_retries(m_config, [&] { return updater.refresh(); }); !refreshed) {
     return fail("TUF refresh refused: " + refreshed.error().message);
   }
 
   // 2. Check in; verify the entitlement statement offline before anything is downloaded.
   const Json inventory{{"service_pack", instance.service_pack}, {"language", instance.language}};
-  const auto reply =
-      client.post_json(m_config.server + "/v1/devices/me/check-in", inventory.dump(), k_max_answer_bytes);
+  const auto reply = with_retries(m_config, [&] {
+    return client.post_json(m_config.server + "/v1/devices/me/check-in", inventory.dump(), k_max_answer_bytes);
+  });
   if (!reply) {
     return fail(reply.error().message);
   }
@@ -277,7 +299,8 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
       const auto destination = dir / "downloads" / target_path;
       if (!updater.is_cached(*info, destination)) {
         fs::create_directories(destination.parent_path(), ec);
-        if (const auto downloaded = updater.download_target(*info, destination); !downloaded) {
+        if (const auto downloaded = with_retries(m_config, [&] { return updater.download_target(*info, destination); });
+            !downloaded) {
           return fail(target_path + ": " + downloaded.error().message);
         }
       }

@@ -18,15 +18,16 @@ struct Reader {
   std::string problem;
 
   std::string text(const std::string& name, bool (*valid)(std::string_view), const std::string& expected) {
-    const auto it = object.find(name);
     if (!problem.empty()) {
       return {};
     }
-    if (it == object.end() || !it->is_string() || !valid(it->get_ref<const std::string&>())) {
+    const auto* value = object.contains(name) ? &object.at(name) : nullptr;
+    const auto* text = value != nullptr ? value->get_ptr<const std::string*>() : nullptr;
+    if (text == nullptr || !valid(*text)) {
       problem = where + "/" + name + " must be " + expected;
       return {};
     }
-    return it->get_ref<const std::string&>();
+    return *text;
   }
 
   void known(const std::set<std::string>& names) {
@@ -71,7 +72,8 @@ util::Result<AgentConfig> load_config(const std::filesystem::path& file) {
     return util::make_error(util::ErrorKind::invalid_input, file.string() + ": the configuration is a JSON object");
   }
   Reader top{*json, "", ""};
-  top.known({"server", "ca_bundle", "trusted_root", "state_dir", "allow_not_regression_tested", "instances"});
+  top.known({"server", "ca_bundle", "trusted_root", "state_dir", "allow_not_regression_tested",
+             "max_download_kib_per_second", "retries", "retry_base_milliseconds", "instances"});
   AgentConfig config;
   config.server = top.text("server", is_server_url, "an http(s):// URL");
   config.trusted_root = top.text("trusted_root", any_text, "the path of the trusted root.json");
@@ -86,6 +88,24 @@ util::Result<AgentConfig> load_config(const std::filesystem::path& file) {
       config.allow_not_regression_tested = *it == true;
     }
   }
+  const auto number = [&](const char* name, std::int64_t low, std::int64_t high, std::int64_t& out) {
+    const auto it = json->find(name);
+    if (!top.problem.empty() || it == json->end()) {
+      return;
+    }
+    const auto value = it->is_number_integer() ? it->get<std::int64_t>() : low - 1;
+    if (value < low || value > high) {
+      top.problem =
+          std::string("/") + name + " must be an integer from " + std::to_string(low) + " to " + std::to_string(high);
+      return;
+    }
+    out = value;
+  };
+  std::int64_t retries = config.retries;
+  number("max_download_kib_per_second", 0, std::int64_t{1} << 30, config.max_download_kib_per_second);
+  number("retries", 0, 10, retries);
+  number("retry_base_milliseconds", 0, 600'000, config.retry_base_milliseconds);
+  config.retries = static_cast<int>(retries);
   const auto instances = json->find("instances");
   if (top.problem.empty() && (instances == json->end() || !instances->is_array() || instances->empty())) {
     top.problem = "/instances must list the product instances of this device";

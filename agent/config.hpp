@@ -3,6 +3,7 @@
 // product instance (CS-5 counts instances).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -27,7 +28,10 @@ struct AgentConfig {
   std::optional<std::filesystem::path> ca_bundle;
   std::filesystem::path trusted_root; // root.json, shipped with the agent (TUF's trust anchor)
   std::filesystem::path state_dir;
-  bool allow_not_regression_tested = false; // CS-15 hotfixes are installed only when allowed
+  bool allow_not_regression_tested = false;     // CS-15 hotfixes are installed only when allowed
+  std::int64_t max_download_kib_per_second = 0; // 0: no bandwidth cap
+  int retries = 3;                              // after a failed transfer, with backoff and jitter
+  std::int64_t retry_base_milliseconds = 2000;  // first wait; doubled each retry
   std::vector<Instance> instances;
 
   [[nodiscard]] const Instance* instance(const std::string& name) const;

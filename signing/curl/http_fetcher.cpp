@@ -114,6 +114,10 @@ void HttpFetcher::prepare(const std::string& url, void* sink, std::size_t max_by
   curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, m_state->options.connect_timeout_seconds);
   curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, m_state->options.low_speed_seconds);
+  if (m_state->options.max_bytes_per_second > 0) {
+    curl_easy_setopt(handle, CURLOPT_MAX_RECV_SPEED_LARGE,
+                     static_cast<curl_off_t>(m_state->options.max_bytes_per_second));
+  }
   curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(handle, CURLOPT_USERAGENT, "lifeline/0.1");
   if (m_state->headers) {

@@ -16,6 +16,7 @@ struct HttpOptions {
   long low_speed_seconds = 30; // abort a transfer slower than 1 byte/s for this long
   std::optional<std::string> ca_bundle;
   std::vector<std::string> headers; // e.g. "Authorization: Bearer ..." (never logged)
+  long max_bytes_per_second = 0;    // bandwidth cap on what is received; 0: none
 };
 
 class HttpFetcher final : public tuf::Fetcher {
