@@ -125,9 +125,8 @@ HttpResponse error_response(const util::Error& error) {
   return http::problem(503, "Service Unavailable", "the server could not complete the request; retry later");
 }
 
-HttpResponse unauthorized() {
-  auto response =
-      http::problem(401, "Unauthorized", "a valid bearer token is required (CS-12: nothing is served anonymously)");
+HttpResponse unauthorized(const std::string& detail) {
+  auto response = http::problem(401, "Unauthorized", detail);
   response.headers["WWW-Authenticate"] = "Bearer realm=\"lifeline\"";
   return response;
 }

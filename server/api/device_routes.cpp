@@ -14,14 +14,6 @@ using catalog::Role;
 
 constexpr std::size_t k_max_report_detail = 1000;
 
-HttpResponse token_refused(const std::string& detail) {
-  auto response = unauthorized();
-  auto document = Json::parse(response.body);
-  document["detail"] = detail;
-  response.body = document.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return response;
-}
-
 HttpResponse register_device(Shared& shared, const HttpRequest& request) {
   auto catalog = thread_catalog(shared.context.data_dir);
   if (!catalog) {
@@ -30,14 +22,14 @@ HttpResponse register_device(Shared& shared, const HttpRequest& request) {
   const auto header = request.header("authorization");
   constexpr std::string_view k_scheme = "Bearer ";
   if (!header.starts_with(k_scheme)) {
-    return token_refused("registration needs an enrolment token: Authorization: Bearer le_...");
+    return unauthorized("registration needs an enrolment token: Authorization: Bearer le_...");
   }
   const auto token = auth::find_enrolment_token(**catalog, std::string_view(header).substr(k_scheme.size()));
   if (!token) {
     return error_response(token.error());
   }
   if (!*token) {
-    return token_refused("the enrolment token is not valid");
+    return unauthorized("the enrolment token is not valid");
   }
   HttpResponse failure;
   const auto body = json_body(request, failure);
@@ -68,7 +60,7 @@ HttpResponse register_device(Shared& shared, const HttpRequest& request) {
   const catalog::AuditContext context{shared.context.clock->today(), "enrolment-token:" + enrolment.id};
   const auto outcome = (*catalog)->register_with_token(enrolment.id, registration, pending.credential, context);
   if (!outcome) {
-    return outcome.error().kind == util::ErrorKind::invalid_input ? token_refused(outcome.error().message)
+    return outcome.error().kind == util::ErrorKind::invalid_input ? unauthorized(outcome.error().message)
                                                                   : error_response(outcome.error());
   }
   const auto& decision = outcome->decision;

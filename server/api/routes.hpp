@@ -66,7 +66,9 @@ std::string client_address(const Shared& shared, const HttpRequest& request);
 
 HttpResponse json_response(int status, const Json& body);
 HttpResponse error_response(const util::Error& error);
-HttpResponse unauthorized();
+// 401 with WWW-Authenticate; `detail` says what was wrong with the credential.
+HttpResponse unauthorized(const std::string& detail = "a valid bearer token is required (CS-12: nothing is served "
+                                                      "anonymously)");
 HttpResponse forbidden(const std::string& detail, const std::vector<std::string>& reasons = {});
 // 422 with the problems of a refused document, each with its JSON pointer and rule.
 HttpResponse refused_document(const std::string& detail, const std::vector<catalog::documents::Problem>& problems);

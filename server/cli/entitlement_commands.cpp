@@ -105,10 +105,10 @@ ExitCode statement(CommandContext& context, const StatementOptions& options) {
     return report_error(context, issued.error());
   }
   const auto& result = issued->statement;
-  const auto* signed_statement = &issued->signed_bytes;
+  const auto& signed_statement = issued->signed_bytes;
   if (options.out.empty()) {
-    context.out << *signed_statement << '\n';
-  } else if (auto written = util::write_file_atomically(options.out, *signed_statement); !written) {
+    context.out << signed_statement << '\n';
+  } else if (auto written = util::write_file_atomically(options.out, signed_statement); !written) {
     return report_error(context, written.error());
   } else {
     context.out << "wrote the entitlement statement of " << result.device << " (" << result.targets.size()
