@@ -3,6 +3,7 @@
 #include <chrono>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include "signing/crypto.hpp"
 #include "signing/curl/http_fetcher.hpp"
 #include "signing/entitlement_statement.hpp"
+#include "signing/install_receipt.hpp"
 #include "signing/repository/key_store.hpp"
 #include "signing/tuf/updater.hpp"
 #include "util/atomic_file.hpp"
@@ -110,17 +112,25 @@ template <typename Attempt> auto with_retries(const AgentConfig& config, Attempt
   return result;
 }
 
-// Sends the queued reports; what the server does not acknowledge stays queued for next time.
-void send_reports(signing::curl::HttpFetcher& client, const std::string& server, Installer& installer,
-                  InstanceSync& outcome) {
+// Sends the queued reports as receipts signed with the device key; what the server does not
+// acknowledge stays queued for next time.
+void send_reports(signing::curl::HttpFetcher& client, const std::string& server, const fs::path& dir,
+                  Installer& installer, InstanceSync& outcome) {
   const auto pending = installer.pending_reports();
-  if (!pending) {
+  const auto key = signing::load_key(dir / "device-key.pem", std::nullopt);
+  if (!pending || !key) {
     return;
   }
   for (const auto& report : *pending) {
-    const Json body{
-        {"report_id", report.id}, {"update", report.update}, {"outcome", report.outcome}, {"detail", report.detail}};
-    const auto reply = client.post_json(server + "/v1/devices/me/reports", body.dump(), k_max_answer_bytes);
+    const signing::InstallReceipt receipt{outcome.device, report.id,
+                                          report.update,  report.outcome,
+                                          report.detail,  signing::tuf::parse_expires(report.queued_at).value_or(0)};
+    const auto body = signing::sign_receipt(receipt, *key);
+    if (!body) {
+      outcome.reports_queued.push_back(report.id);
+      continue;
+    }
+    const auto reply = client.post_json(server + "/v1/devices/me/reports", *body, k_max_answer_bytes);
     // 409: the server holds another report under this id; resending cannot change that.
     if (reply && (reply->status == 200 || reply->status == 201 || reply->status == 409) &&
         installer.mark_sent(report.id)) {
@@ -129,6 +139,80 @@ void send_reports(signing::curl::HttpFetcher& client, const std::string& server,
       outcome.reports_queued.push_back(report.id);
     }
   }
+}
+
+// The unpack bounds the publisher signed into the target ("lifeline": {"unpacked": ...}); the
+// agent's own limits when the target carries none.
+UnpackLimits signed_bounds(const std::string& custom) {
+  UnpackLimits limits;
+  const auto attributes = Json::parse(custom, nullptr, false);
+  const auto lifeline = attributes.is_object() ? attributes.find("lifeline") : attributes.end();
+  if (!attributes.is_object() || lifeline == attributes.end() || !lifeline->is_object()) {
+    return limits;
+  }
+  const auto unpacked = lifeline->find("unpacked");
+  if (unpacked == lifeline->end() || !unpacked->is_object()) {
+    return limits;
+  }
+  for (const auto& [name, bound] : {std::pair{"entries", &limits.max_entries}, std::pair{"bytes", &limits.max_bytes}}) {
+    const auto value = unpacked->find(name);
+    if (value != unpacked->end() && value->is_number_integer() && value->get<std::int64_t>() >= 0) {
+      *bound = std::min(*bound, value->get<std::int64_t>());
+    }
+  }
+  return limits;
+}
+
+// The server's withheld updates, each as "KB: REASON..." or "KB: superseded by KB".
+void withheld_lines(const Json& answer, std::vector<std::string>& lines) {
+  const auto withheld = answer.find("withheld");
+  if (withheld == answer.end() || !withheld->is_array()) {
+    return;
+  }
+  for (const auto& item : *withheld) {
+    if (!item.is_object()) {
+      continue;
+    }
+    std::string line = text_at(item, "kb") + ":";
+    if (const auto by = text_at(item, "superseded_by"); !by.empty()) {
+      line += " superseded by " + by;
+    }
+    for (const auto& reason : texts_at(item, "reasons")) {
+      line += " " + reason;
+    }
+    lines.push_back(line);
+  }
+}
+
+// Beyond its signature: the statement must be about this instance's product, and never older
+// than the last one accepted (a replayed statement could bring back an entitlement since
+// withdrawn), nor of an earlier programme quarter. The newest accepted is remembered.
+util::Result<void> check_statement(const signing::EntitlementStatement& statement, const Instance& instance,
+                                   const fs::path& dir) {
+  if (statement.product != instance.product) {
+    return util::make_error(util::ErrorKind::invalid_input,
+                            "the statement is for product " + statement.product + ", not " + instance.product);
+  }
+  const auto file = dir / "statement.json";
+  const auto last_text = util::read_file(file, 4096);
+  const auto last = last_text ? Json::parse(*last_text, nullptr, false) : Json();
+  const auto number = [&](const char* name) {
+    const auto it = last.is_object() ? last.find(name) : last.end();
+    return last.is_object() && it != last.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+  };
+  if (statement.issued < number("issued")) {
+    return util::make_error(util::ErrorKind::invalid_input, "replayed: issued " +
+                                                                signing::tuf::format_expires(statement.issued) +
+                                                                ", before the last accepted statement (" +
+                                                                signing::tuf::format_expires(number("issued")) + ")");
+  }
+  if (statement.programme_quarter < number("programme_quarter")) {
+    return util::make_error(util::ErrorKind::invalid_input,
+                            "replayed: programme quarter " + std::to_string(statement.programme_quarter) +
+                                ", after quarter " + std::to_string(number("programme_quarter")) + " was seen");
+  }
+  return util::write_file_atomically(
+      file, Json{{"issued", statement.issued}, {"programme_quarter", statement.programme_quarter}}.dump());
 }
 
 } // namespace
@@ -148,9 +232,15 @@ util::Result<Registration> Agent::register_instance(const std::string& name, con
   }
   fs::create_directories(dir, ec);
   fs::permissions(dir, fs::perms::owner_all, ec);
+  auto key = signing::SigningKey::generate();
+  if (!key) {
+    return key.error();
+  }
   signing::curl::HttpFetcher client(http_options(m_config, enrolment_token));
-  const Json inventory{
-      {"product", instance->product}, {"service_pack", instance->service_pack}, {"language", instance->language}};
+  const Json inventory{{"product", instance->product},
+                       {"service_pack", instance->service_pack},
+                       {"language", instance->language},
+                       {"public_key", key->public_hex()}};
   const auto reply = client.post_json(m_config.server + "/v1/devices", inventory.dump(), k_max_answer_bytes);
   if (!reply) {
     return util::make_error(util::ErrorKind::io, reply.error().message);
@@ -166,10 +256,8 @@ util::Result<Registration> Agent::register_instance(const std::string& name, con
     return util::make_error(util::ErrorKind::invalid_input, "the server's registration answer is malformed");
   }
   // Key first, credential last: the credential's presence is what marks the instance registered.
-  auto key = signing::SigningKey::generate();
-  if (!key) {
-    return key.error();
-  }
+  std::error_code ignored;
+  fs::remove(dir / "device-key.pem", ignored); // from an attempt the server refused
   if (auto saved = signing::save_key(*key, dir / "device-key.pem", std::nullopt); !saved) {
     return saved.error();
   }
@@ -198,8 +286,10 @@ std::vector<InstanceSync> Agent::sync() {
                       {"statement_expires", outcome.statement_expires > 0
                                                 ? Json(signing::tuf::format_expires(outcome.statement_expires))
                                                 : Json()},
+                      {"programme_quarter", outcome.programme_quarter},
                       {"downloaded", outcome.downloaded},
                       {"withheld", outcome.withheld},
+                      {"pending", outcome.pending},
                       {"not_permitted", outcome.not_permitted},
                       {"installed", outcome.installed},
                       {"reports_sent", outcome.reports_sent},
@@ -278,58 +368,72 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
   if (!statement) {
     return fail("entitlement statement refused: " + statement.error().message);
   }
+  if (auto current = check_statement(*statement, instance, dir); !current) {
+    return fail("entitlement statement refused: " + current.error().message);
+  }
   outcome.statement_expires = statement->expires;
+  outcome.programme_quarter = statement->programme_quarter;
 
   // 3. What the statement permits among what is offered, verified byte for byte.
+  std::vector<std::pair<std::string, std::string>> wanted; // (KB, target path)
   for (const auto& update : (*answer)["updates"]) {
     if (!update.is_object()) {
       continue;
     }
-    const bool labelled = flag_at(update, "not_regression_tested");
     const auto kb = text_at(update, "kb");
+    if (flag_at(update, "not_regression_tested") && !m_config.allow_not_regression_tested) {
+      outcome.withheld.push_back(kb + ": not regression-tested (CS-15); allow_not_regression_tested is off");
+      continue;
+    }
     for (const auto& target_path : texts_at(update, "targets")) {
-      if (!signing::permits(*statement, target_path) || (labelled && !m_config.allow_not_regression_tested)) {
+      if (signing::permits(*statement, target_path)) {
+        wanted.emplace_back(kb, target_path);
+      } else {
         outcome.not_permitted.push_back(target_path);
-        continue;
       }
-      const auto info = updater.target_info(target_path);
-      if (!info) {
-        return fail(target_path + ": " + info.error().message);
+    }
+  }
+  withheld_lines(*answer, outcome.withheld);
+  const auto failed = [&](const std::string& why) {
+    for (const auto& [kb, target_path] : wanted) {
+      if (const auto installed = installer.is_installed(kb); installed && !*installed) {
+        outcome.pending.push_back(kb);
       }
-      const auto destination = dir / "downloads" / target_path;
-      if (!updater.is_cached(*info, destination)) {
-        fs::create_directories(destination.parent_path(), ec);
-        if (const auto downloaded = with_retries(m_config, [&] { return updater.download_target(*info, destination); });
-            !downloaded) {
-          return fail(target_path + ": " + downloaded.error().message);
+    }
+    send_reports(client, m_config.server, dir, installer, outcome); // a failure report included
+    return fail(why);
+  };
+  for (const auto& [kb, target_path] : wanted) {
+    const auto installed = installer.is_installed(kb);
+    if (!installed || *installed) {
+      continue;
+    }
+    const auto info = updater.target_info(target_path);
+    if (!info) {
+      return failed(target_path + ": " + info.error().message);
+    }
+    const auto destination = dir / "downloads" / target_path;
+    if (!updater.is_cached(*info, destination)) {
+      fs::create_directories(destination.parent_path(), ec);
+      const auto progress = [&](std::uint64_t received, std::uint64_t length) {
+        if (m_progress) {
+          m_progress(target_path, received, length);
         }
+      };
+      if (const auto downloaded =
+              with_retries(m_config, [&] { return updater.download_target(*info, destination, progress); });
+          !downloaded) {
+        return failed(downloaded.error().message);
       }
       outcome.downloaded.push_back(target_path);
-      const auto installed = installer.is_installed(kb);
-      if (installed && !*installed) {
-        if (const auto done = installer.install(kb, target_path, destination); !done) {
-          return fail("installing " + kb + ": " + done.error().message);
-        }
-        outcome.installed.push_back(kb);
-      }
     }
-  }
-  send_reports(client, m_config.server, installer, outcome);
-  if ((*answer).contains("withheld") && (*answer)["withheld"].is_array()) {
-    for (const auto& withheld : (*answer)["withheld"]) {
-      if (!withheld.is_object()) {
-        continue;
-      }
-      std::string line = text_at(withheld, "kb") + ":";
-      if (const auto by = text_at(withheld, "superseded_by"); !by.empty()) {
-        line += " superseded by " + by;
-      }
-      for (const auto& reason : texts_at(withheld, "reasons")) {
-        line += " " + reason;
-      }
-      outcome.withheld.push_back(line);
+    if (const auto done = installer.install(kb, target_path, destination, signed_bounds(info->file.custom)); !done) {
+      return failed("installing " + kb + ": " + done.error().message);
     }
+    outcome.installed.push_back(kb);
+    std::filesystem::remove(destination, ec); // installed: the backup, not the download, is what uninstall needs
   }
+  send_reports(client, m_config.server, dir, installer, outcome);
   return outcome;
 }
 
@@ -352,10 +456,60 @@ std::string Agent::status_json() const {
         }
       }
       entry["installed"] = installed;
+      const auto queued = installer.pending_reports();
+      entry["reports_queued"] = queued ? queued->size() : 0;
     }
     instances.push_back(std::move(entry));
   }
   return Json{{"instances", instances}}.dump(2);
+}
+
+std::string Agent::status_text() const {
+  const auto status = Json::parse(status_json());
+  std::ostringstream out;
+  const auto list = [&](const Json& object, const char* name, const char* label) {
+    const auto items = texts_at(object, name);
+    for (const auto& item : items) {
+      out << "  " << label << ' ' << item << '\n';
+    }
+  };
+  for (const auto& entry : status["instances"]) {
+    out << text_at(entry, "instance") << " (" << text_at(entry, "product") << "): ";
+    if (!flag_at(entry, "registered")) {
+      out << "not registered\n";
+      continue;
+    }
+    const auto last = entry.contains("last_sync") ? entry["last_sync"] : Json();
+    out << "device " << text_at(last, "device") << '\n';
+    if (!last.is_object()) {
+      out << "  never synced\n";
+    } else {
+      const auto error = text_at(last, "error");
+      out << "  last sync " << text_at(last, "at") << (error.empty() ? ": completed" : ": FAILED: " + error) << '\n';
+      const auto expires = signing::tuf::parse_expires(text_at(last, "statement_expires"));
+      if (expires) {
+        out << "  entitlement statement " << (*expires > m_clock.now_seconds() ? "valid until " : "EXPIRED on ")
+            << text_at(last, "statement_expires");
+        if (const auto quarter = last.find("programme_quarter");
+            quarter != last.end() && quarter->is_number_integer() && quarter->get<std::int64_t>() > 0) {
+          out << " (programme quarter " << quarter->get<std::int64_t>() << ')';
+        }
+        out << '\n';
+      }
+    }
+    for (const auto& update : entry["installed"]) {
+      out << "  installed " << text_at(update, "update") << " (" << text_at(update, "at") << ")\n";
+    }
+    if (last.is_object()) {
+      list(last, "pending", "pending");
+      list(last, "withheld", "withheld");
+      list(last, "not_permitted", "not in the entitlement statement, not fetched:");
+    }
+    if (const auto queued = entry.find("reports_queued"); queued != entry.end() && *queued != 0) {
+      out << "  " << queued->dump() << " report(s) waiting for the server\n";
+    }
+  }
+  return out.str();
 }
 
 util::Result<void> Agent::uninstall(const std::string& name, const std::string& update) {

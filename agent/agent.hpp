@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,8 +23,10 @@ struct InstanceSync {
   std::string instance;
   std::string device;
   std::int64_t statement_expires = 0;
-  std::vector<std::string> downloaded;     // target paths now in the instance's downloads/
+  std::int64_t programme_quarter = 0;      // the statement's
+  std::vector<std::string> downloaded;     // target paths fetched and verified by this sync
   std::vector<std::string> withheld;       // "KB: REASON, REASON" or "KB: superseded by KB"
+  std::vector<std::string> pending;        // permitted, not installed yet (the sync stopped first)
   std::vector<std::string> not_permitted;  // offered but absent from the signed statement: never fetched
   std::vector<std::string> installed;      // updates installed by this sync
   std::vector<std::string> reports_sent;   // report ids the server acknowledged
@@ -40,8 +43,13 @@ class Agent {
   util::Result<Registration> register_instance(const std::string& instance, const std::string& enrolment_token);
   // Syncs every registered instance; each one's outcome, failures included.
   std::vector<InstanceSync> sync();
-  // What the last sync of each instance recorded (state_dir/instances/<name>/last-sync.json).
+  // Called as a download's bytes arrive (a progress line on a terminal).
+  using Progress = std::function<void(const std::string& target, std::uint64_t received, std::uint64_t length)>;
+  void set_progress(Progress progress) { m_progress = std::move(progress); }
+  // Each instance: registration, installed updates (the ledger) and what its last sync found
+  // (state_dir/instances/<name>/last-sync.json), as JSON or as text for a person.
   [[nodiscard]] std::string status_json() const;
+  [[nodiscard]] std::string status_text() const;
   // Restores what `update` replaced on `instance` (its backup) and records it.
   util::Result<void> uninstall(const std::string& instance, const std::string& update);
 
@@ -50,6 +58,7 @@ class Agent {
 
   AgentConfig m_config;
   const util::Clock& m_clock;
+  Progress m_progress;
 };
 
 } // namespace lifeline::agent

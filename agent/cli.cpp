@@ -1,11 +1,16 @@
 #include "agent/cli.hpp"
 
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <optional>
+
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
 #include "agent/agent.hpp"
+#include "signing/tuf/metadata.hpp"
 #include "util/file.hpp"
 
 namespace lifeline::agent {
@@ -32,6 +37,38 @@ util::Result<std::string> read_token(const std::string& source) {
   }
   return token;
 }
+
+// One line on a terminal, rewritten in place at most five times a second.
+class ProgressLine {
+ public:
+  explicit ProgressLine(std::ostream& out) : m_out(out) {}
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+  void show(const std::string& target, std::uint64_t received, std::uint64_t length) {
+    const auto now = std::chrono::steady_clock::now();
+    if (target != m_target) {
+      m_target = target;
+      m_started = now;
+    } else if (received < length && now - m_shown < std::chrono::milliseconds(200)) {
+      return;
+    }
+    m_shown = now;
+    const auto seconds = std::chrono::duration<double>(now - m_started).count();
+    const auto mib = [](std::uint64_t bytes) { return static_cast<double>(bytes) / (1 << 20); };
+    char line[160];
+    std::snprintf(line, sizeof line, "\r%-40.40s %3d%% %9.1f of %.1f MiB %7.1f MiB/s", target.c_str(),
+                  length > 0 ? static_cast<int>(received * 100 / length) : 100, mib(received), mib(length),
+                  seconds > 0 ? mib(received) / seconds : 0.0);
+    m_out << line << (received >= length ? "\n" : "") << std::flush;
+  }
+
+ private:
+  std::ostream& m_out;
+  std::string m_target;
+  std::chrono::steady_clock::time_point m_started;
+  std::chrono::steady_clock::time_point m_shown;
+};
 
 } // namespace
 
@@ -104,15 +141,28 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return 0;
   }
   if (sync_app->parsed()) {
+    ProgressLine progress(err);
+    if (::isatty(STDERR_FILENO) == 1) {
+      agent.set_progress([&](const std::string& target, std::uint64_t received, std::uint64_t length) {
+        progress.show(target, received, length);
+      });
+    }
     int failed = 0;
     for (const auto& synced : agent.sync()) {
       out << synced.instance << " (" << synced.device << "): ";
       if (!synced.error.empty()) {
         out << "FAILED: " << synced.error << '\n';
+        for (const auto& kb : synced.pending) {
+          out << "  pending " << kb << '\n';
+        }
         ++failed;
         continue;
       }
-      out << synced.downloaded.size() << " verified download(s)\n";
+      out << synced.downloaded.size() << " verified download(s), " << synced.installed.size() << " installed\n";
+      if (synced.statement_expires > 0) {
+        out << "  entitlement statement valid until " << signing::tuf::format_expires(synced.statement_expires)
+            << " (programme quarter " << synced.programme_quarter << ")\n";
+      }
       for (const auto& path : synced.downloaded) {
         out << "  downloaded " << path << '\n';
       }
@@ -125,6 +175,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       if (!synced.reports_queued.empty()) {
         out << "  " << synced.reports_queued.size() << " report(s) queued: the server did not take them\n";
       }
+      for (const auto& kb : synced.pending) {
+        out << "  pending " << kb << '\n';
+      }
       for (const auto& path : synced.not_permitted) {
         out << "  not in the entitlement statement, not fetched: " << path << '\n';
       }
@@ -132,7 +185,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return failed == 0 ? 0 : 1;
   }
   (void)status_app;
-  out << agent.status_json() << '\n';
+  out << (json ? agent.status_json() + '\n' : agent.status_text());
   return 0;
 }
 

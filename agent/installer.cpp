@@ -38,9 +38,16 @@ CREATE TABLE IF NOT EXISTS reports (
   update_id TEXT NOT NULL,
   outcome TEXT NOT NULL CHECK (outcome IN ('installed', 'failed')),
   detail TEXT NOT NULL DEFAULT '',
+  queued_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
   sent INTEGER NOT NULL DEFAULT 0
 );
 )sql";
+
+// Error texts name archive entries, whose bytes may be anything: invalid UTF-8 becomes U+FFFD so
+// that the report can be signed and sent as JSON.
+std::string valid_utf8(const std::string& text) {
+  return Json::parse(Json(text).dump(-1, ' ', false, Json::error_handler_t::replace)).get<std::string>();
+}
 
 struct FileChange {
   std::string path; // relative to the install root
@@ -135,7 +142,7 @@ struct Installer::State {
         .bind(1, update + "-" + outcome)
         .bind(2, update)
         .bind(3, outcome)
-        .bind(4, detail.substr(0, 1000))
+        .bind(4, valid_utf8(detail.substr(0, 1000)))
         .run();
   }
 };
@@ -171,14 +178,15 @@ util::Result<void> Installer::recover() {
   }
 }
 
-util::Result<void> Installer::install(const std::string& update, const std::string& target, const fs::path& payload) {
+util::Result<void> Installer::install(const std::string& update, const std::string& target, const fs::path& payload,
+                                      const UnpackLimits& limits) {
   auto& state = *m_state;
   try {
     const auto staging = state.work / "staging" / update;
     std::error_code ec;
     fs::remove_all(staging, ec);
     fs::create_directories(staging.parent_path(), ec);
-    const auto unpacked = unpack(payload, staging);
+    const auto unpacked = unpack(payload, staging, limits);
     if (!unpacked) {
       state.queue_report(update, "failed", unpacked.error().message);
       return unpacked.error();
@@ -279,10 +287,10 @@ util::Result<bool> Installer::is_installed(const std::string& update) const {
 util::Result<std::vector<PendingReport>> Installer::pending_reports() const {
   try {
     std::vector<PendingReport> all;
-    auto rows =
-        m_state->db.prepare("SELECT report_id, update_id, outcome, detail FROM reports WHERE sent = 0 ORDER BY rowid");
+    auto rows = m_state->db.prepare(
+        "SELECT report_id, update_id, outcome, detail, queued_at FROM reports WHERE sent = 0 ORDER BY rowid");
     while (rows.step()) {
-      all.push_back({rows.text(0), rows.text(1), rows.text(2), rows.text(3)});
+      all.push_back({rows.text(0), rows.text(1), rows.text(2), rows.text(3), rows.text(4)});
     }
     return all;
   } catch (const SqliteError& error) {

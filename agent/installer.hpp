@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/unpack.hpp"
 #include "util/result.hpp"
 
 namespace lifeline::agent {
@@ -28,6 +29,7 @@ struct PendingReport {
   std::string update;
   std::string outcome; // installed or failed
   std::string detail;
+  std::string queued_at; // YYYY-MM-DDTHH:MM:SSZ
 };
 
 class Installer {
@@ -44,8 +46,8 @@ class Installer {
   util::Result<void> recover();
   // Unpacks `payload` safely and swaps it in; a failure leaves the old state and queues a
   // "failed" report.
-  util::Result<void> install(const std::string& update, const std::string& target,
-                             const std::filesystem::path& payload);
+  util::Result<void> install(const std::string& update, const std::string& target, const std::filesystem::path& payload,
+                             const UnpackLimits& limits = {});
   util::Result<void> uninstall(const std::string& update);
 
   [[nodiscard]] util::Result<std::vector<InstalledUpdate>> installed() const;

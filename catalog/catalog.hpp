@@ -164,7 +164,10 @@ class Catalog {
   virtual Result<RegistrationOutcome> register_with_token(const std::string& token_id,
                                                           const DeviceRegistration& request,
                                                           const StoredCredential& device_credential,
+                                                          const std::string& device_public_key,
                                                           const AuditContext& context) = 0;
+  // The Ed25519 public key (hex) the device registered for signing its receipts; "" if none.
+  virtual Result<std::string> device_public_key(const std::string& device_id) = 0;
 };
 
 // Opens (creating and migrating as needed) the catalog of a server data directory.

@@ -189,7 +189,8 @@ struct InstallReport {
   std::string device;
   std::string update;
   ReportOutcome outcome = ReportOutcome::installed;
-  std::string detail; // the device's words on a failure, at most 1000 characters
+  std::string detail;  // the device's words on a failure, at most 1000 characters
+  std::string receipt; // the receipt signed with the device's key, as received ("" if unsigned)
 };
 
 std::string to_string(Role role);

@@ -30,11 +30,12 @@ std::filesystem::path directory_of(const std::filesystem::path& path) {
 
 } // namespace
 
-AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, std::string temporary, int fd)
-    : m_path(std::move(path)), m_temporary(std::move(temporary)), m_fd(fd) {}
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, std::string temporary, int fd, bool keep)
+    : m_path(std::move(path)), m_temporary(std::move(temporary)), m_fd(fd), m_keep(keep) {}
 
 AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
-    : m_path(std::move(other.m_path)), m_temporary(std::move(other.m_temporary)), m_fd(std::exchange(other.m_fd, -1)) {
+    : m_path(std::move(other.m_path)), m_temporary(std::move(other.m_temporary)), m_fd(std::exchange(other.m_fd, -1)),
+      m_keep(other.m_keep) {
   other.m_temporary.clear();
 }
 
@@ -42,9 +43,29 @@ AtomicFileWriter::~AtomicFileWriter() {
   if (m_fd >= 0) {
     ::close(m_fd);
   }
-  if (!m_temporary.empty()) {
+  if (!m_temporary.empty() && !m_keep) {
     ::unlink(m_temporary.c_str());
   }
+}
+
+void AtomicFileWriter::discard() {
+  m_keep = false;
+  if (m_fd >= 0) {
+    ::close(std::exchange(m_fd, -1));
+  }
+  if (!m_temporary.empty()) {
+    ::unlink(m_temporary.c_str());
+    m_temporary.clear();
+  }
+}
+
+Result<AtomicFileWriter> AtomicFileWriter::resume(const std::filesystem::path& path,
+                                                  const std::filesystem::path& partial) {
+  const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return io_error(partial, "cannot open");
+  }
+  return AtomicFileWriter(path, partial.string(), fd, true);
 }
 
 Result<AtomicFileWriter> AtomicFileWriter::create(const std::filesystem::path& path, FileMode mode) {

@@ -25,6 +25,9 @@ enum class FileMode { private_file, shared_file }; // 0600 for secrets, 0644 oth
 class AtomicFileWriter {
  public:
   static Result<AtomicFileWriter> create(const std::filesystem::path& path, FileMode mode = FileMode::shared_file);
+  // Appends to `partial`, a named temporary that survives a failed or interrupted write so that
+  // a later run can continue it (resumed downloads); discard() removes it.
+  static Result<AtomicFileWriter> resume(const std::filesystem::path& path, const std::filesystem::path& partial);
   AtomicFileWriter(AtomicFileWriter&& other) noexcept;
   AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
   AtomicFileWriter(const AtomicFileWriter&) = delete;
@@ -36,12 +39,15 @@ class AtomicFileWriter {
   [[nodiscard]] Result<void> commit(bool replace = true);
   // The same, under a name known only once the content is (content addressing).
   [[nodiscard]] Result<void> commit_as(const std::filesystem::path& path, bool replace = true);
+  // Closes and removes the temporary, whatever its kind.
+  void discard();
 
  private:
-  AtomicFileWriter(std::filesystem::path path, std::string temporary, int fd);
+  AtomicFileWriter(std::filesystem::path path, std::string temporary, int fd, bool keep = false);
   std::filesystem::path m_path;
   std::string m_temporary;
   int m_fd = -1;
+  bool m_keep = false; // a resumable temporary outlives the writer
 };
 
 } // namespace lifeline::util

@@ -195,10 +195,16 @@ CREATE TABLE install_reports (
 ALTER TABLE devices ADD COLUMN last_seen TEXT;
 )sql";
 
+// Version 5: each device's Ed25519 public key, and the signed receipt behind each report.
+constexpr std::string_view k_v5 = R"sql(
+ALTER TABLE devices ADD COLUMN public_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE install_reports ADD COLUMN receipt TEXT NOT NULL DEFAULT '';
+)sql";
+
 } // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> k_all{k_v1, k_v2, k_v3, k_v4};
+  static const std::vector<std::string_view> k_all{k_v1, k_v2, k_v3, k_v4, k_v5};
   return k_all;
 }
 

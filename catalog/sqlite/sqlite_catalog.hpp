@@ -57,7 +57,9 @@ class SqliteCatalog final : public Catalog {
   Result<bool> revoke_credential(const std::string& id, const AuditContext& context) override;
   Result<RegistrationOutcome> register_with_token(const std::string& token_id, const DeviceRegistration& request,
                                                   const StoredCredential& device_credential,
+                                                  const std::string& device_public_key,
                                                   const AuditContext& context) override;
+  Result<std::string> device_public_key(const std::string& device_id) override;
 
  private:
   // Row readers (sqlite_catalog_reads.cpp); they throw SqliteError like the statements.

@@ -140,8 +140,8 @@ Result<ReportReceipt> SqliteCatalog::record_report(const InstallReport& report, 
         receipt.reasons.push_back(reason.get<std::string>());
       }
     }
-    m_db.prepare("INSERT INTO install_reports (device_id, report_id, update_id, state, reasons, detail, at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)")
+    m_db.prepare("INSERT INTO install_reports (device_id, report_id, update_id, state, reasons, detail, at, receipt) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, report.device)
         .bind(2, report.id)
         .bind(3, report.update)
@@ -149,6 +149,7 @@ Result<ReportReceipt> SqliteCatalog::record_report(const InstallReport& report, 
         .bind(5, reasons.dump())
         .bind(6, report.detail)
         .bind(7, context.at.to_string())
+        .bind(8, report.receipt)
         .run();
     transaction.commit();
     return receipt;
@@ -290,6 +291,7 @@ Result<bool> SqliteCatalog::revoke_credential(const std::string& id, const Audit
 Result<RegistrationOutcome> SqliteCatalog::register_with_token(const std::string& token_id,
                                                                const DeviceRegistration& request,
                                                                const StoredCredential& device_credential,
+                                                               const std::string& device_public_key,
                                                                const AuditContext& context) {
   return guarded<RegistrationOutcome>([&]() -> Result<RegistrationOutcome> {
     Transaction transaction(m_db, TransactionMode::immediate);
@@ -318,9 +320,24 @@ Result<RegistrationOutcome> SqliteCatalog::register_with_token(const std::string
       auto credential = device_credential;
       credential.principal = Principal{Role::device, outcome->device->id, outcome->device->customer};
       insert_credential(credential, context);
+      m_db.prepare("UPDATE devices SET public_key = ? WHERE id = ?")
+          .bind(1, device_public_key)
+          .bind(2, outcome->device->id)
+          .run();
     }
     transaction.commit();
     return outcome;
+  });
+}
+
+Result<std::string> SqliteCatalog::device_public_key(const std::string& device_id) {
+  return guarded<std::string>([&]() -> Result<std::string> {
+    auto row = m_db.prepare("SELECT public_key FROM devices WHERE id = ?");
+    row.bind(1, device_id);
+    if (!row.step()) {
+      return util::make_error(util::ErrorKind::not_found, "no device " + device_id);
+    }
+    return row.text(0);
   });
 }
 

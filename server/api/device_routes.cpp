@@ -5,6 +5,7 @@
 #include "server/auth/credentials.hpp"
 #include "server/service/offers.hpp"
 #include "server/service/statement.hpp"
+#include "signing/install_receipt.hpp"
 
 namespace lifeline::server::api {
 
@@ -13,6 +14,10 @@ namespace {
 using catalog::Role;
 
 constexpr std::size_t k_max_report_detail = 1000;
+
+bool is_ed25519_public_hex(std::string_view text) {
+  return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
 
 HttpResponse register_device(Shared& shared, const HttpRequest& request) {
   auto catalog = thread_catalog(shared.context.data_dir);
@@ -46,6 +51,16 @@ HttpResponse register_device(Shared& shared, const HttpRequest& request) {
   if (!language) {
     return failure;
   }
+  // The key that signs the device's install receipts (the agent always sends one).
+  std::string public_key;
+  if (body->contains("public_key")) {
+    const auto key = string_member(*body, "public_key", is_ed25519_public_hex,
+                                   "an Ed25519 public key (64 lower-case hex digits)", failure);
+    if (!key) {
+      return failure;
+    }
+    public_key = *key;
+  }
   const auto& enrolment = **token;
   if (*product != enrolment.product) {
     return http::problem(422, "Unprocessable Content",
@@ -58,7 +73,8 @@ HttpResponse register_device(Shared& shared, const HttpRequest& request) {
                                                  *product,     *service_pack,      *language};
   auto pending = auth::new_device_credential();
   const catalog::AuditContext context{shared.context.clock->today(), "enrolment-token:" + enrolment.id};
-  const auto outcome = (*catalog)->register_with_token(enrolment.id, registration, pending.credential, context);
+  const auto outcome =
+      (*catalog)->register_with_token(enrolment.id, registration, pending.credential, public_key, context);
   if (!outcome) {
     return outcome.error().kind == util::ErrorKind::invalid_input ? unauthorized(outcome.error().message)
                                                                   : error_response(outcome.error());
@@ -154,9 +170,46 @@ bool is_outcome(std::string_view text) {
   return text == "installed" || text == "failed";
 }
 
+// A device that registered a key reports with receipts signed by it ({"signed", "signatures"});
+// the fields are then the receipt's. A device without a key sends the fields as they are.
+std::optional<Json> report_fields(const HttpRequest& request, Call& call, std::string& receipt, HttpResponse& failure) {
+  auto body = json_body(request, failure);
+  if (!body) {
+    return std::nullopt;
+  }
+  const auto key = call.catalog.device_public_key(call.caller.subject);
+  if (!key) {
+    failure = error_response(key.error());
+    return std::nullopt;
+  }
+  if (key->empty()) {
+    return body;
+  }
+  if (!body->contains("signed")) {
+    failure = http::problem(422, "Unprocessable Content",
+                            "this device registered a key: its reports must be receipts signed with it");
+    return std::nullopt;
+  }
+  receipt = request.body;
+  const auto verified = signing::verify_receipt(receipt, *key);
+  if (!verified) {
+    failure = http::problem(422, "Unprocessable Content", "receipt refused: " + verified.error().message);
+    return std::nullopt;
+  }
+  if (verified->device != call.caller.subject) {
+    failure = forbidden("the receipt is about device " + verified->device + ", not the caller");
+    return std::nullopt;
+  }
+  return Json{{"report_id", verified->report_id},
+              {"update", verified->update},
+              {"outcome", verified->outcome},
+              {"detail", verified->detail}};
+}
+
 HttpResponse report(Shared& shared, const HttpRequest& request, Call& call) {
   HttpResponse failure;
-  const auto body = json_body(request, failure);
+  std::string receipt_text;
+  const auto body = report_fields(request, call, receipt_text, failure);
   if (!body) {
     return failure;
   }
@@ -176,8 +229,9 @@ HttpResponse report(Shared& shared, const HttpRequest& request, Call& call) {
     detail = it->get<std::string>();
   }
   const catalog::InstallReport report{
-      *id, call.caller.subject, *update,
-      *outcome == "installed" ? catalog::ReportOutcome::installed : catalog::ReportOutcome::failed, detail};
+      *id,     call.caller.subject,
+      *update, *outcome == "installed" ? catalog::ReportOutcome::installed : catalog::ReportOutcome::failed,
+      detail,  receipt_text};
   // Acknowledged only once committed: record_report returns after its transaction commits.
   const auto receipt = call.catalog.record_report(report, call.audit());
   if (!receipt) {

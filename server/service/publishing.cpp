@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/target_attributes.hpp"
+#include "server/service/archive_bounds.hpp"
 
 namespace lifeline::server::service {
 
@@ -34,9 +35,14 @@ util::Result<PublishOutcome> publish_update(catalog::Catalog& catalog, signing::
   }
   const auto& update = *parsed.value;
   std::vector<signing::NewTarget> targets;
+  const auto bounds = archive_bounds(payload);
   for (const auto& rating : update.products) {
+    auto custom = nlohmann::ordered_json::parse(catalog::target_custom_json(update, rating.product));
+    if (bounds) { // signed, so a device holds the archive to them when it unpacks
+      custom["lifeline"]["unpacked"] = {{"entries", bounds->entries}, {"bytes", bounds->bytes}};
+    }
     targets.push_back(signing::NewTarget{rating.product, catalog::target_path(update, rating.product, file_name),
-                                         payload, catalog::target_custom_json(update, rating.product)});
+                                         payload, custom.dump()});
   }
   // Catalog first: a target is never signed for an update the catalog does not know.
   auto added = catalog.add_update(update, context);

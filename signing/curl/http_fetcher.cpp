@@ -1,5 +1,8 @@
 #include "signing/curl/http_fetcher.hpp"
 
+#include <algorithm>
+#include <optional>
+
 #include <curl/curl.h>
 
 namespace lifeline::signing::curl {
@@ -27,6 +30,48 @@ std::size_t write_to_sink(char* data, std::size_t size, std::size_t count, void*
     return 0; // aborts the transfer: endless data stops here
   }
   sink->bytes.append(data, bytes);
+  return bytes;
+}
+
+// A streamed GET: bytes go to the caller's sink once the status says they are the file's.
+struct Stream {
+  CURL* handle = nullptr;
+  std::uint64_t offset = 0;    // the first byte the caller wants
+  std::uint64_t max_bytes = 0; // counted from the start of the file
+  const tuf::Fetcher::ByteSink* sink = nullptr;
+  long status = 0;
+  std::uint64_t position = 0; // where in the file the next byte received sits
+  bool overflow = false;
+  std::optional<tuf::Error> refused; // the sink's own error
+};
+
+std::size_t write_to_stream(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* stream = static_cast<Stream*>(user);
+  const auto bytes = size * count;
+  if (stream->status == 0) {
+    curl_easy_getinfo(stream->handle, CURLINFO_RESPONSE_CODE, &stream->status);
+    stream->position = stream->status == 206 ? stream->offset : 0;
+  }
+  if (stream->status != 200 && stream->status != 206) {
+    return bytes; // an error page: only its status is reported
+  }
+  std::string_view chunk(data, bytes);
+  if (stream->position < stream->offset) { // a 200 that ignored the range: skip what we have
+    const auto skipped = std::min<std::uint64_t>(stream->offset - stream->position, chunk.size());
+    chunk.remove_prefix(static_cast<std::size_t>(skipped));
+    stream->position += skipped;
+  }
+  if (stream->position + chunk.size() > stream->max_bytes) {
+    stream->overflow = true;
+    return 0; // aborts the transfer: never a byte beyond the limit
+  }
+  if (!chunk.empty()) {
+    if (auto taken = (*stream->sink)(chunk); !taken) {
+      stream->refused = taken.error();
+      return 0;
+    }
+    stream->position += chunk.size();
+  }
   return bytes;
 }
 
@@ -78,7 +123,7 @@ tuf::Result<HttpFetcher::Reply> HttpFetcher::exchange(const std::string& url, st
   }
   Sink sink;
   sink.max_bytes = max_bytes;
-  prepare(url, &sink, max_bytes);
+  prepare(url, write_to_sink, &sink, max_bytes);
   std::unique_ptr<curl_slist, SlistDeleter> post_headers;
   if (json_body != nullptr) {
     // The shared headers plus the body's type; the list lives until the request is done.
@@ -104,12 +149,50 @@ tuf::Result<HttpFetcher::Reply> HttpFetcher::exchange(const std::string& url, st
   return reply;
 }
 
-void HttpFetcher::prepare(const std::string& url, void* sink, std::size_t max_bytes) {
+tuf::Result<void> HttpFetcher::fetch_stream(const std::string& url, std::uint64_t offset, std::uint64_t max_bytes,
+                                            const ByteSink& sink) {
+  CURL* handle = m_state->handle.get();
+  if (handle == nullptr) {
+    return tuf::make_error(tuf::ErrorCode::download_failed, "libcurl could not start");
+  }
+  Stream stream{handle, offset, max_bytes, &sink, 0, 0, false, std::nullopt};
+  prepare(url, write_to_stream, &stream, max_bytes);
+  const auto range = std::to_string(offset) + "-";
+  if (offset > 0) {
+    curl_easy_setopt(handle, CURLOPT_RANGE, range.c_str());
+  }
+  const CURLcode rc = curl_easy_perform(handle);
+  if (stream.status == 0) { // no body came, so the callback never asked
+    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &stream.status);
+  }
+  if (stream.refused) {
+    return *stream.refused;
+  }
+  if (stream.overflow || rc == CURLE_FILESIZE_EXCEEDED) {
+    return tuf::make_error(tuf::ErrorCode::too_large, url + " sent more than " + std::to_string(max_bytes) + " bytes");
+  }
+  if (rc != CURLE_OK) {
+    return tuf::make_error(tuf::ErrorCode::download_failed, url + ": " + curl_easy_strerror(rc));
+  }
+  if (stream.status == 404 || stream.status == 403) {
+    return tuf::make_error(tuf::ErrorCode::not_found, url + ": HTTP " + std::to_string(stream.status));
+  }
+  if (stream.status == 416 && offset > 0) {
+    return {}; // the server holds no byte past the offset: the caller sees the file end there
+  }
+  if (stream.status != 200 && stream.status != 206) {
+    return tuf::make_error(tuf::ErrorCode::download_failed, url + ": HTTP " + std::to_string(stream.status));
+  }
+  return {};
+}
+
+void HttpFetcher::prepare(const std::string& url, std::size_t (*write)(char*, std::size_t, std::size_t, void*),
+                          void* sink, std::uint64_t max_bytes) {
   CURL* handle = m_state->handle.get();
   curl_easy_reset(handle); // keeps the connection cache: the next request reuses the connection
   curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
   curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, write_to_sink);
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, write);
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, sink);
   curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, m_state->options.connect_timeout_seconds);
   curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);

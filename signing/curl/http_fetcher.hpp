@@ -27,6 +27,10 @@ class HttpFetcher final : public tuf::Fetcher {
   ~HttpFetcher() override;
 
   tuf::Result<std::string> fetch(const std::string& url, std::size_t max_bytes) override;
+  // GET from `offset` on with a Range request; an answer that ignores the range (200) is
+  // skipped up to the offset, so resuming is an optimisation, never a trust decision.
+  tuf::Result<void> fetch_stream(const std::string& url, std::uint64_t offset, std::uint64_t max_bytes,
+                                 const ByteSink& sink) override;
 
   // POSTs a JSON body on the same connection; any HTTP status is an answer (the caller reads
   // problem documents), only transport failures and oversize answers are errors.
@@ -40,7 +44,8 @@ class HttpFetcher final : public tuf::Fetcher {
   // One request on the reused connection: GET, or POST of `json_body` when given.
   tuf::Result<Reply> exchange(const std::string& url, std::size_t max_bytes, const std::string* json_body);
   // Resets the handle for `url` with the options every request shares.
-  void prepare(const std::string& url, void* sink, std::size_t max_bytes);
+  void prepare(const std::string& url, std::size_t (*write)(char*, std::size_t, std::size_t, void*), void* sink,
+               std::uint64_t max_bytes);
 
   struct State;
   std::unique_ptr<State> m_state;

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "signing/tuf/error.hpp"
 
@@ -16,6 +19,14 @@ class Fetcher {
   // The bytes at `location` (a URL or a relative path, by fetcher), at most `max_bytes` of them:
   // more is too_large (endless data); a missing file is not_found.
   virtual Result<std::string> fetch(const std::string& location, std::size_t max_bytes) = 0;
+
+  // Receives streamed bytes in order; an error stops the transfer and is returned as is.
+  using ByteSink = std::function<Result<void>(std::string_view bytes)>;
+  // Streams the bytes of `location` from byte `offset` on into `sink` (payloads are never held
+  // whole), at most `max_bytes` counted from the start of the file. This default fetches the
+  // file whole; fetchers that can start at an offset (HTTP Range, files) do.
+  virtual Result<void> fetch_stream(const std::string& location, std::uint64_t offset, std::uint64_t max_bytes,
+                                    const ByteSink& sink);
 };
 
 // Serves files below a directory; `location` is relative to it and may not leave it.
@@ -23,8 +34,13 @@ class DirectoryFetcher final : public Fetcher {
  public:
   explicit DirectoryFetcher(std::filesystem::path root) : m_root(std::move(root)) {}
   Result<std::string> fetch(const std::string& location, std::size_t max_bytes) override;
+  Result<void> fetch_stream(const std::string& location, std::uint64_t offset, std::uint64_t max_bytes,
+                            const ByteSink& sink) override;
 
  private:
+  // The file `location` names below the root, or not_found.
+  Result<std::filesystem::path> resolve(const std::string& location) const;
+
   std::filesystem::path m_root;
 };
 

@@ -1,15 +1,72 @@
 #include "signing/tuf/updater.hpp"
 
+#include <fstream>
 #include <set>
 #include <utility>
 #include <vector>
 
+#include "signing/crypto.hpp"
 #include "util/atomic_file.hpp"
 #include "util/file.hpp"
 
 namespace lifeline::signing::tuf {
 
 namespace {
+
+namespace fs = std::filesystem;
+
+// Checks bytes that stream past against a target's signed hashes.
+class HashCheck {
+ public:
+  static Result<HashCheck> create(const Hashes& hashes) {
+    HashCheck check;
+    for (const auto& [algorithm, expected] : hashes) {
+      const auto kind = parse_hash_algorithm(algorithm);
+      if (!kind) {
+        return make_error(ErrorCode::length_or_hash, "unsupported hash algorithm " + algorithm);
+      }
+      check.m_expected.push_back({Hasher(*kind), algorithm, expected});
+    }
+    return check;
+  }
+
+  void update(std::string_view bytes) {
+    for (auto& expected : m_expected) {
+      expected.hasher.update(bytes);
+    }
+  }
+
+  Result<void> finish() {
+    for (auto& expected : m_expected) {
+      if (const auto actual = expected.hasher.hex_digest(); actual != expected.hex) {
+        return make_error(ErrorCode::length_or_hash,
+                          expected.algorithm + " is " + actual + ", expected " + expected.hex);
+      }
+    }
+    return {};
+  }
+
+ private:
+  struct Expected {
+    Hasher hasher;
+    std::string algorithm;
+    std::string hex;
+  };
+  std::vector<Expected> m_expected;
+};
+
+// Feeds the file's bytes to `check` a block at a time; returns how many there were.
+std::uint64_t hash_file(const fs::path& path, HashCheck& check) {
+  std::ifstream in(path, std::ios::binary);
+  std::string buffer(1 << 16, '\0');
+  std::uint64_t count = 0;
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    const auto read = static_cast<std::size_t>(in.gcount());
+    check.update(std::string_view(buffer.data(), read));
+    count += read;
+  }
+  return count;
+}
 
 std::string with_slash(std::string base) {
   if (!base.empty() && base.back() != '/') {
@@ -215,12 +272,17 @@ Result<TargetInfo> Updater::target_info(const std::string& target_path) {
   return make_error(ErrorCode::unknown_target, "no trusted role lists " + target_path);
 }
 
-bool Updater::is_cached(const TargetInfo& target, const std::filesystem::path& destination) const {
-  const auto bytes = util::read_file(destination, static_cast<std::size_t>(target.file.length));
-  return bytes && verify_length_and_hashes(*bytes, target.file.length, target.file.hashes);
+bool Updater::is_cached(const TargetInfo& target, const fs::path& destination) const {
+  std::error_code ec;
+  const auto size = fs::file_size(destination, ec);
+  auto check = HashCheck::create(target.file.hashes);
+  if (ec || size != static_cast<std::uint64_t>(target.file.length) || !check) {
+    return false;
+  }
+  return hash_file(destination, *check) == size && check->finish();
 }
 
-Result<void> Updater::download_target(const TargetInfo& target, const std::filesystem::path& destination) {
+Result<void> Updater::download_target(const TargetInfo& target, const fs::path& destination, const Progress& progress) {
   auto name = target.path;
   if (m_trusted->root().signed_part.consistent_snapshot && m_config.prefix_targets_with_hash &&
       !target.file.hashes.empty()) {
@@ -229,16 +291,57 @@ Result<void> Updater::download_target(const TargetInfo& target, const std::files
     const auto base = slash == std::string::npos ? name : name.substr(slash + 1);
     name = prefix + target.file.hashes.front().second + "." + base;
   }
-  auto bytes = m_target_fetcher.fetch(m_config.targets_base + name, static_cast<std::size_t>(target.file.length));
-  if (!bytes) {
-    return bytes.error();
+  const auto length = static_cast<std::uint64_t>(target.file.length);
+  auto check = HashCheck::create(target.file.hashes);
+  if (!check) {
+    return check.error();
   }
-  if (auto matches = verify_length_and_hashes(*bytes, target.file.length, target.file.hashes); !matches) {
+  // What an interrupted transfer left is hashed again, and only the rest is asked for.
+  auto partial = destination;
+  partial += ".part";
+  std::uint64_t received = 0;
+  std::error_code ec;
+  if (const auto size = fs::file_size(partial, ec); !ec && size <= length) {
+    received = hash_file(partial, *check);
+  } else {
+    fs::remove(partial, ec);
+  }
+  auto writer = util::AtomicFileWriter::resume(destination, partial);
+  if (!writer) {
+    return make_error(ErrorCode::local_io, writer.error().message);
+  }
+  Result<void> fetched;
+  if (received < length) {
+    fetched = m_target_fetcher.fetch_stream(m_config.targets_base + name, received, length,
+                                            [&](std::string_view bytes) -> Result<void> {
+                                              if (auto written = writer->write(bytes); !written) {
+                                                return make_error(ErrorCode::local_io, written.error().message);
+                                              }
+                                              check->update(bytes);
+                                              received += bytes.size();
+                                              if (progress) {
+                                                progress(received, length);
+                                              }
+                                              return {};
+                                            });
+  }
+  if (!fetched) {
+    if (fetched.error().code != ErrorCode::download_failed) {
+      writer->discard(); // bytes that cannot be the target's: start again next time
+    }
+    return make_error(fetched.error().code, target.path + ": " + fetched.error().message);
+  }
+  if (received != length) { // kept: the next attempt resumes it
+    return make_error(ErrorCode::download_failed, target.path + ": the transfer ended after " +
+                                                      std::to_string(received) + " of " + std::to_string(length) +
+                                                      " signed bytes");
+  }
+  if (auto matches = check->finish(); !matches) {
+    writer->discard();
     return make_error(ErrorCode::length_or_hash, target.path + ": " + matches.error().message);
   }
-  auto written = util::write_file_atomically(destination, *bytes);
-  if (!written) {
-    return make_error(ErrorCode::local_io, written.error().message);
+  if (auto committed = writer->commit(); !committed) {
+    return make_error(ErrorCode::local_io, committed.error().message);
   }
   return {};
 }

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -43,9 +45,13 @@ class Updater {
   Result<TargetInfo> target_info(const std::string& target_path);
   // The file at `destination` if it already holds exactly this target.
   [[nodiscard]] bool is_cached(const TargetInfo& target, const std::filesystem::path& destination) const;
-  // Downloads the target (never more than its signed length), checks every hash, then writes
-  // it to `destination` atomically.
-  Result<void> download_target(const TargetInfo& target, const std::filesystem::path& destination);
+  // Bytes of the target received so far, and its signed length.
+  using Progress = std::function<void(std::uint64_t received, std::uint64_t length)>;
+  // Streams the target into `destination`.part, hashing while it streams and never receiving
+  // more than its signed length, then moves it to `destination` once every hash matches. A
+  // transfer cut short keeps the part, and the next call resumes it with a Range request.
+  Result<void> download_target(const TargetInfo& target, const std::filesystem::path& destination,
+                               const Progress& progress = {});
 
   [[nodiscard]] const TrustedSet* trusted() const { return m_trusted ? &*m_trusted : nullptr; }
 

@@ -3,7 +3,10 @@
 // statement permits, and refuses bytes that do not match signed metadata.
 #include <filesystem>
 
+#include "signing/install_receipt.hpp"
 #include "tests/integration/api_fixture.hpp"
+#include "tests/support/archives.hpp"
+#include "tests/support/tampering_proxy.hpp"
 
 namespace lifeline::testing {
 namespace {
@@ -14,7 +17,15 @@ class AgentSync : public ApiFixture {
  protected:
   void SetUp() override {
     ApiFixture::SetUp();
-    const nlohmann::json config{{"server", m_base},
+    write_config(m_base);
+    write_file(m_dir / "token", enrolment_token(k_sql) + "\n");
+  }
+
+  // The agent's configuration, pointed at `server` (the real one or a misbehaving proxy).
+  void write_config(const std::string& server) const {
+    const nlohmann::json config{{"server", server},
+                                {"retries", 1},
+                                {"retry_base_milliseconds", 1},
                                 {"trusted_root", (m_dir / "data" / "repository" / "metadata" / "1.root.json").string()},
                                 {"state_dir", (m_dir / "agent").string()},
                                 {"instances",
@@ -26,7 +37,15 @@ class AgentSync : public ApiFixture {
                                    {"architecture", "x64"},
                                    {"install_root", (m_dir / "sql").string()}}}}};
     write_file(m_dir / "agent.json", config.dump(2));
-    write_file(m_dir / "token", enrolment_token(k_sql) + "\n");
+  }
+
+  void register_agent() const {
+    const auto registered = agent({"register", "--instance", "sql", "--token-file", (m_dir / "token").string()});
+    ASSERT_EQ(registered.exit_code, 0) << registered.err;
+  }
+
+  [[nodiscard]] std::string device_credential() const {
+    return read_text(m_dir / "agent" / "instances" / "sql" / "credential");
   }
 
   CommandResult agent(std::vector<std::string> arguments, const char* at = k_at) const {
@@ -40,8 +59,7 @@ class AgentSync : public ApiFixture {
 };
 
 TEST_F(AgentSync, RegistersThenDownloadsOnlyWhatTheStatementPermits) {
-  const auto registered = agent({"register", "--instance", "sql", "--token-file", (m_dir / "token").string()});
-  ASSERT_EQ(registered.exit_code, 0) << registered.err;
+  register_agent();
   const auto instance = m_dir / "agent" / "instances" / "sql";
   for (const char* secret : {"credential", "device-key.pem"}) {
     EXPECT_EQ(fs::status(instance / secret).permissions() & fs::perms::all,
@@ -50,7 +68,7 @@ TEST_F(AgentSync, RegistersThenDownloadsOnlyWhatTheStatementPermits) {
   }
   const auto synced = agent({"sync"});
   ASSERT_EQ(synced.exit_code, 0) << synced.out << synced.err;
-  EXPECT_EQ(read_text(downloads() / "KB4057113" / "KB4057113.cab"), m_payload_4057113);
+  EXPECT_FALSE(fs::exists(downloads() / "KB4057113" / "KB4057113.cab")) << "installed, then the download removed";
   EXPECT_FALSE(fs::exists(downloads() / "KB4019089")) << "withheld: never downloaded";
   EXPECT_NE(synced.out.find("withheld KB4019089: IMPORTANT_ADDON_REQUIRED"), std::string::npos) << synced.out;
   const auto status = nlohmann::json::parse(agent({"status", "--json"}).out);
@@ -60,13 +78,171 @@ TEST_F(AgentSync, RegistersThenDownloadsOnlyWhatTheStatementPermits) {
   EXPECT_EQ(status["instances"][0]["last_sync"]["reports_sent"][0], "KB4057113-installed");
   const auto compliance = json_of(client(m_alice).get("/v1/compliance"));
   EXPECT_EQ(compliance["devices"][0]["installed"], nlohmann::json::array({"KB4057113"})) << compliance.dump();
+  // The bounds the archive was published with are signed into its target (point 4).
+  const auto role = nlohmann::json::parse(read_text(instance / "tuf" / (std::string(k_sql) + ".json")));
+  EXPECT_EQ(
+      role["signed"]["targets"][std::string(k_sql) + "/KB4057113/KB4057113.cab"]["custom"]["lifeline"]["unpacked"],
+      (nlohmann::json{{"entries", 2}, {"bytes", 26}}));
   const auto again = agent({"sync"});
   EXPECT_EQ(again.out.find("installed KB4057113"), std::string::npos) << "installed once: " << again.out;
+  const auto text = agent({"status"}).out;
+  for (const char* line : {"device dev-1", "last sync 2017-01-12T00:00:00Z: completed",
+                           "entitlement statement valid until 2017-01-13T00:00:00Z (programme quarter 3)",
+                           "installed KB4057113", "withheld KB4019089: IMPORTANT_ADDON_REQUIRED"}) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << " in\n" << text;
+  }
+}
+
+TEST_F(AgentSync, ReportsAreReceiptsSignedWithTheDeviceKey) {
+  register_agent();
+  ASSERT_EQ(agent({"sync"}).exit_code, 0);
+  const auto device = client(device_credential());
+  const auto unsigned_report =
+      device.post("/v1/devices/me/reports",
+                  nlohmann::json{{"report_id", "forged"}, {"update", "KB4057113"}, {"outcome", "installed"}}.dump());
+  EXPECT_EQ(unsigned_report.status, 422) << unsigned_report.body;
+  EXPECT_NE(unsigned_report.body.find("signed"), std::string::npos) << unsigned_report.body;
+  // A well-formed receipt signed by any key but the one the device registered.
+  auto other_key = signing::SigningKey::generate();
+  ASSERT_TRUE(other_key);
+  const auto forged =
+      signing::sign_receipt(signing::InstallReceipt{"dev-1", "forged", "KB4057113", "installed", "", 1484179200},
+                            signing::describe(std::move(*other_key)));
+  ASSERT_TRUE(forged);
+  const auto refused = device.post("/v1/devices/me/reports", *forged);
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_NE(refused.body.find("not signed by the device's registered key"), std::string::npos) << refused.body;
+  const auto audit = json_of(client(m_alice).get("/v1/audit")).dump();
+  EXPECT_EQ(audit.find("forged"), std::string::npos) << "nothing of a refused receipt recorded";
+}
+
+TEST_F(AgentSync, AnUpdateTheStatementDoesNotListIsNeverDownloadedEvenIfOffered) {
+  const std::string stray = std::string(k_sql) + "/KB4019089/KB4019089.cab";
+  TamperingProxy proxy(m_base, [&](const std::string& path, ProxiedAnswer& answer) {
+    if (path == "/v1/devices/me/check-in" && answer.status == 200) {
+      auto body = nlohmann::json::parse(answer.body);
+      body["updates"].push_back({{"kb", "KB4019089"}, {"targets", {stray}}});
+      answer.body = body.dump();
+    }
+  });
+  write_config(proxy.base());
+  register_agent();
+  const auto synced = agent({"sync"});
+  ASSERT_EQ(synced.exit_code, 0) << synced.out << synced.err;
+  EXPECT_NE(synced.out.find("not in the entitlement statement, not fetched: " + stray), std::string::npos)
+      << synced.out;
+  for (const auto& request : proxy.requests()) {
+    EXPECT_EQ(request.find("KB4019089"), std::string::npos) << "asked for " << request;
+  }
+  EXPECT_NE(synced.out.find("installed KB4057113"), std::string::npos) << synced.out;
+}
+
+TEST_F(AgentSync, AnInterruptedDownloadResumesWithRange) {
+  bool cut = false;
+  std::size_t half = 0;
+  TamperingProxy proxy(m_base, [&](const std::string& path, ProxiedAnswer& answer) {
+    if (path.find("/targets/") != std::string::npos && !cut) {
+      cut = true;
+      half = answer.body.size() / 2;
+      answer.body.resize(half); // the connection "ends" half way
+    }
+  });
+  write_config(proxy.base());
+  register_agent();
+  const auto synced = agent({"sync"});
+  ASSERT_EQ(synced.exit_code, 0) << synced.out << synced.err;
+  std::vector<std::string> downloads;
+  for (const auto& request : proxy.requests()) {
+    if (request.find("/targets/") != std::string::npos) {
+      downloads.push_back(request);
+    }
+  }
+  ASSERT_EQ(downloads.size(), 2U);
+  EXPECT_EQ(downloads[0].find("range="), std::string::npos) << downloads[0];
+  EXPECT_NE(downloads[1].find("range=bytes=" + std::to_string(half) + "-"), std::string::npos) << downloads[1];
+  EXPECT_EQ(read_text(m_dir / "sql" / "Binn" / "sqlservr.exe"), "patched server");
+}
+
+TEST_F(AgentSync, APayloadOfTheWrongLengthIsRefusedWithItsOwnError) {
+  TamperingProxy proxy(m_base, [](const std::string& path, ProxiedAnswer& answer) {
+    if (path.find("/targets/") != std::string::npos) {
+      answer.body += "trailing bytes";
+    }
+  });
+  write_config(proxy.base());
+  register_agent();
+  const auto longer = agent({"sync"});
+  EXPECT_EQ(longer.exit_code, 1);
+  EXPECT_NE(longer.out.find("sent more than " + std::to_string(m_payload_4057113.size()) + " bytes"), std::string::npos)
+      << longer.out;
+  EXPECT_NE(longer.out.find("pending KB4057113"), std::string::npos) << longer.out;
+  proxy.set_rewrite([](const std::string& path, ProxiedAnswer& answer) {
+    if (path.find("/targets/") != std::string::npos) {
+      answer.body.resize(answer.body.size() - 100);
+    }
+  });
+  const auto shorter = agent({"sync"});
+  EXPECT_EQ(shorter.exit_code, 1);
+  EXPECT_NE(shorter.out.find("of " + std::to_string(m_payload_4057113.size()) + " signed bytes"), std::string::npos)
+      << shorter.out;
+  EXPECT_FALSE(fs::exists(m_dir / "sql" / "Binn" / "sqlservr.exe")) << "nothing installed";
+}
+
+TEST_F(AgentSync, AStatementForAnotherDeviceIsRefused) {
+  const auto other = register_device(enrolment_token(k_sql));
+  const auto other_check_in =
+      client(other).post("/v1/devices/me/check-in", R"({"service_pack":"SP4","language":"en-US"})");
+  ASSERT_EQ(other_check_in.status, 200) << other_check_in.body;
+  const auto other_statement = json_of(other_check_in)["entitlement_statement"];
+  TamperingProxy proxy(m_base, [&](const std::string& path, ProxiedAnswer& answer) {
+    if (path == "/v1/devices/me/check-in" && answer.status == 200) {
+      auto body = nlohmann::json::parse(answer.body);
+      body["entitlement_statement"] = other_statement;
+      answer.body = body.dump();
+    }
+  });
+  write_config(proxy.base());
+  register_agent();
+  const auto synced = agent({"sync"});
+  EXPECT_EQ(synced.exit_code, 1);
+  EXPECT_NE(synced.out.find("entitlement statement refused: the statement is for device dev-1, not dev-2"),
+            std::string::npos)
+      << synced.out;
+  for (const auto& request : proxy.requests()) {
+    EXPECT_EQ(request.find("/targets/"), std::string::npos) << "nothing downloaded: " << request;
+  }
+}
+
+TEST_F(AgentSync, ReplayedMetadataIsRefused) {
+  std::string first_timestamp;
+  TamperingProxy proxy(m_base, [&](const std::string& path, ProxiedAnswer& answer) {
+    if (path.ends_with("/timestamp.json") && first_timestamp.empty()) {
+      first_timestamp = answer.body;
+    }
+  });
+  write_config(proxy.base());
+  register_agent();
+  ASSERT_EQ(agent({"sync"}).exit_code, 0);
+  // A new release moves the repository on; the agent trusts the newer timestamp...
+  const auto manifest = read_text(source_dir() / "examples" / "updates" / "KB4091664.json");
+  ASSERT_EQ(client(m_publisher).publish(manifest, "KB4091664.msu", tar_of({{"Binn/dst.dll", "dst"}})).status, 201);
+  const auto newer = agent({"sync"});
+  ASSERT_EQ(newer.exit_code, 0) << newer.out;
+  // ...so the old one, replayed, is a rollback.
+  proxy.set_rewrite([&](const std::string& path, ProxiedAnswer& answer) {
+    if (path.ends_with("/timestamp.json")) {
+      answer.body = first_timestamp;
+    }
+  });
+  const auto replayed = agent({"sync"});
+  EXPECT_EQ(replayed.exit_code, 1);
+  EXPECT_NE(replayed.out.find("TUF refresh refused"), std::string::npos) << replayed.out;
+  EXPECT_NE(replayed.out.find("version"), std::string::npos) << replayed.out;
 }
 
 TEST_F(AgentSync, UninstallRestoresTheReplacedFiles) {
   write_file(m_dir / "sql" / "Binn" / "sqlservr.exe", "original server");
-  ASSERT_EQ(agent({"register", "--instance", "sql", "--token-file", (m_dir / "token").string()}).exit_code, 0);
+  register_agent();
   ASSERT_EQ(agent({"sync"}).exit_code, 0);
   EXPECT_EQ(read_text(m_dir / "sql" / "Binn" / "sqlservr.exe"), "patched server");
   const auto removed = agent({"uninstall", "--instance", "sql", "KB4057113"});
@@ -76,7 +252,7 @@ TEST_F(AgentSync, UninstallRestoresTheReplacedFiles) {
 }
 
 TEST_F(AgentSync, RefusesAPayloadThatDoesNotMatchSignedMetadata) {
-  ASSERT_EQ(agent({"register", "--instance", "sql", "--token-file", (m_dir / "token").string()}).exit_code, 0);
+  register_agent();
   const auto served = m_dir / "data" / "repository" / "targets" / k_sql / "KB4057113";
   for (const auto& entry : fs::directory_iterator(served)) {
     auto bytes = read_text(entry.path());
@@ -90,7 +266,7 @@ TEST_F(AgentSync, RefusesAPayloadThatDoesNotMatchSignedMetadata) {
 }
 
 TEST_F(AgentSync, AnExpiredEntitlementStatementStopsTheSyncBeforeAnyDownload) {
-  ASSERT_EQ(agent({"register", "--instance", "sql", "--token-file", (m_dir / "token").string()}).exit_code, 0);
+  register_agent();
   // The server's clock stands at 2017-01-12: its statements expire a day later at the latest.
   const auto late = agent({"sync"}, "2017-01-14");
   EXPECT_EQ(late.exit_code, 1);

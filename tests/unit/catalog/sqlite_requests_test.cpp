@@ -45,7 +45,7 @@ class SqliteRequestsTest : public ::testing::Test {
   Result<RegistrationOutcome> register_with(const std::string& token, const std::string& credential_id) {
     return m_catalog->register_with_token(
         token, DeviceRegistration{std::nullopt, "contoso", "paris", "sql-server-2005-sp4", "SP4", "en-US"},
-        StoredCredential{credential_id, "secret-hash", {}}, at("2016-11-01"));
+        StoredCredential{credential_id, "secret-hash", {}}, "", at("2016-11-01"));
   }
 
   Result<DownloadOutcome> download(const Principal& caller, const char* date) {
@@ -129,7 +129,7 @@ TEST_F(SqliteRequestsTest, ADownloadIsDecidedConsumedAndAuditedForTheCaller) {
 TEST_F(SqliteRequestsTest, AReportIsCountedOnceAndAFailureIsRecorded) {
   store_token("t1", 1, "2016-11-08");
   const auto device = register_with("t1", "c1")->device->id;
-  const InstallReport report{"r1", device, "KB4057113", ReportOutcome::installed, ""};
+  const InstallReport report{"r1", device, "KB4057113", ReportOutcome::installed, "", ""};
   const auto first = m_catalog->record_report(report, at("2017-02-01"));
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_FALSE(first->duplicate);
@@ -141,7 +141,7 @@ TEST_F(SqliteRequestsTest, AReportIsCountedOnceAndAFailureIsRecorded) {
   EXPECT_EQ(m_catalog->generation().value(), generation) << "a duplicate changes nothing";
   EXPECT_EQ(m_catalog->installed_updates(device).value(), std::vector<std::string>{"KB4057113"});
   const auto failed = m_catalog->record_report(
-      InstallReport{"r2", device, "KB4057113", ReportOutcome::failed, "disk full"}, at("2017-02-03"));
+      InstallReport{"r2", device, "KB4057113", ReportOutcome::failed, "disk full", ""}, at("2017-02-03"));
   EXPECT_EQ(failed->state, "failed");
   EXPECT_GT(m_catalog->generation().value(), generation);
 }
