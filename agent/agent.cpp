@@ -427,7 +427,9 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
       }
       outcome.downloaded.push_back(target_path);
     }
-    if (const auto done = installer.install(kb, target_path, destination, signed_bounds(info->file.custom)); !done) {
+    if (const auto done = installer.install(kb, target_path, destination, signed_bounds(info->file.custom),
+                                            signing::tuf::format_expires(now));
+        !done) {
       return failed("installing " + kb + ": " + done.error().message);
     }
     outcome.installed.push_back(kb);

@@ -135,14 +135,17 @@ struct Installer::State {
     fs::remove_all(backup, ec);
   }
 
-  void queue_report(const std::string& update, const std::string& outcome, const std::string& detail) {
+  void queue_report(const std::string& update, const std::string& outcome, const std::string& detail,
+                    const std::string& at) {
     // One id per update and outcome: a report queued twice is sent once, and the server counts
     // a resent one once.
-    db.prepare("INSERT OR IGNORE INTO reports (report_id, update_id, outcome, detail) VALUES (?, ?, ?, ?)")
+    db.prepare("INSERT OR IGNORE INTO reports (report_id, update_id, outcome, detail, queued_at) "
+               "VALUES (?, ?, ?, ?, COALESCE(NULLIF(?, ''), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))")
         .bind(1, update + "-" + outcome)
         .bind(2, update)
         .bind(3, outcome)
         .bind(4, valid_utf8(detail.substr(0, 1000)))
+        .bind(5, at)
         .run();
   }
 };
@@ -179,7 +182,7 @@ util::Result<void> Installer::recover() {
 }
 
 util::Result<void> Installer::install(const std::string& update, const std::string& target, const fs::path& payload,
-                                      const UnpackLimits& limits) {
+                                      const UnpackLimits& limits, const std::string& at) {
   auto& state = *m_state;
   try {
     const auto staging = state.work / "staging" / update;
@@ -188,7 +191,7 @@ util::Result<void> Installer::install(const std::string& update, const std::stri
     fs::create_directories(staging.parent_path(), ec);
     const auto unpacked = unpack(payload, staging, limits);
     if (!unpacked) {
-      state.queue_report(update, "failed", unpacked.error().message);
+      state.queue_report(update, "failed", unpacked.error().message, at);
       return unpacked.error();
     }
     std::vector<FileChange> files;
@@ -219,19 +222,22 @@ util::Result<void> Installer::install(const std::string& update, const std::stri
     }
     // The commit point: installed, journal gone and report queued, or none of it.
     Transaction transaction(state.db, TransactionMode::immediate);
-    state.db.prepare("INSERT OR REPLACE INTO installs (update_id, target, files) VALUES (?, ?, ?)")
+    state.db
+        .prepare("INSERT OR REPLACE INTO installs (update_id, target, files, installed_at) "
+                 "VALUES (?, ?, ?, COALESCE(NULLIF(?, ''), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))")
         .bind(1, update)
         .bind(2, target)
         .bind(3, to_json(files).dump())
+        .bind(4, at)
         .run();
     state.db.prepare("DELETE FROM journal WHERE update_id = ?").bind(1, update).run();
-    state.queue_report(update, "installed", "");
+    state.queue_report(update, "installed", "", at);
     transaction.commit();
     fs::remove_all(staging, ec);
     return {};
   } catch (const fs::filesystem_error& error) {
     (void)recover();
-    state.queue_report(update, "failed", error.what());
+    state.queue_report(update, "failed", error.what(), at);
     return util::make_error(util::ErrorKind::io, std::string("installing ") + update + ": " + error.what());
   } catch (const SqliteError& error) {
     return util::make_error(util::ErrorKind::database, error.what());

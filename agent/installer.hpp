@@ -45,9 +45,10 @@ class Installer {
   // Finishes or rolls back what a crash interrupted. Run before anything else.
   util::Result<void> recover();
   // Unpacks `payload` safely and swaps it in; a failure leaves the old state and queues a
-  // "failed" report.
+  // "failed" report. `at` (YYYY-MM-DDTHH:MM:SSZ) dates the ledger entry and the report; empty:
+  // the system clock.
   util::Result<void> install(const std::string& update, const std::string& target, const std::filesystem::path& payload,
-                             const UnpackLimits& limits = {});
+                             const UnpackLimits& limits = {}, const std::string& at = {});
   util::Result<void> uninstall(const std::string& update);
 
   [[nodiscard]] util::Result<std::vector<InstalledUpdate>> installed() const;

@@ -41,9 +41,10 @@ TEST_F(AgentSync, RegistersThenDownloadsOnlyWhatTheStatementPermits) {
   const auto again = agent({"sync"});
   EXPECT_EQ(again.out.find("installed KB4057113"), std::string::npos) << "installed once: " << again.out;
   const auto text = agent({"status"}).out;
-  for (const char* line : {"device dev-1", "last sync 2017-01-12T00:00:00Z: completed",
-                           "entitlement statement valid until 2017-01-13T00:00:00Z (programme quarter 3)",
-                           "installed KB4057113", "withheld KB4019089: IMPORTANT_ADDON_REQUIRED"}) {
+  for (const char* line :
+       {"device dev-1", "last sync 2017-01-12T00:00:00Z: completed",
+        "entitlement statement valid until 2017-01-13T00:00:00Z (programme quarter 3)",
+        "installed KB4057113 (2017-01-12T00:00:00Z)", "withheld KB4019089: IMPORTANT_ADDON_REQUIRED"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line << " in\n" << text;
   }
 }
