@@ -130,6 +130,11 @@ util::Result<AgentConfig> load_config(const std::filesystem::path& file) {
     if (reader.problem.empty() && config.instance(instance.name) != nullptr) {
       reader.problem = where + "/name " + instance.name + " is used twice";
     }
+    for (const auto& other : config.instances) { // one product instance, one device (CS-5)
+      if (reader.problem.empty() && other.install_root == instance.install_root) {
+        reader.problem = where + "/install_root is instance " + other.name + "'s too";
+      }
+    }
     top.problem = reader.problem;
     config.instances.push_back(std::move(instance));
   }

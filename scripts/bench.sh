@@ -33,3 +33,7 @@ awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "tuf-js / lifeline: %.1fx\n", b 
 echo
 echo "== HTTP API under wrk against nginx (same machine, same run)"
 "$source_dir/bench/api_bench.sh" "$build_dir" "${API_BENCH_SECONDS:-10}"
+
+echo
+echo "== agent install: lifeline-agent sync of a ${AGENT_BENCH_PAYLOAD_MIB:-1024} MiB update against curl | openssl sha256 (same server)"
+BENCH_PAYLOAD_MIB=${AGENT_BENCH_PAYLOAD_MIB:-1024} "$source_dir/bench/agent_install_bench.sh" "$build_dir"
