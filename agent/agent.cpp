@@ -141,26 +141,60 @@ void send_reports(signing::curl::HttpFetcher& client, const std::string& server,
   }
 }
 
-// The unpack bounds the publisher signed into the target ("lifeline": {"unpacked": ...}); the
-// agent's own limits when the target carries none.
-UnpackLimits signed_bounds(const std::string& custom) {
-  UnpackLimits limits;
+// What the publisher signed about a target (its "custom" field, "lifeline" object): the update
+// it belongs to, where it applies, and what its archive unpacks to.
+struct SignedAttributes {
+  std::string kb;
+  std::string product;
+  std::string language;              // "" when any
+  std::string requires_service_pack; // "" when any
+  UnpackLimits limits;               // the agent's own when the target carries none
+};
+
+SignedAttributes signed_attributes(const std::string& custom) {
+  SignedAttributes signed_part;
   const auto attributes = Json::parse(custom, nullptr, false);
   const auto lifeline = attributes.is_object() ? attributes.find("lifeline") : attributes.end();
   if (!attributes.is_object() || lifeline == attributes.end() || !lifeline->is_object()) {
-    return limits;
+    return signed_part;
   }
+  signed_part.kb = text_at(*lifeline, "kb");
+  signed_part.product = text_at(*lifeline, "product");
+  signed_part.language = text_at(*lifeline, "language");
+  signed_part.requires_service_pack = text_at(*lifeline, "requires_service_pack");
   const auto unpacked = lifeline->find("unpacked");
   if (unpacked == lifeline->end() || !unpacked->is_object()) {
-    return limits;
+    return signed_part;
   }
+  auto& limits = signed_part.limits;
   for (const auto& [name, bound] : {std::pair{"entries", &limits.max_entries}, std::pair{"bytes", &limits.max_bytes}}) {
     const auto value = unpacked->find(name);
     if (value != unpacked->end() && value->is_number_integer() && value->get<std::int64_t>() >= 0) {
       *bound = std::min(*bound, value->get<std::int64_t>());
     }
   }
-  return limits;
+  return signed_part;
+}
+
+// Why the signed attributes say the target is not for this instance, or "" when it is: checked
+// here too, so that an update reaches the instance only if the server's offer, the statement
+// and the publisher's own metadata all agree.
+std::string not_applicable(const SignedAttributes& signed_part, const std::string& offered_kb,
+                           const Instance& instance) {
+  if (!signed_part.kb.empty() && signed_part.kb != offered_kb) {
+    return "its signed metadata says it belongs to " + signed_part.kb + ", not " + offered_kb;
+  }
+  if (!signed_part.product.empty() && signed_part.product != instance.product) {
+    return "it is signed for product " + signed_part.product;
+  }
+  if (!signed_part.language.empty() && signed_part.language != instance.language) {
+    return "it is signed for language " + signed_part.language + ", this instance is " + instance.language;
+  }
+  if (!signed_part.requires_service_pack.empty() && signed_part.requires_service_pack != instance.service_pack) {
+    return "it requires service pack " + signed_part.requires_service_pack + ", this instance has " +
+           instance.service_pack + " (CS-3)";
+  }
+  return {};
 }
 
 // The server's withheld updates, each as "KB: REASON..." or "KB: superseded by KB".
@@ -412,6 +446,11 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
     if (!info) {
       return failed(target_path + ": " + info.error().message);
     }
+    const auto signed_part = signed_attributes(info->file.custom);
+    if (const auto why = not_applicable(signed_part, kb, instance); !why.empty()) {
+      outcome.withheld.push_back(kb + ": not applicable here: " + why);
+      continue;
+    }
     const auto destination = dir / "downloads" / target_path;
     if (!updater.is_cached(*info, destination)) {
       fs::create_directories(destination.parent_path(), ec);
@@ -427,8 +466,8 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
       }
       outcome.downloaded.push_back(target_path);
     }
-    if (const auto done = installer.install(kb, target_path, destination, signed_bounds(info->file.custom),
-                                            signing::tuf::format_expires(now));
+    if (const auto done =
+            installer.install(kb, target_path, destination, signed_part.limits, signing::tuf::format_expires(now));
         !done) {
       return failed("installing " + kb + ": " + done.error().message);
     }

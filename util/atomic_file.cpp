@@ -35,7 +35,7 @@ AtomicFileWriter::AtomicFileWriter(std::filesystem::path path, std::string tempo
 
 AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
     : m_path(std::move(other.m_path)), m_temporary(std::move(other.m_temporary)), m_fd(std::exchange(other.m_fd, -1)),
-      m_keep(other.m_keep) {
+      m_keep(other.m_keep), m_flush(other.m_flush) {
   other.m_temporary.clear();
 }
 
@@ -102,7 +102,7 @@ Result<void> AtomicFileWriter::commit_as(const std::filesystem::path& path, bool
 }
 
 Result<void> AtomicFileWriter::commit(bool replace) {
-  if (::fsync(m_fd) != 0 || ::close(std::exchange(m_fd, -1)) != 0) {
+  if ((m_flush && ::fsync(m_fd) != 0) || ::close(std::exchange(m_fd, -1)) != 0) {
     return io_error(m_path, "cannot flush");
   }
   if (replace) {
@@ -117,7 +117,9 @@ Result<void> AtomicFileWriter::commit(bool replace) {
     ::unlink(m_temporary.c_str());
   }
   m_temporary.clear();
-  sync_directory(directory_of(m_path));
+  if (m_flush) {
+    sync_directory(directory_of(m_path));
+  }
   return {};
 }
 

@@ -41,6 +41,9 @@ class AtomicFileWriter {
   [[nodiscard]] Result<void> commit_as(const std::filesystem::path& path, bool replace = true);
   // Closes and removes the temporary, whatever its kind.
   void discard();
+  // commit() then only renames: for files whose bytes are verified again before every use
+  // (downloads checked against signed hashes), where a flush would buy nothing.
+  void skip_flush() { m_flush = false; }
 
  private:
   AtomicFileWriter(std::filesystem::path path, std::string temporary, int fd, bool keep = false);
@@ -48,6 +51,7 @@ class AtomicFileWriter {
   std::string m_temporary;
   int m_fd = -1;
   bool m_keep = false; // a resumable temporary outlives the writer
+  bool m_flush = true;
 };
 
 } // namespace lifeline::util

@@ -157,6 +157,7 @@ tuf::Result<void> HttpFetcher::fetch_stream(const std::string& url, std::uint64_
   }
   Stream stream{handle, offset, max_bytes, &sink, 0, 0, false, std::nullopt};
   prepare(url, write_to_stream, &stream, max_bytes);
+  curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, 512L << 10); // payloads: fewer, larger writes
   const auto range = std::to_string(offset) + "-";
   if (offset > 0) {
     curl_easy_setopt(handle, CURLOPT_RANGE, range.c_str());

@@ -310,6 +310,7 @@ Result<void> Updater::download_target(const TargetInfo& target, const fs::path& 
   if (!writer) {
     return make_error(ErrorCode::local_io, writer.error().message);
   }
+  writer->skip_flush(); // is_cached() and every resume hash the bytes again before trusting them
   Result<void> fetched;
   if (received < length) {
     fetched = m_target_fetcher.fetch_stream(m_config.targets_base + name, received, length,

@@ -93,6 +93,25 @@ TEST_F(AgentSync, AnUpdateTheStatementDoesNotListIsNeverDownloadedEvenIfOffered)
   EXPECT_NE(synced.out.find("installed KB4057113"), std::string::npos) << synced.out;
 }
 
+TEST_F(AgentSync, AnOfferThatContradictsTheSignedTargetIsNotInstalled) {
+  TamperingProxy proxy(m_base, [](const std::string& path, ProxiedAnswer& answer) {
+    if (path == "/v1/devices/me/check-in" && answer.status == 200) {
+      auto body = nlohmann::json::parse(answer.body);
+      body["updates"][0]["kb"] = "KB4091664"; // the ledger would record the wrong update
+      answer.body = body.dump();
+    }
+  });
+  write_config(proxy.base());
+  register_agent();
+  const auto synced = agent({"sync"});
+  ASSERT_EQ(synced.exit_code, 0) << synced.out;
+  EXPECT_NE(synced.out.find("withheld KB4091664: not applicable here: its signed metadata says it belongs to "
+                            "KB4057113, not KB4091664"),
+            std::string::npos)
+      << synced.out;
+  EXPECT_FALSE(fs::exists(m_dir / "sql" / "Binn" / "sqlservr.exe"));
+}
+
 TEST_F(AgentSync, AnInterruptedDownloadResumesWithRange) {
   bool cut = false;
   std::size_t half = 0;
