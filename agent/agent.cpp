@@ -1,14 +1,20 @@
 #include "agent/agent.hpp"
 
 #include <chrono>
+#include <utility>
+
+#include <fcntl.h>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <sys/file.h>
 #include <thread>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "agent/installer.hpp"
+#include "agent/trust_checks.hpp"
 #include "catalog/identifiers.hpp"
 #include "signing/crypto.hpp"
 #include "signing/curl/http_fetcher.hpp"
@@ -119,6 +125,7 @@ void send_reports(signing::curl::HttpFetcher& client, const std::string& server,
   const auto pending = installer.pending_reports();
   const auto key = signing::load_key(dir / "device-key.pem", std::nullopt);
   if (!pending || !key) {
+    outcome.report_errors.push_back(!pending ? pending.error().message : "the device key: " + key.error().message);
     return;
   }
   for (const auto& report : *pending) {
@@ -137,64 +144,11 @@ void send_reports(signing::curl::HttpFetcher& client, const std::string& server,
       outcome.reports_sent.push_back(report.id);
     } else {
       outcome.reports_queued.push_back(report.id);
+      if (reply && reply->status >= 400 && reply->status != 409) {
+        outcome.report_errors.push_back(report.id + ": " + problem_text(*reply));
+      }
     }
   }
-}
-
-// What the publisher signed about a target (its "custom" field, "lifeline" object): the update
-// it belongs to, where it applies, and what its archive unpacks to.
-struct SignedAttributes {
-  std::string kb;
-  std::string product;
-  std::string language;              // "" when any
-  std::string requires_service_pack; // "" when any
-  UnpackLimits limits;               // the agent's own when the target carries none
-};
-
-SignedAttributes signed_attributes(const std::string& custom) {
-  SignedAttributes signed_part;
-  const auto attributes = Json::parse(custom, nullptr, false);
-  const auto lifeline = attributes.is_object() ? attributes.find("lifeline") : attributes.end();
-  if (!attributes.is_object() || lifeline == attributes.end() || !lifeline->is_object()) {
-    return signed_part;
-  }
-  signed_part.kb = text_at(*lifeline, "kb");
-  signed_part.product = text_at(*lifeline, "product");
-  signed_part.language = text_at(*lifeline, "language");
-  signed_part.requires_service_pack = text_at(*lifeline, "requires_service_pack");
-  const auto unpacked = lifeline->find("unpacked");
-  if (unpacked == lifeline->end() || !unpacked->is_object()) {
-    return signed_part;
-  }
-  auto& limits = signed_part.limits;
-  for (const auto& [name, bound] : {std::pair{"entries", &limits.max_entries}, std::pair{"bytes", &limits.max_bytes}}) {
-    const auto value = unpacked->find(name);
-    if (value != unpacked->end() && value->is_number_integer() && value->get<std::int64_t>() >= 0) {
-      *bound = std::min(*bound, value->get<std::int64_t>());
-    }
-  }
-  return signed_part;
-}
-
-// Why the signed attributes say the target is not for this instance, or "" when it is: checked
-// here too, so that an update reaches the instance only if the server's offer, the statement
-// and the publisher's own metadata all agree.
-std::string not_applicable(const SignedAttributes& signed_part, const std::string& offered_kb,
-                           const Instance& instance) {
-  if (!signed_part.kb.empty() && signed_part.kb != offered_kb) {
-    return "its signed metadata says it belongs to " + signed_part.kb + ", not " + offered_kb;
-  }
-  if (!signed_part.product.empty() && signed_part.product != instance.product) {
-    return "it is signed for product " + signed_part.product;
-  }
-  if (!signed_part.language.empty() && signed_part.language != instance.language) {
-    return "it is signed for language " + signed_part.language + ", this instance is " + instance.language;
-  }
-  if (!signed_part.requires_service_pack.empty() && signed_part.requires_service_pack != instance.service_pack) {
-    return "it requires service pack " + signed_part.requires_service_pack + ", this instance has " +
-           instance.service_pack + " (CS-3)";
-  }
-  return {};
 }
 
 // The server's withheld updates, each as "KB: REASON..." or "KB: superseded by KB".
@@ -218,36 +172,38 @@ void withheld_lines(const Json& answer, std::vector<std::string>& lines) {
   }
 }
 
-// Beyond its signature: the statement must be about this instance's product, and never older
-// than the last one accepted (a replayed statement could bring back an entitlement since
-// withdrawn), nor of an earlier programme quarter. The newest accepted is remembered.
-util::Result<void> check_statement(const signing::EntitlementStatement& statement, const Instance& instance,
-                                   const fs::path& dir) {
-  if (statement.product != instance.product) {
-    return util::make_error(util::ErrorKind::invalid_input,
-                            "the statement is for product " + statement.product + ", not " + instance.product);
+// One agent at a time per instance: a timer's run and a person's must not interleave downloads,
+// installs or ledger writes. The kernel releases the lock when the process ends, however it ends.
+class InstanceLock {
+ public:
+  static util::Result<InstanceLock> acquire(const fs::path& dir, const std::string& name) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    const int fd = ::open((dir / "lock").c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      return util::make_error(util::ErrorKind::io, (dir / "lock").string() + " cannot be opened");
+    }
+    InstanceLock lock(fd);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      return util::make_error(util::ErrorKind::conflict,
+                              "another lifeline-agent is working on instance " + name + "; try again when it is done");
+    }
+    return lock;
   }
-  const auto file = dir / "statement.json";
-  const auto last_text = util::read_file(file, 4096);
-  const auto last = last_text ? Json::parse(*last_text, nullptr, false) : Json();
-  const auto number = [&](const char* name) {
-    const auto it = last.is_object() ? last.find(name) : last.end();
-    return last.is_object() && it != last.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
-  };
-  if (statement.issued < number("issued")) {
-    return util::make_error(util::ErrorKind::invalid_input, "replayed: issued " +
-                                                                signing::tuf::format_expires(statement.issued) +
-                                                                ", before the last accepted statement (" +
-                                                                signing::tuf::format_expires(number("issued")) + ")");
+  InstanceLock(InstanceLock&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+  InstanceLock& operator=(InstanceLock&&) = delete;
+  InstanceLock(const InstanceLock&) = delete;
+  InstanceLock& operator=(const InstanceLock&) = delete;
+  ~InstanceLock() {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
   }
-  if (statement.programme_quarter < number("programme_quarter")) {
-    return util::make_error(util::ErrorKind::invalid_input,
-                            "replayed: programme quarter " + std::to_string(statement.programme_quarter) +
-                                ", after quarter " + std::to_string(number("programme_quarter")) + " was seen");
-  }
-  return util::write_file_atomically(
-      file, Json{{"issued", statement.issued}, {"programme_quarter", statement.programme_quarter}}.dump());
-}
+
+ private:
+  explicit InstanceLock(int fd) : m_fd(fd) {}
+  int m_fd = -1;
+};
 
 } // namespace
 
@@ -263,6 +219,10 @@ util::Result<Registration> Agent::register_instance(const std::string& name, con
   }
   if (auto made = signing::ensure_private_directory(m_config.state_dir); !made) {
     return made.error();
+  }
+  const auto lock = InstanceLock::acquire(dir, name);
+  if (!lock) {
+    return lock.error();
   }
   fs::create_directories(dir, ec);
   fs::permissions(dir, fs::perms::owner_all, ec);
@@ -314,7 +274,12 @@ std::vector<InstanceSync> Agent::sync() {
     if (!fs::exists(dir / "credential", ec)) {
       continue;
     }
-    auto outcome = sync_instance(instance);
+    const auto lock = InstanceLock::acquire(dir, instance.name);
+    auto outcome = lock ? sync_instance(instance) : InstanceSync{};
+    if (!lock) {
+      outcome.instance = instance.name;
+      outcome.error = lock.error().message;
+    }
     const Json record{{"at", signing::tuf::format_expires(m_clock.now_seconds())},
                       {"device", outcome.device},
                       {"statement_expires", outcome.statement_expires > 0
@@ -328,8 +293,11 @@ std::vector<InstanceSync> Agent::sync() {
                       {"installed", outcome.installed},
                       {"reports_sent", outcome.reports_sent},
                       {"reports_queued", outcome.reports_queued},
+                      {"report_errors", outcome.report_errors},
                       {"error", outcome.error.empty() ? Json() : Json(outcome.error)}};
-    (void)util::write_file_atomically(dir / "last-sync.json", record.dump(2)); // status only: best effort
+    // Errors may quote archive entry names, whose bytes are anything: never a reason to fail here.
+    (void)util::write_file_atomically(dir / "last-sync.json",
+                                      record.dump(2, ' ', false, Json::error_handler_t::replace)); // best effort
     all.push_back(std::move(outcome));
   }
   return all;
@@ -402,7 +370,7 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
   if (!statement) {
     return fail("entitlement statement refused: " + statement.error().message);
   }
-  if (auto current = check_statement(*statement, instance, dir); !current) {
+  if (auto current = accept_statement(*statement, instance, now, dir / "statement.json"); !current) {
     return fail("entitlement statement refused: " + current.error().message);
   }
   outcome.statement_expires = statement->expires;
@@ -474,6 +442,8 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
     outcome.installed.push_back(kb);
     std::filesystem::remove(destination, ec); // installed: the backup, not the download, is what uninstall needs
   }
+  // Everything wanted is installed: what is left (parts of targets no longer offered) is stale.
+  fs::remove_all(dir / "downloads", ec);
   send_reports(client, m_config.server, dir, installer, outcome);
   return outcome;
 }
@@ -557,6 +527,10 @@ util::Result<void> Agent::uninstall(const std::string& name, const std::string& 
   const auto* instance = m_config.instance(name);
   if (instance == nullptr) {
     return util::make_error(util::ErrorKind::not_found, "no instance " + name + " in the configuration");
+  }
+  const auto lock = InstanceLock::acquire(instance_dir(m_config, name), name);
+  if (!lock) {
+    return lock.error();
   }
   Installer installer(instance_dir(m_config, name) / "work", instance->install_root);
   if (auto recovered = installer.recover(); !recovered) {

@@ -31,6 +31,7 @@ struct InstanceSync {
   std::vector<std::string> installed;      // updates installed by this sync
   std::vector<std::string> reports_sent;   // report ids the server acknowledged
   std::vector<std::string> reports_queued; // kept for the next sync (server unreachable)
+  std::vector<std::string> report_errors;  // why reports could not be sent or were refused
   std::string error;                       // empty when the sync completed
 };
 

@@ -172,6 +172,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       for (const auto& kb : synced.installed) {
         out << "  installed " << kb << '\n';
       }
+      for (const auto& line : synced.report_errors) {
+        out << "  report not taken: " << line << '\n';
+      }
       if (!synced.reports_queued.empty()) {
         out << "  " << synced.reports_queued.size() << " report(s) queued: the server did not take them\n";
       }

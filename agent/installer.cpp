@@ -38,15 +38,38 @@ CREATE TABLE IF NOT EXISTS reports (
   update_id TEXT NOT NULL,
   outcome TEXT NOT NULL CHECK (outcome IN ('installed', 'failed')),
   detail TEXT NOT NULL DEFAULT '',
-  queued_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
   sent INTEGER NOT NULL DEFAULT 0
 );
 )sql";
+// Ledger version 2: when each report was queued (its receipt's time); '' for older reports.
+constexpr std::string_view k_v2 = "ALTER TABLE reports ADD COLUMN queued_at TEXT NOT NULL DEFAULT ''";
+
+void migrate(Database& db) {
+  auto version = db.prepare("PRAGMA user_version");
+  version.step();
+  const auto current = version.integer(0);
+  if (current < 1) {
+    db.execute(k_schema);
+  }
+  if (current < 2) {
+    db.execute(std::string(k_v2));
+    db.execute("PRAGMA user_version = 2");
+  }
+}
 
 // Error texts name archive entries, whose bytes may be anything: invalid UTF-8 becomes U+FFFD so
-// that the report can be signed and sent as JSON.
-std::string valid_utf8(const std::string& text) {
-  return Json::parse(Json(text).dump(-1, ' ', false, Json::error_handler_t::replace)).get<std::string>();
+// that the report can be signed and sent as JSON, then it is cut to `max_bytes` between two
+// characters (the server takes 1000 bytes of detail).
+std::string valid_utf8(const std::string& text, std::size_t max_bytes) {
+  auto valid = Json::parse(Json(text).dump(-1, ' ', false, Json::error_handler_t::replace)).get<std::string>();
+  if (valid.size() > max_bytes) {
+    auto end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(valid[end]) & 0xC0U) == 0x80U) {
+      --end; // never inside a character
+    }
+    valid.resize(end);
+  }
+  return valid;
 }
 
 struct FileChange {
@@ -144,7 +167,7 @@ struct Installer::State {
         .bind(1, update + "-" + outcome)
         .bind(2, update)
         .bind(3, outcome)
-        .bind(4, valid_utf8(detail.substr(0, 1000)))
+        .bind(4, valid_utf8(detail, 1000))
         .bind(5, at)
         .run();
   }
@@ -154,7 +177,7 @@ Installer::Installer(fs::path work_dir, fs::path install_root, std::function<voi
   fs::create_directories(work_dir);
   m_state = std::unique_ptr<State>(
       new State{work_dir, std::move(install_root), std::move(after_step), Database(work_dir / "ledger.db"), 0});
-  m_state->db.execute(k_schema);
+  migrate(m_state->db);
 }
 
 Installer::~Installer() = default;
@@ -203,7 +226,7 @@ util::Result<void> Installer::install(const std::string& update, const std::stri
       Transaction transaction(state.db, TransactionMode::immediate);
       state.db.prepare("INSERT INTO journal (update_id, operation, files) VALUES (?, 'install', ?)")
           .bind(1, update)
-          .bind(2, to_json(files).dump())
+          .bind(2, to_json(files).dump(-1, ' ', false, Json::error_handler_t::replace))
           .run();
       transaction.commit();
     }
@@ -227,7 +250,7 @@ util::Result<void> Installer::install(const std::string& update, const std::stri
                  "VALUES (?, ?, ?, COALESCE(NULLIF(?, ''), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))")
         .bind(1, update)
         .bind(2, target)
-        .bind(3, to_json(files).dump())
+        .bind(3, to_json(files).dump(-1, ' ', false, Json::error_handler_t::replace))
         .bind(4, at)
         .run();
     state.db.prepare("DELETE FROM journal WHERE update_id = ?").bind(1, update).run();
@@ -239,6 +262,9 @@ util::Result<void> Installer::install(const std::string& update, const std::stri
     (void)recover();
     state.queue_report(update, "failed", error.what(), at);
     return util::make_error(util::ErrorKind::io, std::string("installing ") + update + ": " + error.what());
+  } catch (const nlohmann::json::exception& error) {
+    (void)recover();
+    return util::make_error(util::ErrorKind::invalid_input, std::string("installing ") + update + ": " + error.what());
   } catch (const SqliteError& error) {
     return util::make_error(util::ErrorKind::database, error.what());
   }
@@ -257,7 +283,7 @@ util::Result<void> Installer::uninstall(const std::string& update) {
       Transaction transaction(state.db, TransactionMode::immediate);
       state.db.prepare("INSERT INTO journal (update_id, operation, files) VALUES (?, 'uninstall', ?)")
           .bind(1, update)
-          .bind(2, to_json(files).dump())
+          .bind(2, to_json(files).dump(-1, ' ', false, Json::error_handler_t::replace))
           .run();
       transaction.commit();
     }

@@ -3,7 +3,7 @@
 # same server in the same run:
 #   reference: curl | openssl dgst -sha256 of the payload (download and hash, nothing written);
 #   lifeline:  `lifeline-agent sync`: TUF refresh, check-in, download verified (SHA-256 while
-#              streaming, fsynced), unpacked (libarchive, fsynced), installed, reported.
+#              streaming; not flushed: hashed again before use), unpacked (libarchive, fsynced), installed, reported.
 # Each repetition uninstalls the update first, so every sync downloads and installs it again.
 # Usage: agent_install_bench.sh BUILD_DIR   (BENCH_PAYLOAD_MIB: payload size, default 1024;
 #        BENCH_RUNS: repetitions, default 3; GNU time as /usr/bin/time for the peak RSS)

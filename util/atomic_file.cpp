@@ -61,11 +61,44 @@ void AtomicFileWriter::discard() {
 
 Result<AtomicFileWriter> AtomicFileWriter::resume(const std::filesystem::path& path,
                                                   const std::filesystem::path& partial) {
-  const int fd = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int fd = ::open(partial.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return io_error(partial, "cannot open");
+    return io_error(partial, "cannot open (a link is never followed)");
   }
-  return AtomicFileWriter(path, partial.string(), fd, true);
+  AtomicFileWriter writer(path, partial.string(), fd, true);
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) || status.st_nlink != 1) {
+    errno = EINVAL;
+    return io_error(partial, "is not a plain file of its own");
+  }
+  return writer;
+}
+
+Result<std::uint64_t> AtomicFileWriter::read_existing(const std::function<void(std::string_view)>& reader,
+                                                      std::uint64_t max_bytes) {
+  struct stat status {};
+  if (::fstat(m_fd, &status) != 0) {
+    return io_error(m_temporary, "cannot read");
+  }
+  std::uint64_t count = 0;
+  if (static_cast<std::uint64_t>(status.st_size) <= max_bytes) {
+    std::string buffer(1 << 16, '\0');
+    for (;;) {
+      const auto n = ::pread(m_fd, buffer.data(), buffer.size(), static_cast<off_t>(count));
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n <= 0) {
+        break; // the end, or a read error: what was read is what is kept
+      }
+      reader(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+      count += static_cast<std::uint64_t>(n);
+    }
+  }
+  if (::ftruncate(m_fd, static_cast<off_t>(count)) != 0 || ::lseek(m_fd, static_cast<off_t>(count), SEEK_SET) < 0) {
+    return io_error(m_temporary, "cannot continue");
+  }
+  return count;
 }
 
 Result<AtomicFileWriter> AtomicFileWriter::create(const std::filesystem::path& path, FileMode mode) {

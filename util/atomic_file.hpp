@@ -2,7 +2,9 @@
 // target, fsync it, move it into place, fsync the directory.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -25,9 +27,13 @@ enum class FileMode { private_file, shared_file }; // 0600 for secrets, 0644 oth
 class AtomicFileWriter {
  public:
   static Result<AtomicFileWriter> create(const std::filesystem::path& path, FileMode mode = FileMode::shared_file);
-  // Appends to `partial`, a named temporary that survives a failed or interrupted write so that
-  // a later run can continue it (resumed downloads); discard() removes it.
+  // Continues `partial`, a named temporary that survives a failed or interrupted write so that
+  // a later run can go on with it (resumed downloads); discard() removes it. It must be a plain
+  // file of its own (no link followed), and read_existing() says what it holds.
   static Result<AtomicFileWriter> resume(const std::filesystem::path& path, const std::filesystem::path& partial);
+  // Feeds the bytes a resumed temporary already holds to `reader`, at most `max_bytes` of them
+  // (a longer one is emptied), and returns their count: later writes follow exactly those bytes.
+  Result<std::uint64_t> read_existing(const std::function<void(std::string_view)>& reader, std::uint64_t max_bytes);
   AtomicFileWriter(AtomicFileWriter&& other) noexcept;
   AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
   AtomicFileWriter(const AtomicFileWriter&) = delete;

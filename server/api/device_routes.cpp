@@ -183,7 +183,18 @@ std::optional<Json> report_fields(const HttpRequest& request, Call& call, std::s
     return std::nullopt;
   }
   if (key->empty()) {
-    return body;
+    // A device enrolled before device keys existed has nothing to verify a receipt with: its
+    // receipt's fields are taken as an unsigned report would be (the same trust), and kept.
+    const auto signed_part = body->find("signed");
+    if (signed_part == body->end() || !signed_part->is_object()) {
+      return body;
+    }
+    if (signed_part->contains("device") && (*signed_part)["device"] != call.caller.subject) {
+      failure = forbidden("the receipt is about another device than the caller");
+      return std::nullopt;
+    }
+    receipt = request.body;
+    return *signed_part;
   }
   if (!body->contains("signed")) {
     failure = http::problem(422, "Unprocessable Content",

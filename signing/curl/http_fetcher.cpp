@@ -1,6 +1,9 @@
 #include "signing/curl/http_fetcher.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <exception>
 #include <optional>
 
 #include <curl/curl.h>
@@ -40,16 +43,40 @@ struct Stream {
   std::uint64_t max_bytes = 0; // counted from the start of the file
   const tuf::Fetcher::ByteSink* sink = nullptr;
   long status = 0;
-  std::uint64_t position = 0; // where in the file the next byte received sits
+  std::optional<std::uint64_t> range_start; // from Content-Range, on a 206
+  std::uint64_t position = 0;               // where in the file the next byte received sits
   bool overflow = false;
-  std::optional<tuf::Error> refused; // the sink's own error
+  std::optional<tuf::Error> refused; // the sink's own error, or a range that is not the one asked for
 };
+
+// Content-Range: bytes START-END/TOTAL, the only header a streamed GET reads.
+std::size_t read_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* stream = static_cast<Stream*>(user);
+  const std::string_view line(data, size * count);
+  constexpr std::string_view k_name = "content-range: bytes ";
+  if (line.size() > k_name.size() && std::equal(k_name.begin(), k_name.end(), line.begin(), [](char a, char b) {
+        return a == static_cast<char>(std::tolower(static_cast<unsigned char>(b)));
+      })) {
+    std::uint64_t start = 0;
+    const auto digits = line.substr(k_name.size());
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), start).ec == std::errc()) {
+      stream->range_start = start;
+    }
+  }
+  return size * count;
+}
 
 std::size_t write_to_stream(char* data, std::size_t size, std::size_t count, void* user) {
   auto* stream = static_cast<Stream*>(user);
   const auto bytes = size * count;
   if (stream->status == 0) {
     curl_easy_getinfo(stream->handle, CURLINFO_RESPONSE_CODE, &stream->status);
+    if (stream->status == 206 && stream->range_start != stream->offset) {
+      stream->refused =
+          tuf::make_error(tuf::ErrorCode::length_or_hash,
+                          "the server answered another range than bytes=" + std::to_string(stream->offset) + "-");
+      return 0;
+    }
     stream->position = stream->status == 206 ? stream->offset : 0;
   }
   if (stream->status != 200 && stream->status != 206) {
@@ -66,8 +93,13 @@ std::size_t write_to_stream(char* data, std::size_t size, std::size_t count, voi
     return 0; // aborts the transfer: never a byte beyond the limit
   }
   if (!chunk.empty()) {
-    if (auto taken = (*stream->sink)(chunk); !taken) {
-      stream->refused = taken.error();
+    try { // nothing may unwind through libcurl's C frames
+      if (auto taken = (*stream->sink)(chunk); !taken) {
+        stream->refused = taken.error();
+        return 0;
+      }
+    } catch (const std::exception& error) {
+      stream->refused = tuf::make_error(tuf::ErrorCode::local_io, error.what());
       return 0;
     }
     stream->position += chunk.size();
@@ -155,8 +187,10 @@ tuf::Result<void> HttpFetcher::fetch_stream(const std::string& url, std::uint64_
   if (handle == nullptr) {
     return tuf::make_error(tuf::ErrorCode::download_failed, "libcurl could not start");
   }
-  Stream stream{handle, offset, max_bytes, &sink, 0, 0, false, std::nullopt};
+  Stream stream{handle, offset, max_bytes, &sink, 0, std::nullopt, 0, false, std::nullopt};
   prepare(url, write_to_stream, &stream, max_bytes);
+  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, read_header);
+  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &stream);
   curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, 512L << 10); // payloads: fewer, larger writes
   const auto range = std::to_string(offset) + "-";
   if (offset > 0) {
@@ -179,7 +213,8 @@ tuf::Result<void> HttpFetcher::fetch_stream(const std::string& url, std::uint64_
     return tuf::make_error(tuf::ErrorCode::not_found, url + ": HTTP " + std::to_string(stream.status));
   }
   if (stream.status == 416 && offset > 0) {
-    return {}; // the server holds no byte past the offset: the caller sees the file end there
+    return tuf::make_error(tuf::ErrorCode::length_or_hash,
+                           url + ": the server holds no byte past " + std::to_string(offset) + " (HTTP 416)");
   }
   if (stream.status != 200 && stream.status != 206) {
     return tuf::make_error(tuf::ErrorCode::download_failed, url + ": HTTP " + std::to_string(stream.status));

