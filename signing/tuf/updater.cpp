@@ -89,10 +89,23 @@ std::optional<std::string> Updater::read_local(const std::string& role) const {
 }
 
 Result<void> Updater::persist(const std::string& role, std::string_view bytes) const {
-  // The exact bytes received, so that what is trusted can be checked again later.
-  auto written = util::write_file_atomically(m_config.metadata_dir / (percent_encode(role) + ".json"), bytes);
-  if (!written) {
+  // The exact bytes received, so that what is trusted can be checked again later. Only root is
+  // flushed: it is the trust anchor the next run starts from. A timestamp, snapshot or targets
+  // file lost to a power cut is fetched and verified again (as python-tuf does, atomically
+  // replaced but not flushed), which keeps a refresh from waiting on the disk.
+  const auto path = m_config.metadata_dir / (percent_encode(role) + ".json");
+  auto writer = util::AtomicFileWriter::create(path);
+  if (!writer) {
+    return make_error(ErrorCode::local_io, writer.error().message);
+  }
+  if (role != "root") {
+    writer->skip_flush();
+  }
+  if (auto written = writer->write(bytes); !written) {
     return make_error(ErrorCode::local_io, written.error().message);
+  }
+  if (auto committed = writer->commit(); !committed) {
+    return make_error(ErrorCode::local_io, committed.error().message);
   }
   return {};
 }
