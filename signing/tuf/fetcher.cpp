@@ -47,7 +47,9 @@ Result<void> DirectoryFetcher::fetch_stream(const std::string& location, std::ui
     return path.error();
   }
   std::ifstream in(*path, std::ios::binary);
-  in.seekg(static_cast<std::streamoff>(offset));
+  if (!in || !in.seekg(static_cast<std::streamoff>(offset))) {
+    return make_error(ErrorCode::download_failed, location + " cannot be read from byte " + std::to_string(offset));
+  }
   std::uint64_t position = offset;
   std::string buffer(1 << 16, '\0');
   while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
