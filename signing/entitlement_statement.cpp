@@ -4,9 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "signing/canonical_json.hpp"
+#include "signing/signed_document.hpp"
 #include "signing/tuf/sign.hpp"
-#include "util/strict_json.hpp"
 
 namespace lifeline::signing {
 
@@ -35,30 +34,17 @@ util::Result<std::string> sign_statement(const EntitlementStatement& statement, 
 tuf::Result<EntitlementStatement> verify_statement(std::string_view bytes, const tuf::RootSigned& root,
                                                    const std::string& device, tuf::UnixTime now) {
   using tuf::ErrorCode;
-  if (bytes.size() > k_max_statement) {
-    return tuf::make_error(ErrorCode::too_large, "the entitlement statement is larger than 1 MiB");
-  }
   if (!root.entitlement) {
     return tuf::make_error(ErrorCode::unsigned_metadata, "root names no entitlement key");
   }
-  auto envelope = util::parse_strict_json<Json>(bytes, 16);
-  if (!envelope) {
-    return tuf::make_error(ErrorCode::malformed, envelope.error().message);
+  auto document = open_signed_document(bytes, k_type, "entitlement statement", k_max_statement);
+  if (!document) {
+    return document.error();
   }
   try {
-    const auto& signed_part = envelope->at("signed");
-    if (signed_part.at("_type") != k_type) {
-      return tuf::make_error(ErrorCode::wrong_type, "not an entitlement statement");
-    }
-    std::vector<tuf::Signature> signatures;
-    for (const auto& item : envelope->at("signatures")) {
-      signatures.push_back({item.at("keyid").get<std::string>(), item.at("sig").get<std::string>()});
-    }
-    auto canonical = canonical_json(signed_part);
-    if (!canonical) {
-      return tuf::make_error(ErrorCode::malformed, canonical.error().message);
-    }
-    if (auto verified = tuf::verify_role("entitlement", *root.entitlement, root.keys, *canonical, signatures);
+    const auto& signed_part = document->signed_part;
+    if (auto verified =
+            tuf::verify_role("entitlement", *root.entitlement, root.keys, document->canonical, document->signatures);
         !verified) {
       return verified.error();
     }

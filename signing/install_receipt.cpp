@@ -2,9 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "signing/canonical_json.hpp"
+#include "signing/signed_document.hpp"
 #include "signing/tuf/sign.hpp"
-#include "util/strict_json.hpp"
 
 namespace lifeline::signing {
 
@@ -26,29 +25,16 @@ util::Result<std::string> sign_receipt(const InstallReceipt& receipt, const Name
 
 tuf::Result<InstallReceipt> verify_receipt(std::string_view bytes, const std::string& device_public_hex) {
   using tuf::ErrorCode;
-  if (bytes.size() > k_max_receipt) {
-    return tuf::make_error(ErrorCode::too_large, "a receipt is at most " + std::to_string(k_max_receipt) + " bytes");
-  }
-  auto envelope = util::parse_strict_json<Json>(bytes, 8);
-  if (!envelope) {
-    return tuf::make_error(ErrorCode::malformed, envelope.error().message);
+  auto document = open_signed_document(bytes, k_type, "install receipt", k_max_receipt);
+  if (!document) {
+    return document.error();
   }
   try {
-    const auto& signed_part = envelope->at("signed");
-    if (signed_part.at("_type") != k_type) {
-      return tuf::make_error(ErrorCode::wrong_type, "not an install receipt");
-    }
-    std::vector<tuf::Signature> signatures;
-    for (const auto& item : envelope->at("signatures")) {
-      signatures.push_back({item.at("keyid").get<std::string>(), item.at("sig").get<std::string>()});
-    }
-    auto canonical = canonical_json(signed_part);
-    if (!canonical) {
-      return tuf::make_error(ErrorCode::malformed, canonical.error().message);
-    }
+    const auto& signed_part = document->signed_part;
     const tuf::Key key{"ed25519", "ed25519", device_public_hex};
     const auto keyid = tuf::key_id(key);
-    if (auto verified = tuf::verify_role("receipt", tuf::Role{{keyid}, 1}, {{keyid, key}}, *canonical, signatures);
+    if (auto verified = tuf::verify_role("receipt", tuf::Role{{keyid}, 1}, {{keyid, key}}, document->canonical,
+                                         document->signatures);
         !verified) {
       return tuf::make_error(ErrorCode::unsigned_metadata, "the receipt is not signed by the device's registered key");
     }
