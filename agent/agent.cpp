@@ -77,19 +77,6 @@ signing::curl::HttpOptions http_options(const AgentConfig& config, const std::st
   return options;
 }
 
-// The problem document's detail and reasons, for an error message a person can act on.
-std::string problem_text(const signing::curl::HttpFetcher::Reply& reply) {
-  const auto problem = Json::parse(reply.body, nullptr, false);
-  std::string text = "HTTP " + std::to_string(reply.status);
-  if (problem.is_object()) {
-    text += ": " + text_at(problem, "detail");
-    for (const auto& reason : texts_at(problem, "reasons")) {
-      text += " " + reason;
-    }
-  }
-  return text;
-}
-
 util::Result<std::string> read_secret(const fs::path& file) {
   auto text = util::read_file(file, 4096);
   if (!text) {
@@ -145,7 +132,7 @@ void send_reports(signing::curl::HttpFetcher& client, const std::string& server,
     } else {
       outcome.reports_queued.push_back(report.id);
       if (reply && reply->status >= 400 && reply->status != 409) {
-        outcome.report_errors.push_back(report.id + ": " + problem_text(*reply));
+        outcome.report_errors.push_back(report.id + ": " + signing::curl::problem_summary(*reply));
       }
     }
   }
@@ -240,7 +227,8 @@ util::Result<Registration> Agent::register_instance(const std::string& name, con
     return util::make_error(util::ErrorKind::io, reply.error().message);
   }
   if (reply->status != 201) {
-    return util::make_error(util::ErrorKind::invalid_input, "registration refused: " + problem_text(*reply));
+    return util::make_error(util::ErrorKind::invalid_input,
+                            "registration refused: " + signing::curl::problem_summary(*reply));
   }
   const auto answer = Json::parse(reply->body, nullptr, false);
   const auto credential = text_at(answer, "credential");
@@ -358,7 +346,7 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
     return fail(reply.error().message);
   }
   if (reply->status != 200) {
-    return fail("check-in refused: " + problem_text(*reply));
+    return fail("check-in refused: " + signing::curl::problem_summary(*reply));
   }
   const auto answer = util::parse_strict_json<Json>(reply->body, 32);
   if (!answer || !answer->is_object() || !answer->contains("entitlement_statement") || !answer->contains("updates") ||

@@ -12,6 +12,7 @@
 #include "agent/agent.hpp"
 #include "signing/tuf/metadata.hpp"
 #include "util/file.hpp"
+#include "util/progress_line.hpp"
 
 namespace lifeline::agent {
 
@@ -37,38 +38,6 @@ util::Result<std::string> read_token(const std::string& source) {
   }
   return token;
 }
-
-// One line on a terminal, rewritten in place at most five times a second.
-class ProgressLine {
- public:
-  explicit ProgressLine(std::ostream& out) : m_out(out) {}
-  ProgressLine(const ProgressLine&) = delete;
-  ProgressLine& operator=(const ProgressLine&) = delete;
-
-  void show(const std::string& target, std::uint64_t received, std::uint64_t length) {
-    const auto now = std::chrono::steady_clock::now();
-    if (target != m_target) {
-      m_target = target;
-      m_started = now;
-    } else if (received < length && now - m_shown < std::chrono::milliseconds(200)) {
-      return;
-    }
-    m_shown = now;
-    const auto seconds = std::chrono::duration<double>(now - m_started).count();
-    const auto mib = [](std::uint64_t bytes) { return static_cast<double>(bytes) / (1 << 20); };
-    char line[160];
-    std::snprintf(line, sizeof line, "\r%-40.40s %3d%% %9.1f of %.1f MiB %7.1f MiB/s", target.c_str(),
-                  length > 0 ? static_cast<int>(received * 100 / length) : 100, mib(received), mib(length),
-                  seconds > 0 ? mib(received) / seconds : 0.0);
-    m_out << line << (received >= length ? "\n" : "") << std::flush;
-  }
-
- private:
-  std::ostream& m_out;
-  std::string m_target;
-  std::chrono::steady_clock::time_point m_started;
-  std::chrono::steady_clock::time_point m_shown;
-};
 
 } // namespace
 
@@ -141,7 +110,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return 0;
   }
   if (sync_app->parsed()) {
-    ProgressLine progress(err);
+    util::ProgressLine progress(err);
     if (::isatty(STDERR_FILENO) == 1) {
       agent.set_progress([&](const std::string& target, std::uint64_t received, std::uint64_t length) {
         progress.show(target, received, length);

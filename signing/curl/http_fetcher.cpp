@@ -7,6 +7,7 @@
 #include <optional>
 
 #include <curl/curl.h>
+#include <nlohmann/json.hpp>
 
 namespace lifeline::signing::curl {
 
@@ -140,6 +141,29 @@ tuf::Result<std::string> HttpFetcher::fetch(const std::string& url, std::size_t 
     return tuf::make_error(tuf::ErrorCode::download_failed, url + ": HTTP " + std::to_string(reply->status));
   }
   return std::move(reply->body);
+}
+
+tuf::Result<HttpFetcher::Reply> HttpFetcher::get(const std::string& url, std::size_t max_bytes) {
+  return exchange(url, max_bytes, nullptr);
+}
+
+std::string problem_summary(const HttpFetcher::Reply& reply) {
+  std::string text = "HTTP " + std::to_string(reply.status);
+  const auto problem = nlohmann::json::parse(reply.body, nullptr, false);
+  if (!problem.is_object()) {
+    return text;
+  }
+  if (const auto detail = problem.find("detail"); detail != problem.end() && detail->is_string()) {
+    text += ": " + detail->get<std::string>();
+  }
+  if (const auto reasons = problem.find("reasons"); reasons != problem.end() && reasons->is_array()) {
+    for (const auto& reason : *reasons) {
+      if (reason.is_string()) {
+        text += " " + reason.get<std::string>();
+      }
+    }
+  }
+  return text;
 }
 
 tuf::Result<HttpFetcher::Reply> HttpFetcher::post_json(const std::string& url, const std::string& body,

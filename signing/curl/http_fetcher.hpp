@@ -39,6 +39,8 @@ class HttpFetcher final : public tuf::Fetcher {
     std::string body;
   };
   tuf::Result<Reply> post_json(const std::string& url, const std::string& body, std::size_t max_bytes);
+  // GETs on the same connection; like post_json, any HTTP status is an answer.
+  tuf::Result<Reply> get(const std::string& url, std::size_t max_bytes);
 
  private:
   // One request on the reused connection: GET, or POST of `json_body` when given.
@@ -50,5 +52,8 @@ class HttpFetcher final : public tuf::Fetcher {
   struct State;
   std::unique_ptr<State> m_state;
 };
+
+// "HTTP 403: detail REASON REASON" from an RFC 9457 problem answer, for errors people act on.
+std::string problem_summary(const HttpFetcher::Reply& reply);
 
 } // namespace lifeline::signing::curl

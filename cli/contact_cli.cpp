@@ -1,0 +1,375 @@
+#include "cli/contact_cli.hpp"
+
+#include <iostream>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/contact_client.hpp"
+#include "cli/pull.hpp"
+#include "cli/session.hpp"
+#include "cli/table.hpp"
+#include "signing/tuf/metadata.hpp"
+#include "util/file.hpp"
+#include "util/progress_line.hpp"
+
+namespace lifeline::cli {
+
+namespace {
+
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr const char* k_version = "lifeline 0.1.0";
+
+// The credential from a file, standard input ("-"), or a prompt that does not echo it: never
+// from the command line, where the process list would show it.
+util::Result<std::string> read_credential(const std::string& source, std::istream& in, std::ostream& err) {
+  std::string credential;
+  if (!source.empty() && source != "-") {
+    auto text = util::read_file(source, 4096);
+    if (!text) {
+      return text.error();
+    }
+    credential = text->substr(0, text->find_first_of("\r\n"));
+  } else if (source.empty() && ::isatty(STDIN_FILENO) == 1) {
+    err << "credential: " << std::flush;
+    termios saved{};
+    ::tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::getline(in, credential);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    err << '\n';
+  } else {
+    std::getline(in, credential);
+  }
+  if (credential.empty()) {
+    return util::make_error(util::ErrorKind::invalid_input, "the credential is empty");
+  }
+  return credential;
+}
+
+std::string text(const Json& object, const char* name) {
+  if (!object.is_object()) {
+    return {};
+  }
+  const auto it = object.find(name);
+  if (it == object.end() || it->is_null()) {
+    return {};
+  }
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::string joined(const Json& object, const char* name, const char* separator = ",") {
+  std::string all;
+  const auto it = object.find(name);
+  if (it != object.end() && it->is_array()) {
+    for (const auto& item : *it) {
+      all += (all.empty() ? "" : separator) + (item.is_string() ? item.get<std::string>() : item.dump());
+    }
+  }
+  return all;
+}
+
+// The array `name` of a JSON answer, or an error saying the answer is not what was expected.
+util::Result<Json> listed(const util::Result<std::string>& body, const char* name) {
+  if (!body) {
+    return body.error();
+  }
+  auto answer = Json::parse(*body, nullptr, false);
+  if (!answer.is_object() || !answer.contains(name) || !answer[name].is_array()) {
+    return util::make_error(util::ErrorKind::invalid_input, std::string("the server's answer has no ") + name);
+  }
+  return std::move(answer[name]);
+}
+
+struct Output {
+  bool json = false;
+  bool csv = false;
+};
+
+void print_rows(std::ostream& out, const Output& format, const Row& header, const std::vector<Row>& rows) {
+  if (format.csv) {
+    print_csv(out, header, rows);
+  } else {
+    print_table(out, header, rows);
+  }
+}
+
+int fail(std::ostream& err, const util::Error& error) {
+  err << "lifeline: " << error.message << '\n';
+  return 1;
+}
+
+} // namespace
+
+int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std::ostream& out, std::ostream& err,
+                    const util::Clock& clock) {
+  CLI::App app{"Lifeline for designated contacts: entitled updates, pulls, enrolment tokens, compliance", "lifeline"};
+  app.set_version_flag("--version", k_version);
+  std::string at;
+  app.add_option("--at", at, "Verify metadata as of midnight UTC of this date (rehearsals, tests)");
+  Output format;
+
+  std::string server;
+  std::string root_file;
+  std::string credential_file;
+  auto* login = app.add_subcommand("login", "Keep the server, trusted root and credential (0600) for later commands");
+  login->add_option("--server", server, "The Lifeline server, https://host[:port]")->required();
+  login->add_option("--root", root_file, "The trusted root.json the vendor shipped (TUF's trust anchor)")->required();
+  login->add_option("--credential-file", credential_file, "File holding the credential, or - for stdin");
+  auto* logout = app.add_subcommand("logout", "Forget the session");
+
+  auto* updates = app.add_subcommand("updates", "Updates the customer is entitled to")->require_subcommand(1);
+  auto* updates_list = updates->add_subcommand("list", "KB, product, MSRC rating, CVEs, release, supersedence");
+  updates_list->add_flag("--json", format.json, "JSON output");
+  auto* bulletins = app.add_subcommand("bulletins", "Security bulletins (CS-16)")->require_subcommand(1);
+  auto* bulletins_list = bulletins->add_subcommand("list", "Bulletins of the enrolled products");
+  bulletins_list->add_flag("--json", format.json, "JSON output");
+
+  std::vector<std::string> kbs;
+  bool all = false;
+  std::string out_dir;
+  auto* pull_app = app.add_subcommand("pull", "Download updates, verified against signed metadata");
+  pull_app->add_option("KB", kbs, "Updates to pull");
+  pull_app->add_flag("--all", all, "Every entitled update");
+  pull_app->add_option("--out", out_dir, "Directory to write them to")->required();
+
+  std::string site;
+  std::string product;
+  int uses = 1;
+  std::string expires;
+  auto* tokens = app.add_subcommand("enrolment-token", "Enrolment tokens for devices")->require_subcommand(1);
+  auto* token_create = tokens->add_subcommand("create", "A one-time token a device registers with");
+  token_create->add_option("--site", site, "The site the devices are at")->required();
+  token_create->add_option("--product", product, "The product they run")->required();
+  token_create->add_option("--uses", uses, "How many devices may use it")->check(CLI::Range(1, 10000));
+  token_create->add_option("--expires", expires, "Last day it can be used (YYYY-MM-DD)");
+
+  auto* devices = app.add_subcommand("devices", "The customer's devices")->require_subcommand(1);
+  auto* devices_list = devices->add_subcommand("list", "Registered devices");
+  devices_list->add_flag("--json", format.json, "JSON output");
+  auto* audit = app.add_subcommand("audit", "The customer's audit trail")->require_subcommand(1);
+  auto* audit_list = audit->add_subcommand("list", "Every entry, oldest first");
+  audit_list->add_flag("--json", format.json, "JSON output");
+  auto* compliance =
+      app.add_subcommand("compliance", "What is installed against what is entitled")->require_subcommand(1);
+  auto* compliance_devices = compliance->add_subcommand("devices", "Per device: installed, missing, withheld");
+  compliance_devices->add_flag("--json", format.json, "JSON output");
+  compliance_devices->add_flag("--csv", format.csv, "CSV output (RFC 4180)");
+  app.require_subcommand(1);
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend() - 1); // CLI11 takes them last first
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    out << k_version << '\n';
+    return 0;
+  } catch (const CLI::ParseError& error) {
+    err << "lifeline: " << error.what() << '\n';
+    return 2;
+  }
+  std::optional<util::FixedClock> fixed;
+  if (!at.empty()) {
+    const auto date = util::Date::parse(at);
+    if (!date) {
+      err << "lifeline: --at " << at << " is not a date (YYYY-MM-DD)\n";
+      return 2;
+    }
+    fixed.emplace(*date);
+  }
+  const util::Clock& now = fixed ? static_cast<const util::Clock&>(*fixed) : clock;
+  const auto dir = config_dir();
+
+  if (login->parsed()) {
+    const auto root = util::read_file(root_file, 512'000);
+    if (!root) {
+      return fail(err, root.error());
+    }
+    if (const auto parsed = signing::tuf::parse_root(*root); !parsed) {
+      err << "lifeline: " << root_file << " is not TUF root metadata: " << parsed.error().message << '\n';
+      return 1;
+    }
+    const auto credential = read_credential(credential_file, in, err);
+    if (!credential) {
+      return fail(err, credential.error());
+    }
+    ContactClient client(Session{server, *credential});
+    if (const auto checked = client.get("/v1/updates"); !checked) {
+      err << "lifeline: login refused: " << checked.error().message << '\n';
+      return 1;
+    }
+    if (const auto saved = save_session(dir, client.session(), *root); !saved) {
+      return fail(err, saved.error());
+    }
+    out << "logged in to " << server << " (session in " << dir.string() << ")\n";
+    return 0;
+  }
+  if (logout->parsed()) {
+    forget_session(dir);
+    out << "logged out\n";
+    return 0;
+  }
+  const auto session = load_session(dir);
+  if (!session) {
+    err << "lifeline: " << session.error().message << '\n';
+    return 3;
+  }
+  ContactClient client(*session);
+
+  if (pull_app->parsed()) {
+    if (kbs.empty() == !all) {
+      err << "lifeline: name the updates to pull, or --all\n";
+      return 2;
+    }
+    util::ProgressLine progress(err);
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    const PullRequest request{kbs, all, out_dir, metadata_dir(dir), now.now_seconds()};
+    const auto pulled = pull(client, request, [&](const std::string& target, std::uint64_t done, std::uint64_t total) {
+      if (terminal) {
+        progress.show(target, done, total);
+      }
+    });
+    if (!pulled) {
+      return fail(err, pulled.error());
+    }
+    for (const auto& path : *pulled) {
+      out << "verified " << (fs::path(out_dir) / path).string() << '\n';
+    }
+    return 0;
+  }
+  if (token_create->parsed()) {
+    Json body{{"site", site}, {"product", product}, {"uses", uses}};
+    if (!expires.empty()) {
+      body["expires"] = expires;
+    }
+    const auto created = client.post("/v1/enrolment-tokens", body.dump());
+    if (!created) {
+      return fail(err, created.error());
+    }
+    const auto token = Json::parse(*created, nullptr, false);
+    out << text(token, "token") << '\n';
+    err << "enrolment token " << text(token, "id") << " for " << text(token, "product") << " at " << text(token, "site")
+        << ", " << text(token, "uses") << " use(s), until " << text(token, "expires") << " (shown once)\n";
+    return 0;
+  }
+
+  // The listings: JSON as the server answers, or rows.
+  struct Listing {
+    CLI::App* command;
+    const char* path;
+    const char* array;
+    Row header;
+    std::function<Row(const Json&)> row;
+  };
+  const std::vector<Listing> listings{
+      {updates_list,
+       "/v1/updates",
+       "updates",
+       {"KB", "PRODUCT", "RATING", "RELEASED", "CVES", "SUPERSEDES", "LABEL", "TITLE"},
+       [](const Json& u) {
+         return Row{text(u, "kb"),
+                    text(u, "product"),
+                    text(u, "severity"),
+                    text(u, "released"),
+                    joined(u, "cves"),
+                    joined(u, "supersedes"),
+                    text(u, "not_regression_tested") == "true" ? "not regression-tested" : "",
+                    text(u, "title")};
+       }},
+      {bulletins_list,
+       "/v1/bulletins",
+       "bulletins",
+       {"KB", "RELEASED", "PRODUCTS", "CVES", "TITLE"},
+       [](const Json& b) {
+         return Row{text(b, "kb"), text(b, "released"), joined(b, "products"), joined(b, "cves"), text(b, "title")};
+       }},
+      {devices_list,
+       "/v1/devices",
+       "devices",
+       {"DEVICE", "SITE", "PRODUCT", "SP", "LANGUAGE", "REGISTERED", "LAST SEEN", "RETIRED"},
+       [](const Json& d) {
+         return Row{text(d, "id"),       text(d, "site"),       text(d, "product"),   text(d, "service_pack"),
+                    text(d, "language"), text(d, "registered"), text(d, "last_seen"), text(d, "retired")};
+       }},
+      {compliance_devices,
+       "/v1/compliance",
+       "devices",
+       {"DEVICE", "SITE", "PRODUCT", "INSTALLED", "ENTITLED-MISSING", "WITHHELD"},
+       [](const Json& d) {
+         std::string withheld;
+         const auto list = d.find("withheld");
+         for (const auto& item : list != d.end() && list->is_array() ? *list : Json::array()) {
+           withheld += (withheld.empty() ? "" : " ") + text(item, "kb") + "(" + joined(item, "reasons", "+") +
+                       (text(item, "superseded_by").empty() ? "" : "superseded by " + text(item, "superseded_by")) +
+                       ")";
+         }
+         return Row{text(d, "id"),
+                    text(d, "site"),
+                    text(d, "product"),
+                    joined(d, "installed", " "),
+                    joined(d, "entitled_missing", " "),
+                    withheld};
+       }},
+  };
+  for (const auto& listing : listings) {
+    if (!listing.command->parsed()) {
+      continue;
+    }
+    const auto items = listed(client.get(listing.path), listing.array);
+    if (!items) {
+      return fail(err, items.error());
+    }
+    if (format.json) {
+      out << Json{{listing.array, *items}}.dump(2) << '\n';
+      return 0;
+    }
+    std::vector<Row> rows;
+    for (const auto& item : *items) {
+      rows.push_back(listing.row(item));
+    }
+    print_rows(out, format, listing.header, rows);
+    return 0;
+  }
+  // The audit trail, page after page.
+  Json entries = Json::array();
+  std::string after;
+  for (;;) {
+    const auto page = client.get("/v1/audit" + (after.empty() ? std::string() : "?after=" + after));
+    const auto items = listed(page, "entries");
+    if (!items) {
+      return fail(err, items.error());
+    }
+    for (const auto& item : *items) {
+      entries.push_back(item);
+    }
+    const auto answer = Json::parse(*page, nullptr, false);
+    const auto next = answer.find("next_after");
+    if (next == answer.end() || !next->is_number_integer()) {
+      break;
+    }
+    after = next->dump();
+  }
+  if (format.json) {
+    out << Json{{"entries", entries}}.dump(2) << '\n';
+    return 0;
+  }
+  std::vector<Row> rows;
+  for (const auto& entry : entries) {
+    rows.push_back(Row{text(entry, "sequence"), text(entry, "at"), text(entry, "actor"), text(entry, "action"),
+                       text(entry, "subject"), entry.contains("detail") ? entry["detail"].dump() : ""});
+  }
+  (void)audit_list;
+  print_table(out, {"SEQ", "AT", "ACTOR", "ACTION", "SUBJECT", "DETAIL"}, rows);
+  return 0;
+}
+
+} // namespace lifeline::cli

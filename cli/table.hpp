@@ -1,0 +1,17 @@
+// Rows for people (aligned columns) and for spreadsheets (RFC 4180 CSV). CSV cells that a
+// spreadsheet would run as a formula (=, +, -, @ first) are quoted with a leading apostrophe:
+// compliance exports carry text that customers' devices and advisories chose.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace lifeline::cli {
+
+using Row = std::vector<std::string>;
+
+void print_table(std::ostream& out, const Row& header, const std::vector<Row>& rows);
+void print_csv(std::ostream& out, const Row& header, const std::vector<Row>& rows);
+
+} // namespace lifeline::cli

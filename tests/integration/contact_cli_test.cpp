@@ -1,0 +1,122 @@
+// `lifeline`, the contacts' command line, against the real server over loopback: a session kept
+// private, entitled updates, verified pulls, enrolment tokens, each customer seeing only its own
+// data, and clear refusals with the server's words.
+#include <cstdlib>
+#include <filesystem>
+
+#include "tests/integration/api_fixture.hpp"
+
+namespace lifeline::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ContactCli : public ApiFixture {
+ protected:
+  void SetUp() override {
+    ApiFixture::SetUp();
+    write_file(m_dir / "alice.credential", m_alice + "\n");
+    write_file(m_dir / "carol.credential", m_carol + "\n");
+  }
+
+  // `lifeline` with its session under `home` (one per person).
+  CommandResult lifeline(const std::string& home, std::vector<std::string> arguments) const {
+    ::setenv("LIFELINE_CONFIG_DIR", (m_dir / home).c_str(), 1);
+    arguments.insert(arguments.begin(),
+                     {(server_binary().parent_path().parent_path() / "cli" / "lifeline").string(), "--at", k_at});
+    return run(arguments);
+  }
+
+  void login(const std::string& home, const std::string& credential_file) const {
+    const auto done = lifeline(
+        home, {"login", "--server", m_base, "--root", root(), "--credential-file", (m_dir / credential_file).string()});
+    ASSERT_EQ(done.exit_code, 0) << done.err;
+  }
+
+  [[nodiscard]] std::string root() const {
+    return (m_dir / "data" / "repository" / "metadata" / "1.root.json").string();
+  }
+};
+
+TEST_F(ContactCli, LoginKeepsTheCredentialPrivateAndListsEntitledUpdates) {
+  login("alice", "alice.credential");
+  EXPECT_EQ(fs::status(m_dir / "alice").permissions() & fs::perms::all, fs::perms::owner_all);
+  EXPECT_EQ(fs::status(m_dir / "alice" / "session.json").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  const auto listed = lifeline("alice", {"updates", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("KB4057113"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("RATING"), std::string::npos) << listed.out;
+  const auto json = nlohmann::json::parse(lifeline("alice", {"updates", "list", "--json"}).out);
+  ASSERT_FALSE(json["updates"].empty());
+  EXPECT_EQ(json["updates"][0]["targets"].size(), 1U);
+  const auto refused = lifeline("nobody", {"updates", "list"});
+  EXPECT_EQ(refused.exit_code, 3);
+  EXPECT_NE(refused.err.find("run lifeline login"), std::string::npos) << refused.err;
+  write_file(m_dir / "wrong.credential", "ll_nope_nope\n");
+  const auto wrong = lifeline("mallory", {"login", "--server", m_base, "--root", root(), "--credential-file",
+                                          (m_dir / "wrong.credential").string()});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("login refused: /v1/updates refused: HTTP 401"), std::string::npos) << wrong.err;
+  EXPECT_FALSE(fs::exists(m_dir / "mallory" / "session.json"));
+}
+
+TEST_F(ContactCli, PullWritesOnlyBytesThatSignedMetadataVouchesFor) {
+  login("alice", "alice.credential");
+  const auto pulled = lifeline("alice", {"pull", "KB4057113", "--out", (m_dir / "pulled").string()});
+  ASSERT_EQ(pulled.exit_code, 0) << pulled.err;
+  EXPECT_EQ(read_text(m_dir / "pulled" / k_sql / "KB4057113" / "KB4057113.cab"), m_payload_4057113);
+  const auto unknown = lifeline("alice", {"pull", "KB0000001", "--out", (m_dir / "pulled").string()});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("KB0000001 is not among the updates this customer is entitled to"), std::string::npos);
+  // The server's copy altered: the pull refuses it and writes nothing.
+  const auto served = m_dir / "data" / "repository" / "targets" / k_sql / "KB4057113";
+  for (const auto& entry : fs::directory_iterator(served)) {
+    auto bytes = read_text(entry.path());
+    bytes[0] = static_cast<char>(bytes[0] ^ 1);
+    write_file(entry.path(), bytes);
+  }
+  const auto tampered = lifeline("alice", {"pull", "KB4057113", "--out", (m_dir / "again").string()});
+  EXPECT_EQ(tampered.exit_code, 1);
+  EXPECT_NE(tampered.err.find("sha256 is"), std::string::npos) << tampered.err;
+  EXPECT_FALSE(fs::exists(m_dir / "again" / k_sql / "KB4057113" / "KB4057113.cab"));
+}
+
+TEST_F(ContactCli, EachCustomerSeesOnlyItsOwnDevicesAuditAndCompliance) {
+  login("alice", "alice.credential");
+  login("carol", "carol.credential");
+  const auto created = lifeline("alice", {"enrolment-token", "create", "--site", "paris", "--product", k_sql});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  const auto token = created.out.substr(0, created.out.find('\n'));
+  ASSERT_EQ(token.rfind("le_", 0), 0U) << created.out;
+  ASSERT_FALSE(register_device(token).empty());
+  const auto alice_devices = lifeline("alice", {"devices", "list"}).out;
+  EXPECT_NE(alice_devices.find("dev-1"), std::string::npos) << alice_devices;
+  for (const std::vector<std::string>& command : {std::vector<std::string>{"devices", "list", "--json"},
+                                                  {"audit", "list", "--json"},
+                                                  {"compliance", "devices", "--json"}}) {
+    const auto carol = lifeline("carol", command);
+    ASSERT_EQ(carol.exit_code, 0) << carol.err;
+    EXPECT_EQ(carol.out.find("contoso"), std::string::npos) << command[0] << ": " << carol.out;
+    EXPECT_EQ(carol.out.find("dev-1"), std::string::npos) << command[0] << ": " << carol.out;
+  }
+  const auto csv = lifeline("alice", {"compliance", "devices", "--csv"}).out;
+  EXPECT_EQ(csv.rfind("DEVICE,SITE,PRODUCT,INSTALLED,ENTITLED-MISSING,WITHHELD\r\n", 0), 0U) << csv;
+  EXPECT_NE(csv.find("dev-1,paris,sql-server-2005-sp4"), std::string::npos) << csv;
+  const auto bulletins = lifeline("carol", {"bulletins", "list"});
+  EXPECT_EQ(bulletins.exit_code, 1) << "fabrikam is level 1: no bulletins (CS-16)";
+  EXPECT_NE(bulletins.err.find("HTTP 403"), std::string::npos) << bulletins.err;
+}
+
+TEST_F(ContactCli, ARemovedContactGetsAClearRefusal) {
+  login("alice", "alice.credential");
+  auto order = nlohmann::json::parse(read_text(source_dir() / "examples" / "order-contoso.json"));
+  order["contacts"].erase(0);
+  ASSERT_EQ(client(m_operator).put("/v1/orders", order.dump()).status, 200);
+  const auto refused = lifeline("alice", {"updates", "list"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("/v1/updates refused: HTTP 401"), std::string::npos) << refused.err;
+}
+
+} // namespace
+} // namespace lifeline::testing
