@@ -1,6 +1,8 @@
 #include "cli/contact_cli.hpp"
 
+#include <cstdio>
 #include <iostream>
+#include <map>
 #include <optional>
 
 #include <CLI/CLI.hpp>
@@ -159,9 +161,16 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   audit_list->add_flag("--json", format.json, "JSON output");
   auto* compliance =
       app.add_subcommand("compliance", "What is installed against what is entitled")->require_subcommand(1);
-  auto* compliance_devices = compliance->add_subcommand("devices", "Per device: installed, missing, withheld");
-  compliance_devices->add_flag("--json", format.json, "JSON output");
-  compliance_devices->add_flag("--csv", format.csv, "CSV output (RFC 4180)");
+  auto* compliance_devices =
+      compliance->add_subcommand("devices", "Per device: each applicable update in one state; stale devices");
+  auto* compliance_products =
+      compliance->add_subcommand("products", "Per product: states, share fully patched, oldest missing Critical");
+  int stale = 14;
+  for (auto* report : {compliance_devices, compliance_products}) {
+    report->add_flag("--json", format.json, "JSON output");
+    report->add_flag("--csv", format.csv, "CSV output (RFC 4180)");
+    report->add_option("--stale-days", stale, "Devices not seen for longer are stale")->check(CLI::Range(1, 3650));
+  }
   app.require_subcommand(1);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend() - 1); // CLI11 takes them last first
@@ -263,9 +272,10 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   }
 
   // The listings: JSON as the server answers, or rows.
+  const auto stale_query = "?stale_days=" + std::to_string(stale);
   struct Listing {
     CLI::App* command;
-    const char* path;
+    std::string path;
     const char* array;
     Row header;
     std::function<Row(const Json&)> row;
@@ -301,23 +311,59 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
                     text(d, "language"), text(d, "registered"), text(d, "last_seen"), text(d, "retired")};
        }},
       {compliance_devices,
-       "/v1/compliance",
+       "/v1/compliance" + stale_query,
        "devices",
-       {"DEVICE", "SITE", "PRODUCT", "INSTALLED", "ENTITLED-MISSING", "WITHHELD"},
+       {"DEVICE", "SITE", "PRODUCT", "LAST SEEN", "STALE", "INSTALLED", "ENTITLED-MISSING", "PREREQUISITE-MISSING",
+        "NOT-ENTITLED", "SUPERSEDED"},
        [](const Json& d) {
-         std::string withheld;
-         const auto list = d.find("withheld");
+         std::map<std::string, std::string> by_state;
+         const auto list = d.find("updates");
          for (const auto& item : list != d.end() && list->is_array() ? *list : Json::array()) {
-           withheld += (withheld.empty() ? "" : " ") + text(item, "kb") + "(" + joined(item, "reasons", "+") +
-                       (text(item, "superseded_by").empty() ? "" : "superseded by " + text(item, "superseded_by")) +
-                       ")";
+           auto kb = text(item, "kb");
+           if (const auto reasons = joined(item, "reasons", "+"); !reasons.empty()) {
+             kb += "(" + reasons + ")";
+           }
+           if (const auto by = text(item, "superseded_by"); !by.empty()) {
+             kb += "(by " + by + ")";
+           }
+           auto& cell = by_state[text(item, "state")];
+           cell += (cell.empty() ? "" : " ") + kb;
          }
          return Row{text(d, "id"),
                     text(d, "site"),
                     text(d, "product"),
-                    joined(d, "installed", " "),
-                    joined(d, "entitled_missing", " "),
-                    withheld};
+                    text(d, "last_seen"),
+                    text(d, "stale") == "true" ? "stale" : "",
+                    by_state["installed"],
+                    by_state["entitled-missing"],
+                    by_state["prerequisite-missing"],
+                    by_state["not-entitled"],
+                    by_state["superseded"]};
+       }},
+      {compliance_products,
+       "/v1/compliance/products" + stale_query,
+       "products",
+       {"PRODUCT", "DEVICES", "FULLY PATCHED", "STALE", "INSTALLED", "ENTITLED-MISSING", "PREREQUISITE-MISSING",
+        "NOT-ENTITLED", "SUPERSEDED", "OLDEST MISSING CRITICAL (DAYS)"},
+       [](const Json& p) {
+         const auto states = p.find("states");
+         const auto count = [&](const char* state) {
+           return states != p.end() && states->is_object() ? text(*states, state) : std::string();
+         };
+         char share[16];
+         const auto ratio = p.find("fully_patched_share");
+         std::snprintf(share, sizeof share, "%.0f%%",
+                       ratio != p.end() && ratio->is_number() ? ratio->get<double>() * 100 : 0.0);
+         return Row{text(p, "product"),
+                    text(p, "devices"),
+                    text(p, "fully_patched") + " (" + share + ")",
+                    text(p, "stale"),
+                    count("installed"),
+                    count("entitled-missing"),
+                    count("prerequisite-missing"),
+                    count("not-entitled"),
+                    count("superseded"),
+                    text(p, "oldest_missing_critical_days")};
        }},
   };
   for (const auto& listing : listings) {

@@ -8,6 +8,7 @@
 #include "server/api/routes.hpp"
 #include "server/auth/credentials.hpp"
 #include "server/service/billing.hpp"
+#include "server/service/compliance.hpp"
 #include "server/service/offers.hpp"
 
 namespace lifeline::server::api {
@@ -241,39 +242,103 @@ HttpResponse list_devices(const HttpRequest& request, Call& call) {
   return json_response(200, Json{{"customer", found->customer}, {"devices", list}});
 }
 
-HttpResponse compliance(Shared& shared, const HttpRequest& request, Call& call) {
-  HttpResponse failure;
+// ?stale_days=N (1-3650, default 14): devices not seen for longer are reported stale.
+std::optional<int> stale_days(const HttpRequest& request, HttpResponse& failure) {
+  const auto it = request.query.find("stale_days");
+  if (it == request.query.end()) {
+    return 14;
+  }
+  const auto& text = it->second;
+  if (text.empty() || text.size() > 4 ||
+      !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; }) ||
+      std::stoi(text) < 1 || std::stoi(text) > 3650) {
+    failure = http::problem(400, "Bad Request", "stale_days must be a number of days from 1 to 3650");
+    return std::nullopt;
+  }
+  return std::stoi(text);
+}
+
+// The devices of the request's customer with each applicable update in one explicit state.
+std::optional<std::pair<std::string, std::vector<service::DeviceCompliance>>>
+compliance_of(const HttpRequest& request, Call& call, HttpResponse& failure) {
   const auto found = customer_devices(request, call, failure);
+  const auto days = found ? stale_days(request, failure) : std::nullopt;
+  if (!days) {
+    return std::nullopt;
+  }
+  auto devices = service::device_compliance(call.catalog, found->devices, call.at, *days);
+  if (!devices) {
+    failure = error_response(devices.error());
+    return std::nullopt;
+  }
+  return std::pair(found->customer, std::move(*devices));
+}
+
+HttpResponse compliance(const HttpRequest& request, Call& call) {
+  HttpResponse failure;
+  const auto found = compliance_of(request, call, failure);
+  if (!found) {
+    return failure;
+  }
+  using service::UpdateState;
+  Json list = Json::array();
+  for (const auto& entry : found->second) {
+    Json updates = Json::array();
+    Json installed = Json::array();
+    Json missing = Json::array();
+    Json withheld = Json::array();
+    for (const auto& status : entry.updates) {
+      Json item{{"kb", status.update.id},
+                {"state", service::to_string(status.state)},
+                {"reasons", status.reasons},
+                {"superseded_by", status.superseded_by ? Json(*status.superseded_by) : Json()}};
+      if (status.state == UpdateState::installed) {
+        installed.push_back(status.update.id);
+      } else if (status.state == UpdateState::entitled_missing) {
+        missing.push_back(status.update.id);
+      } else if (status.state != UpdateState::not_applicable) {
+        withheld.push_back(
+            Json{{"kb", status.update.id}, {"reasons", status.reasons}, {"superseded_by", item["superseded_by"]}});
+      }
+      updates.push_back(std::move(item));
+    }
+    auto json = device_json(entry.device);
+    json["stale"] = entry.stale;
+    json["installed"] = installed;
+    json["entitled_missing"] = missing;
+    json["withheld"] = withheld;
+    json["updates"] = updates;
+    list.push_back(std::move(json));
+  }
+  return json_response(200, Json{{"customer", found->first}, {"at", call.at.to_string()}, {"devices", list}});
+}
+
+HttpResponse product_compliance(const HttpRequest& request, Call& call) {
+  HttpResponse failure;
+  const auto found = compliance_of(request, call, failure);
   if (!found) {
     return failure;
   }
   Json list = Json::array();
-  for (const auto& device : found->devices) {
-    if (device.retired) {
-      continue;
+  for (const auto& summary : service::product_compliance(found->second, call.at)) {
+    Json states = Json::object();
+    for (const auto state : {service::UpdateState::installed, service::UpdateState::entitled_missing,
+                             service::UpdateState::not_entitled, service::UpdateState::prerequisite_missing,
+                             service::UpdateState::superseded, service::UpdateState::not_applicable}) {
+      const auto count = summary.states.find(state);
+      states[service::to_string(state)] = count == summary.states.end() ? 0 : count->second;
     }
-    const auto offer = offer_for_device(shared, call, device);
-    if (!offer) {
-      return error_response(offer.error());
-    }
-    Json installed = Json::array();
-    Json missing = Json::array();
-    for (const auto& item : offer->offered) {
-      (item.installed ? installed : missing).push_back(item.update.id);
-    }
-    Json withheld = Json::array();
-    for (const auto& item : offer->withheld) {
-      withheld.push_back(Json{{"kb", item.update.id},
-                              {"reasons", reason_codes(item.findings)},
-                              {"superseded_by", item.superseded_by ? Json(*item.superseded_by) : Json()}});
-    }
-    auto entry = device_json(device);
-    entry["installed"] = installed;
-    entry["entitled_missing"] = missing;
-    entry["withheld"] = withheld;
-    list.push_back(std::move(entry));
+    list.push_back(Json{{"product", summary.product},
+                        {"devices", summary.devices},
+                        {"fully_patched", summary.fully_patched},
+                        {"fully_patched_share",
+                         summary.devices > 0 ? static_cast<double>(summary.fully_patched) / summary.devices : 0.0},
+                        {"stale", summary.stale},
+                        {"states", states},
+                        {"oldest_missing_critical_days",
+                         summary.oldest_missing_critical_days ? Json(*summary.oldest_missing_critical_days) : Json()}});
   }
-  return json_response(200, Json{{"customer", found->customer}, {"at", call.at.to_string()}, {"devices", list}});
+  return json_response(200, Json{{"customer", found->first}, {"at", call.at.to_string()}, {"products", list}});
 }
 
 HttpResponse billing(const HttpRequest& request, Call& call) {
@@ -342,8 +407,11 @@ void add_contact_routes(http::Router& router, const SharedPtr& shared) {
   router.add("POST", "/v1/enrolment-tokens", authorised(shared, {Role::contact}, create_enrolment_token));
   router.add("DELETE", "/v1/enrolment-tokens/{id}", authorised(shared, {Role::contact}, void_enrolment_token));
   router.add("GET", "/v1/devices", authorised(shared, readers, list_devices));
-  router.add("GET", "/v1/compliance", authorised(shared, readers, [shared](const HttpRequest& request, Call& call) {
-               return compliance(*shared, request, call);
+  router.add("GET", "/v1/compliance/products", authorised(shared, readers, [](const HttpRequest& request, Call& call) {
+               return product_compliance(request, call);
+             }));
+  router.add("GET", "/v1/compliance", authorised(shared, readers, [](const HttpRequest& request, Call& call) {
+               return compliance(request, call);
              }));
   router.add("GET", "/v1/audit", authorised(shared, readers, audit_trail));
   router.add("GET", "/v1/billing", authorised(shared, readers, billing));

@@ -101,8 +101,22 @@ TEST_F(ContactCli, EachCustomerSeesOnlyItsOwnDevicesAuditAndCompliance) {
     EXPECT_EQ(carol.out.find("dev-1"), std::string::npos) << command[0] << ": " << carol.out;
   }
   const auto csv = lifeline("alice", {"compliance", "devices", "--csv"}).out;
-  EXPECT_EQ(csv.rfind("DEVICE,SITE,PRODUCT,INSTALLED,ENTITLED-MISSING,WITHHELD\r\n", 0), 0U) << csv;
-  EXPECT_NE(csv.find("dev-1,paris,sql-server-2005-sp4"), std::string::npos) << csv;
+  EXPECT_EQ(csv.rfind("DEVICE,SITE,PRODUCT,LAST SEEN,STALE,INSTALLED,ENTITLED-MISSING,PREREQUISITE-MISSING,"
+                      "NOT-ENTITLED,SUPERSEDED\r\n",
+                      0),
+            0U)
+      << csv;
+  EXPECT_NE(csv.find("dev-1,paris,sql-server-2005-sp4,"), std::string::npos) << csv;
+  // KB4019089 is not entitled (IMPORTANT_ADDON_REQUIRED), but the entitled KB4057113 supersedes it.
+  EXPECT_NE(csv.find(",KB4057113,,,KB4019089(by KB4057113)"), std::string::npos) << csv;
+  const auto products = lifeline("alice", {"compliance", "products", "--json"});
+  ASSERT_EQ(products.exit_code, 0) << products.err;
+  const auto summary = nlohmann::json::parse(products.out)["products"];
+  ASSERT_EQ(summary.size(), 1U) << products.out;
+  EXPECT_EQ(summary[0]["devices"], 1);
+  EXPECT_EQ(summary[0]["states"]["entitled-missing"], 1) << "KB4057113, entitled and not installed";
+  EXPECT_EQ(summary[0]["states"]["superseded"], 1) << "KB4019089, superseded by KB4057113";
+  EXPECT_EQ(summary[0]["fully_patched"], 0);
   const auto bulletins = lifeline("carol", {"bulletins", "list"});
   EXPECT_EQ(bulletins.exit_code, 1) << "fabrikam is level 1: no bulletins (CS-16)";
   EXPECT_NE(bulletins.err.find("HTTP 403"), std::string::npos) << bulletins.err;
