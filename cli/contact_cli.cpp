@@ -165,7 +165,11 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
       compliance->add_subcommand("devices", "Per device: each applicable update in one state; stale devices");
   auto* compliance_products =
       compliance->add_subcommand("products", "Per product: states, share fully patched, oldest missing Critical");
+  auto* compliance_migration =
+      compliance->add_subcommand("migration", "The migration plan against reality, per programme quarter (CS-4)");
   int stale = 14;
+  compliance_migration->add_flag("--json", format.json, "JSON output");
+  compliance_migration->add_flag("--csv", format.csv, "CSV output (RFC 4180)");
   for (auto* report : {compliance_devices, compliance_products}) {
     report->add_flag("--json", format.json, "JSON output");
     report->add_flag("--csv", format.csv, "CSV output (RFC 4180)");
@@ -339,6 +343,15 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
                     by_state["prerequisite-missing"],
                     by_state["not-entitled"],
                     by_state["superseded"]};
+       }},
+      {compliance_migration,
+       "/v1/compliance/migration",
+       "quarters",
+       {"PRODUCT", "QUARTER", "PLANNED", "REGISTERED", "ACTIVE", "OVER PLAN"},
+       [](const Json& q) {
+         return Row{text(q, "product"), text(q, "start") + " to " + text(q, "end"),
+                    text(q, "planned"), text(q, "registered"),
+                    text(q, "active"),  text(q, "over_plan")};
        }},
       {compliance_products,
        "/v1/compliance/products" + stale_query,

@@ -313,6 +313,30 @@ HttpResponse compliance(const HttpRequest& request, Call& call) {
   return json_response(200, Json{{"customer", found->first}, {"at", call.at.to_string()}, {"devices", list}});
 }
 
+HttpResponse migration(const HttpRequest& request, Call& call) {
+  HttpResponse failure;
+  const auto found = customer_devices(request, call, failure);
+  if (!found) {
+    return failure;
+  }
+  const auto order = call.catalog.find_order(found->customer);
+  if (!order || !*order) {
+    return order ? http::problem(404, "Not Found", "no service order for " + found->customer)
+                 : error_response(order.error());
+  }
+  Json list = Json::array();
+  for (const auto& row : service::migration_progress(**order, found->devices, call.at)) {
+    list.push_back(Json{{"product", row.product},
+                        {"start", row.start.to_string()},
+                        {"end", row.end.to_string()},
+                        {"planned", row.planned},
+                        {"registered", row.registered},
+                        {"active", row.active},
+                        {"over_plan", row.over_plan}});
+  }
+  return json_response(200, Json{{"customer", found->customer}, {"at", call.at.to_string()}, {"quarters", list}});
+}
+
 HttpResponse product_compliance(const HttpRequest& request, Call& call) {
   HttpResponse failure;
   const auto found = compliance_of(request, call, failure);
@@ -407,6 +431,7 @@ void add_contact_routes(http::Router& router, const SharedPtr& shared) {
   router.add("POST", "/v1/enrolment-tokens", authorised(shared, {Role::contact}, create_enrolment_token));
   router.add("DELETE", "/v1/enrolment-tokens/{id}", authorised(shared, {Role::contact}, void_enrolment_token));
   router.add("GET", "/v1/devices", authorised(shared, readers, list_devices));
+  router.add("GET", "/v1/compliance/migration", authorised(shared, readers, migration));
   router.add("GET", "/v1/compliance/products", authorised(shared, readers, [](const HttpRequest& request, Call& call) {
                return product_compliance(request, call);
              }));

@@ -123,4 +123,35 @@ std::vector<ProductCompliance> product_compliance(const std::vector<DeviceCompli
   return all;
 }
 
+std::vector<QuarterProgress> migration_progress(const catalog::ServiceOrder& order,
+                                                const std::vector<catalog::Device>& devices, util::Date at) {
+  std::vector<QuarterProgress> rows;
+  for (const auto& enrolment : order.enrolments) {
+    if (!enrolment.migration_plan) {
+      continue;
+    }
+    const auto& quarters = enrolment.migration_plan->quarters;
+    for (std::size_t i = 0; i < quarters.size() && quarters[i].start <= at; ++i) {
+      QuarterProgress row;
+      row.product = enrolment.product;
+      row.start = quarters[i].start;
+      row.end = i + 1 < quarters.size() ? quarters[i + 1].start.add_days(-1) : enrolment.migration_plan->completion;
+      row.planned = quarters[i].devices;
+      const auto as_of = std::min(row.end, at);
+      for (const auto& device : devices) {
+        if (device.product != enrolment.product || device.registered > row.end) {
+          continue;
+        }
+        ++row.registered;
+        if (device.registered <= as_of && (!device.retired || *device.retired > as_of)) {
+          ++row.active;
+        }
+      }
+      row.over_plan = std::max<std::int64_t>(0, row.active - row.planned);
+      rows.push_back(row);
+    }
+  }
+  return rows;
+}
+
 } // namespace lifeline::server::service

@@ -45,4 +45,20 @@ struct ProductCompliance {
 
 std::vector<ProductCompliance> product_compliance(const std::vector<DeviceCompliance>& devices, util::Date at);
 
+// The migration plan (CS-4) against reality, one row per plan quarter begun by `at`: the devices
+// the plan allows, those registered by the quarter's end, those active (registered and not
+// retired) at its end or at `at` if sooner, and how many active devices exceed the plan.
+struct QuarterProgress {
+  std::string product;
+  util::Date start;
+  util::Date end;
+  std::int64_t planned = 0;
+  std::int64_t registered = 0;
+  std::int64_t active = 0;
+  std::int64_t over_plan = 0;
+};
+
+std::vector<QuarterProgress> migration_progress(const catalog::ServiceOrder& order,
+                                                const std::vector<catalog::Device>& devices, util::Date at);
+
 } // namespace lifeline::server::service

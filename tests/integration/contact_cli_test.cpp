@@ -117,6 +117,18 @@ TEST_F(ContactCli, EachCustomerSeesOnlyItsOwnDevicesAuditAndCompliance) {
   EXPECT_EQ(summary[0]["states"]["entitled-missing"], 1) << "KB4057113, entitled and not installed";
   EXPECT_EQ(summary[0]["states"]["superseded"], 1) << "KB4019089, superseded by KB4057113";
   EXPECT_EQ(summary[0]["fully_patched"], 0);
+  const auto migration = nlohmann::json::parse(lifeline("alice", {"compliance", "migration", "--json"}).out);
+  nlohmann::json current; // the SQL Server plan quarter that holds the evaluation date
+  for (const auto& quarter : migration["quarters"]) {
+    if (quarter["product"] == k_sql && quarter["start"].get<std::string>() <= k_at &&
+        quarter["end"].get<std::string>() >= k_at) {
+      current = quarter;
+    }
+  }
+  ASSERT_TRUE(current.is_object()) << migration.dump();
+  EXPECT_EQ(current["registered"], 1) << current.dump();
+  EXPECT_EQ(current["active"], 1) << current.dump();
+  EXPECT_EQ(current["over_plan"], std::max(0, 1 - current["planned"].get<int>()));
   const auto bulletins = lifeline("carol", {"bulletins", "list"});
   EXPECT_EQ(bulletins.exit_code, 1) << "fabrikam is level 1: no bulletins (CS-16)";
   EXPECT_NE(bulletins.err.find("HTTP 403"), std::string::npos) << bulletins.err;

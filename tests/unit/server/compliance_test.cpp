@@ -62,5 +62,36 @@ TEST(ProductCompliance, NoMissingCriticalIsNoAge) {
   EXPECT_EQ(to_string(UpdateState::entitled_missing), "entitled-missing");
 }
 
+TEST(MigrationProgress, ComparesEachBegunPlanQuarterWithTheDevices) {
+  catalog::ServiceOrder order;
+  catalog::Enrolment enrolment;
+  enrolment.product = "sql";
+  enrolment.migration_plan = catalog::MigrationPlan{
+      10, {{day("2016-07-01"), 3}, {day("2016-10-01"), 2}, {day("2017-01-01"), 1}}, day("2017-03-31")};
+  order.enrolments.push_back(enrolment);
+  std::vector<catalog::Device> devices(3);
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    devices[i].id = "dev-" + std::to_string(i + 1);
+    devices[i].product = "sql";
+  }
+  devices[0].registered = day("2016-07-10");
+  devices[1].registered = day("2016-08-10");
+  devices[1].retired = day("2016-12-01");
+  devices[2].registered = day("2016-11-05");
+  const auto rows = migration_progress(order, devices, day("2016-12-15"));
+  ASSERT_EQ(rows.size(), 2U) << "the 2017 quarter has not begun";
+  EXPECT_EQ(rows[0].end, day("2016-09-30"));
+  EXPECT_EQ(rows[0].registered, 2);
+  EXPECT_EQ(rows[0].active, 2);
+  EXPECT_EQ(rows[0].over_plan, 0);
+  EXPECT_EQ(rows[1].end, day("2016-12-31"));
+  EXPECT_EQ(rows[1].planned, 2);
+  EXPECT_EQ(rows[1].registered, 3);
+  EXPECT_EQ(rows[1].active, 2) << "dev-2 retired; counted as of 2016-12-15";
+  EXPECT_EQ(rows[1].over_plan, 0);
+  devices[1].retired.reset();
+  EXPECT_EQ(migration_progress(order, devices, day("2016-12-15"))[1].over_plan, 1);
+}
+
 } // namespace
 } // namespace lifeline::server::service
