@@ -103,6 +103,28 @@ void print_rows(std::ostream& out, const Output& format, const Row& header, cons
   }
 }
 
+// Every entry of the audit trail the caller may read, following the pages.
+util::Result<Json> audit_entries(ContactClient& client) {
+  Json entries = Json::array();
+  std::string after;
+  for (;;) {
+    const auto page = client.get("/v1/audit" + (after.empty() ? std::string() : "?after=" + after));
+    const auto items = listed(page, "entries");
+    if (!items) {
+      return items.error();
+    }
+    for (const auto& item : *items) {
+      entries.push_back(item);
+    }
+    const auto answer = Json::parse(*page, nullptr, false);
+    const auto next = answer.find("next_after");
+    if (next == answer.end() || !next->is_number_integer()) {
+      return entries;
+    }
+    after = next->dump();
+  }
+}
+
 int fail(std::ostream& err, const util::Error& error) {
   err << "lifeline: " << error.message << '\n';
   return 1;
@@ -167,6 +189,15 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
       compliance->add_subcommand("products", "Per product: states, share fully patched, oldest missing Critical");
   auto* compliance_migration =
       compliance->add_subcommand("migration", "The migration plan against reality, per programme quarter (CS-4)");
+  auto* compliance_downloads =
+      compliance->add_subcommand("downloads", "Who downloaded or pulled what, when, and the decision (CS-12)");
+  auto* compliance_billing = compliance->add_subcommand("billing", "The billing statement of an enrolment (CS-10)");
+  std::string billed_product;
+  compliance_billing->add_option("--product", billed_product, "The enrolled product")->required();
+  for (auto* report : {compliance_downloads, compliance_billing}) {
+    report->add_flag("--json", format.json, "JSON output");
+    report->add_flag("--csv", format.csv, "CSV output (RFC 4180)");
+  }
   int stale = 14;
   compliance_migration->add_flag("--json", format.json, "JSON output");
   compliance_migration->add_flag("--csv", format.csv, "CSV output (RFC 4180)");
@@ -344,6 +375,14 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
                     by_state["not-entitled"],
                     by_state["superseded"]};
        }},
+      {compliance_billing,
+       "/v1/billing?product=" + signing::tuf::percent_encode(billed_product),
+       "quarters",
+       {"QUARTER", "BILLING DATE", "START", "END", "RETROACTIVE"},
+       [](const Json& q) {
+         return Row{text(q, "quarter"), text(q, "billing_date"), text(q, "start"), text(q, "end"),
+                    text(q, "retroactive") == "true" ? "retroactive" : ""};
+       }},
       {compliance_migration,
        "/v1/compliance/migration",
        "quarters",
@@ -398,36 +437,30 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
     print_rows(out, format, listing.header, rows);
     return 0;
   }
-  // The audit trail, page after page.
-  Json entries = Json::array();
-  std::string after;
-  for (;;) {
-    const auto page = client.get("/v1/audit" + (after.empty() ? std::string() : "?after=" + after));
-    const auto items = listed(page, "entries");
-    if (!items) {
-      return fail(err, items.error());
+  // The audit trail, every page; all of it, or the downloads and pulls (CS-12).
+  const auto entries = audit_entries(client);
+  if (!entries) {
+    return fail(err, entries.error());
+  }
+  const bool downloads_only = compliance_downloads->parsed();
+  Json kept = Json::array();
+  for (const auto& entry : *entries) {
+    if (!downloads_only || text(entry, "action").rfind("download.", 0) == 0) {
+      kept.push_back(entry);
     }
-    for (const auto& item : *items) {
-      entries.push_back(item);
-    }
-    const auto answer = Json::parse(*page, nullptr, false);
-    const auto next = answer.find("next_after");
-    if (next == answer.end() || !next->is_number_integer()) {
-      break;
-    }
-    after = next->dump();
   }
   if (format.json) {
-    out << Json{{"entries", entries}}.dump(2) << '\n';
+    out << Json{{"entries", kept}}.dump(2) << '\n';
     return 0;
   }
   std::vector<Row> rows;
-  for (const auto& entry : entries) {
+  for (const auto& entry : kept) {
+    const auto detail = entry.find("detail");
     rows.push_back(Row{text(entry, "sequence"), text(entry, "at"), text(entry, "actor"), text(entry, "action"),
-                       text(entry, "subject"), entry.contains("detail") ? entry["detail"].dump() : ""});
+                       text(entry, "subject"), detail != entry.end() ? detail->dump() : ""});
   }
   (void)audit_list;
-  print_table(out, {"SEQ", "AT", "ACTOR", "ACTION", "SUBJECT", "DETAIL"}, rows);
+  print_rows(out, format, {"SEQ", "AT", "ACTOR", "ACTION", "SUBJECT", "DETAIL"}, rows);
   return 0;
 }
 

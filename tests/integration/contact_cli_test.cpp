@@ -66,6 +66,14 @@ TEST_F(ContactCli, PullWritesOnlyBytesThatSignedMetadataVouchesFor) {
   const auto pulled = lifeline("alice", {"pull", "KB4057113", "--out", (m_dir / "pulled").string()});
   ASSERT_EQ(pulled.exit_code, 0) << pulled.err;
   EXPECT_EQ(read_text(m_dir / "pulled" / k_sql / "KB4057113" / "KB4057113.cab"), m_payload_4057113);
+  // The pull is in the download audit (CS-12): who, what, the decision.
+  const auto downloads = nlohmann::json::parse(lifeline("alice", {"compliance", "downloads", "--json"}).out);
+  ASSERT_FALSE(downloads["entries"].empty());
+  EXPECT_EQ(downloads["entries"].back()["action"], "download.allow") << downloads.dump();
+  EXPECT_EQ(downloads["entries"].back()["actor"], "contact:alice@contoso.example") << downloads.dump();
+  const auto billing = lifeline("alice", {"compliance", "billing", "--product", k_sql, "--csv"});
+  ASSERT_EQ(billing.exit_code, 0) << billing.err;
+  EXPECT_EQ(billing.out.rfind("QUARTER,BILLING DATE,START,END,RETROACTIVE\r\n", 0), 0U) << billing.out;
   const auto unknown = lifeline("alice", {"pull", "KB0000001", "--out", (m_dir / "pulled").string()});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_NE(unknown.err.find("KB0000001 is not among the updates this customer is entitled to"), std::string::npos);
