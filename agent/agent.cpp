@@ -511,6 +511,42 @@ std::string Agent::status_text() const {
   return out.str();
 }
 
+util::Result<std::size_t> Agent::export_reports(const fs::path& file) const {
+  nlohmann::ordered_json receipts = nlohmann::ordered_json::array();
+  for (const auto& instance : m_config.instances) {
+    const auto dir = instance_dir(m_config, instance.name);
+    std::error_code ec;
+    if (!fs::exists(dir / "credential", ec)) {
+      continue;
+    }
+    const auto device = util::read_file(dir / "device.json", 4096);
+    const auto key = signing::load_key(dir / "device-key.pem", std::nullopt);
+    Installer installer(dir / "work", instance.install_root);
+    const auto pending = installer.pending_reports();
+    if (!device || !key || !pending) {
+      return util::make_error(util::ErrorKind::io,
+                              "instance " + instance.name + ": its registration or ledger is unreadable");
+    }
+    const auto device_id = text_at(Json::parse(*device, nullptr, false), "device");
+    for (const auto& report : *pending) {
+      const signing::InstallReceipt receipt{device_id,     report.id,
+                                            report.update, report.outcome,
+                                            report.detail, signing::tuf::parse_expires(report.queued_at).value_or(0)};
+      const auto signed_receipt = signing::sign_receipt(receipt, *key);
+      if (!signed_receipt) {
+        return signed_receipt.error();
+      }
+      receipts.push_back(nlohmann::ordered_json::parse(*signed_receipt));
+    }
+  }
+  const auto count = receipts.size();
+  if (auto written = util::write_file_atomically(file, nlohmann::ordered_json{{"receipts", receipts}}.dump(2));
+      !written) {
+    return written.error();
+  }
+  return count;
+}
+
 util::Result<void> Agent::uninstall(const std::string& name, const std::string& update) {
   const auto* instance = m_config.instance(name);
   if (instance == nullptr) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -51,6 +52,10 @@ class Agent {
   // (state_dir/instances/<name>/last-sync.json), as JSON or as text for a person.
   [[nodiscard]] std::string status_json() const;
   [[nodiscard]] std::string status_text() const;
+  // Writes every queued report of every registered instance as receipts signed with its device
+  // key to `file` ({"receipts": [...]}), for a contact to upload from outside a closed network
+  // (`lifeline reports upload`). They stay queued: a later sync or upload is harmless.
+  util::Result<std::size_t> export_reports(const std::filesystem::path& file) const;
   // Restores what `update` replaced on `instance` (its backup) and records it.
   util::Result<void> uninstall(const std::string& instance, const std::string& update);
 

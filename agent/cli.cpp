@@ -58,6 +58,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   auto* uninstall_app = app.add_subcommand("uninstall", "Restore what an installed update replaced");
   uninstall_app->add_option("--instance", instance, "Instance name from the configuration")->required();
   uninstall_app->add_option("UPDATE", update, "The update (KB)")->required();
+  std::string export_file;
+  auto* report_app = app.add_subcommand("report", "Queued install reports, as signed receipts");
+  report_app->add_option("--export", export_file, "File to write them to (for lifeline reports upload)")->required();
   auto* status_app = app.add_subcommand("status", "What the last sync of each instance found");
   bool json = false;
   status_app->add_flag("--json", json, "JSON output");
@@ -107,6 +110,15 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       return 1;
     }
     out << "uninstalled " << update << " from " << instance << " (the replaced files are back)\n";
+    return 0;
+  }
+  if (report_app->parsed()) {
+    const auto exported = agent.export_reports(export_file);
+    if (!exported) {
+      err << "lifeline-agent: " << exported.error().message << '\n';
+      return 1;
+    }
+    out << *exported << " signed receipt(s) written to " << export_file << '\n';
     return 0;
   }
   if (sync_app->parsed()) {

@@ -50,6 +50,9 @@ util::Result<std::string> read_credential(const std::string& source, std::istrea
   } else {
     std::getline(in, credential);
   }
+  while (!credential.empty() && (credential.back() == '\r' || credential.back() == ' ' || credential.back() == '\t')) {
+    credential.pop_back();
+  }
   if (credential.empty()) {
     return util::make_error(util::ErrorKind::invalid_input, "the credential is empty");
   }
@@ -121,6 +124,9 @@ util::Result<Json> audit_entries(ContactClient& client) {
     if (next == answer.end() || !next->is_number_integer()) {
       return entries;
     }
+    if (!after.empty() && next->get<std::int64_t>() <= std::stoll(after)) {
+      return util::make_error(util::ErrorKind::invalid_input, "the server's audit pages do not move forward");
+    }
     after = next->dump();
   }
 }
@@ -175,6 +181,11 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   token_create->add_option("--uses", uses, "How many devices may use it")->check(CLI::Range(1, 10000));
   token_create->add_option("--expires", expires, "Last day it can be used (YYYY-MM-DD)");
 
+  std::string receipts_file;
+  auto* reports =
+      app.add_subcommand("reports", "Install receipts carried out of closed networks")->require_subcommand(1);
+  auto* reports_upload = reports->add_subcommand("upload", "Upload the receipts lifeline-agent report --export wrote");
+  reports_upload->add_option("FILE", receipts_file, "The receipts file")->required();
   auto* devices = app.add_subcommand("devices", "The customer's devices")->require_subcommand(1);
   auto* devices_list = devices->add_subcommand("list", "Registered devices");
   devices_list->add_flag("--json", format.json, "JSON output");
@@ -208,6 +219,9 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   }
   app.require_subcommand(1);
 
+  if (args.empty()) {
+    return 2;
+  }
   std::vector<std::string> reversed(args.rbegin(), args.rend() - 1); // CLI11 takes them last first
   try {
     app.parse(reversed);
@@ -241,6 +255,13 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
     if (const auto parsed = signing::tuf::parse_root(*root); !parsed) {
       err << "lifeline: " << root_file << " is not TUF root metadata: " << parsed.error().message << '\n';
       return 1;
+    }
+    // The credential is a bearer secret: only over TLS, or to this machine.
+    const bool loopback = server.rfind("http://127.0.0.1", 0) == 0 || server.rfind("http://localhost", 0) == 0 ||
+                          server.rfind("http://[::1]", 0) == 0;
+    if (server.rfind("https://", 0) != 0 && !loopback) {
+      err << "lifeline: --server must be https:// (plain http only to this machine): " << server << '\n';
+      return 2;
     }
     const auto credential = read_credential(credential_file, in, err);
     if (!credential) {
@@ -288,7 +309,36 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
     for (const auto& path : *pulled) {
       out << "verified " << (fs::path(out_dir) / path).string() << '\n';
     }
+    if (pulled->empty()) {
+      err << "lifeline: nothing to pull: no published payload for the updates asked\n";
+    }
     return 0;
+  }
+  if (reports_upload->parsed()) {
+    const auto receipts = util::read_file(receipts_file, 64 << 20);
+    if (!receipts) {
+      return fail(err, receipts.error());
+    }
+    const auto uploaded = client.post("/v1/reports", *receipts);
+    if (!uploaded) {
+      return fail(err, uploaded.error());
+    }
+    const auto answer = Json::parse(*uploaded, nullptr, false);
+    const auto results = answer.is_object() ? answer.find("results") : answer.end();
+    int refused = 0;
+    for (const auto& result :
+         answer.is_object() && results != answer.end() && results->is_array() ? *results : Json::array()) {
+      const auto status = text(result, "status");
+      const auto reply = result.find("answer");
+      const auto& body = reply != result.end() ? *reply : Json();
+      const bool taken = status == "200" || status == "201";
+      refused += taken ? 0 : 1;
+      out << text(result, "device") << ' ' << text(body, "report_id") << ": "
+          << (taken ? text(body, "state") + (status == "200" ? " (already received)" : "")
+                    : "refused (HTTP " + status + "): " + text(body, "detail"))
+          << '\n';
+    }
+    return refused == 0 ? 0 : 1;
   }
   if (token_create->parsed()) {
     Json body{{"site", site}, {"product", product}, {"uses", uses}};

@@ -9,7 +9,7 @@ namespace {
 
 std::string csv_cell(const std::string& text) {
   std::string cell =
-      !text.empty() && std::string_view("=+-@").find(text.front()) != std::string_view::npos ? "'" + text : text;
+      !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos ? "'" + text : text;
   if (cell.find_first_of(",\"\r\n") == std::string::npos) {
     return cell;
   }

@@ -324,9 +324,14 @@ HttpResponse migration(const HttpRequest& request, Call& call) {
     return order ? http::problem(404, "Not Found", "no service order for " + found->customer)
                  : error_response(order.error());
   }
+  const auto products = call.catalog.list_products();
+  if (!products) {
+    return error_response(products.error());
+  }
   Json list = Json::array();
-  for (const auto& row : service::migration_progress(**order, found->devices, call.at)) {
+  for (const auto& row : service::migration_progress(**order, *products, found->devices, call.at)) {
     list.push_back(Json{{"product", row.product},
+                        {"quarter", row.quarter},
                         {"start", row.start.to_string()},
                         {"end", row.end.to_string()},
                         {"planned", row.planned},

@@ -172,12 +172,12 @@ bool is_outcome(std::string_view text) {
 
 // A device that registered a key reports with receipts signed by it ({"signed", "signatures"});
 // the fields are then the receipt's. A device without a key sends the fields as they are.
-std::optional<Json> report_fields(const HttpRequest& request, Call& call, std::string& receipt, HttpResponse& failure) {
-  auto body = json_body(request, failure);
-  if (!body) {
-    return std::nullopt;
-  }
-  const auto key = call.catalog.device_public_key(call.caller.subject);
+// The report's fields for `device`: from a receipt verified against the key the device registered
+// ({"signed", "signatures"}), or as sent by a device without a key. `body_text` is kept as the
+// receipt.
+std::optional<Json> report_fields(Call& call, const std::string& device, const Json& body, const std::string& body_text,
+                                  std::string& receipt, HttpResponse& failure) {
+  const auto key = call.catalog.device_public_key(device);
   if (!key) {
     failure = error_response(key.error());
     return std::nullopt;
@@ -185,30 +185,30 @@ std::optional<Json> report_fields(const HttpRequest& request, Call& call, std::s
   if (key->empty()) {
     // A device enrolled before device keys existed has nothing to verify a receipt with: its
     // receipt's fields are taken as an unsigned report would be (the same trust), and kept.
-    const auto signed_part = body->find("signed");
-    if (signed_part == body->end() || !signed_part->is_object()) {
+    const auto signed_part = body.find("signed");
+    if (signed_part == body.end() || !signed_part->is_object()) {
       return body;
     }
-    if (signed_part->contains("device") && (*signed_part)["device"] != call.caller.subject) {
-      failure = forbidden("the receipt is about another device than the caller");
+    if (signed_part->contains("device") && (*signed_part)["device"] != device) {
+      failure = forbidden("the receipt is about another device than " + device);
       return std::nullopt;
     }
-    receipt = request.body;
+    receipt = body_text;
     return *signed_part;
   }
-  if (!body->contains("signed")) {
+  if (!body.contains("signed")) {
     failure = http::problem(422, "Unprocessable Content",
-                            "this device registered a key: its reports must be receipts signed with it");
+                            "device " + device + " registered a key: its reports must be receipts signed with it");
     return std::nullopt;
   }
-  receipt = request.body;
+  receipt = body_text;
   const auto verified = signing::verify_receipt(receipt, *key);
   if (!verified) {
     failure = http::problem(422, "Unprocessable Content", "receipt refused: " + verified.error().message);
     return std::nullopt;
   }
-  if (verified->device != call.caller.subject) {
-    failure = forbidden("the receipt is about device " + verified->device + ", not the caller");
+  if (verified->device != device) {
+    failure = forbidden("the receipt is about device " + verified->device + ", not " + device);
     return std::nullopt;
   }
   return Json{{"report_id", verified->report_id},
@@ -217,33 +217,29 @@ std::optional<Json> report_fields(const HttpRequest& request, Call& call, std::s
               {"detail", verified->detail}};
 }
 
-HttpResponse report(Shared& shared, const HttpRequest& request, Call& call) {
+// Checks the fields and records the report, acknowledged only once committed.
+HttpResponse record_fields(Shared& shared, Call& call, const std::string& device, const Json& body,
+                           const std::string& receipt_text) {
   HttpResponse failure;
-  std::string receipt_text;
-  const auto body = report_fields(request, call, receipt_text, failure);
-  if (!body) {
-    return failure;
-  }
   const auto id =
-      string_member(*body, "report_id", is_report_id, "the report's id ([A-Za-z0-9._-], 64 at most)", failure);
-  const auto update = id ? string_member(*body, "update", catalog::is_kb, "a KB number", failure) : std::nullopt;
+      string_member(body, "report_id", is_report_id, "the report's id ([A-Za-z0-9._-], 64 at most)", failure);
+  const auto update = id ? string_member(body, "update", catalog::is_kb, "a KB number", failure) : std::nullopt;
   const auto outcome =
-      update ? string_member(*body, "outcome", is_outcome, "\"installed\" or \"failed\"", failure) : std::nullopt;
+      update ? string_member(body, "outcome", is_outcome, "\"installed\" or \"failed\"", failure) : std::nullopt;
   if (!outcome) {
     return failure;
   }
   std::string detail;
-  if (const auto it = body->find("detail"); it != body->end()) {
+  if (const auto it = body.find("detail"); it != body.end()) {
     if (!it->is_string() || it->get_ref<const std::string&>().size() > k_max_report_detail) {
       return http::problem(422, "Unprocessable Content", "/detail must be a string of 1000 bytes at most");
     }
     detail = it->get<std::string>();
   }
   const catalog::InstallReport report{
-      *id,     call.caller.subject,
+      *id,     device,
       *update, *outcome == "installed" ? catalog::ReportOutcome::installed : catalog::ReportOutcome::failed,
       detail,  receipt_text};
-  // Acknowledged only once committed: record_report returns after its transaction commits.
   const auto receipt = call.catalog.record_report(report, call.audit());
   if (!receipt) {
     return error_response(receipt.error());
@@ -257,6 +253,57 @@ HttpResponse report(Shared& shared, const HttpRequest& request, Call& call) {
                                                             {"duplicate", receipt->duplicate}});
 }
 
+HttpResponse report(Shared& shared, const HttpRequest& request, Call& call) {
+  HttpResponse failure;
+  const auto body = json_body(request, failure);
+  std::string receipt_text;
+  const auto fields =
+      body ? report_fields(call, call.caller.subject, *body, request.body, receipt_text, failure) : std::nullopt;
+  if (!fields) {
+    return failure;
+  }
+  return record_fields(shared, call, call.caller.subject, *fields, receipt_text);
+}
+
+// Receipts carried out of a closed network (`lifeline-agent report --export`), uploaded by a
+// contact of the devices' customer or an operator: each verified against its device's key and
+// recorded as the device's own report would be; one result per receipt.
+HttpResponse upload_reports(Shared& shared, const HttpRequest& request, Call& call) {
+  HttpResponse failure;
+  const auto body = json_body(request, failure);
+  if (!body) {
+    return failure;
+  }
+  const auto receipts = body->find("receipts");
+  if (receipts == body->end() || !receipts->is_array() || receipts->size() > 10'000) {
+    return http::problem(422, "Unprocessable Content", "/receipts must be an array of 10000 receipts at most");
+  }
+  Json results = Json::array();
+  int refused = 0;
+  for (const auto& item : *receipts) {
+    const auto signed_part = item.is_object() ? item.find("signed") : item.end();
+    const auto device_id = item.is_object() && signed_part != item.end() && signed_part->is_object() &&
+                                   signed_part->contains("device") && (*signed_part)["device"].is_string()
+                               ? (*signed_part)["device"].get<std::string>()
+                               : std::string();
+    HttpResponse answer;
+    const auto device = catalog::is_identifier(device_id) ? call.catalog.find_device(device_id)
+                                                          : util::Result<std::optional<catalog::Device>>(std::nullopt);
+    std::string receipt_text;
+    if (!device) {
+      answer = error_response(device.error());
+    } else if (!*device || (call.caller.role == Role::contact && (*device)->customer != call.caller.customer)) {
+      answer = http::problem(404, "Not Found", "no device " + device_id + " of this customer");
+    } else if (const auto fields = report_fields(call, device_id, item, item.dump(), receipt_text, answer)) {
+      answer = record_fields(shared, call, device_id, *fields, receipt_text);
+    }
+    refused += answer.status >= 400 ? 1 : 0;
+    auto result = Json::parse(answer.body, nullptr, false);
+    results.push_back(Json{{"device", device_id}, {"status", answer.status}, {"answer", result}});
+  }
+  return json_response(200, Json{{"results", results}, {"refused", refused}});
+}
+
 } // namespace
 
 void add_device_routes(http::Router& router, const SharedPtr& shared) {
@@ -265,6 +312,9 @@ void add_device_routes(http::Router& router, const SharedPtr& shared) {
              authorised(shared, {Role::device}, [shared](const auto& r, Call& c) { return check_in(*shared, r, c); }));
   router.add("POST", "/v1/devices/me/reports",
              authorised(shared, {Role::device}, [shared](const auto& r, Call& c) { return report(*shared, r, c); }));
+  router.add("POST", "/v1/reports",
+             authorised(shared, {Role::contact, Role::operator_role},
+                        [shared](const auto& r, Call& c) { return upload_reports(*shared, r, c); }));
 }
 
 } // namespace lifeline::server::api

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "catalog/rules/programme.hpp"
 #include "server/service/offers.hpp"
 
 namespace lifeline::server::service {
@@ -35,8 +36,12 @@ UpdateStatus status_of(const DeviceDecision& decided, const std::map<std::string
   } else if (decided.decision.allowed) {
     status.state = UpdateState::entitled_missing;
   } else {
-    status.state =
-        names(findings, Reason::service_pack_outdated) ? UpdateState::prerequisite_missing : UpdateState::not_entitled;
+    // Only when the service pack is the one thing missing does installing it help.
+    const bool only_service_pack =
+        !findings.empty() && std::all_of(findings.begin(), findings.end(), [](const auto& finding) {
+          return finding.reason == Reason::service_pack_outdated;
+        });
+    status.state = only_service_pack ? UpdateState::prerequisite_missing : UpdateState::not_entitled;
     status.reasons = codes(findings);
   }
   return status;
@@ -67,19 +72,33 @@ util::Result<std::vector<DeviceCompliance>> device_compliance(catalog::Catalog& 
                                                               util::Date at, int stale_days) {
   std::vector<DeviceCompliance> all;
   for (const auto& device : devices) {
-    if (device.retired && *device.retired <= at) {
+    if ((device.retired && *device.retired <= at) || device.registered > at) {
       continue;
     }
     const auto decisions = decide_device_updates(catalog, device, at);
     if (!decisions) {
       return decisions.error();
     }
-    // An update that an entitled or installed one supersedes needs nothing more (CS-3's chain).
+    // An update that an entitled or installed one supersedes, directly or down a chain of
+    // supersedence, needs nothing more.
+    std::map<std::string, const catalog::Update*> by_id;
+    for (const auto& decided : *decisions) {
+      by_id.emplace(decided.update.id, &decided.update);
+    }
     std::map<std::string, std::string> replaced_by;
     for (const auto& decided : *decisions) {
-      if (decided.decision.allowed || decided.installed) {
-        for (const auto& old : decided.update.supersedes) {
-          replaced_by.emplace(old, decided.update.id);
+      if (!decided.decision.allowed && !decided.installed) {
+        continue;
+      }
+      std::vector<std::string> older(decided.update.supersedes.begin(), decided.update.supersedes.end());
+      while (!older.empty()) {
+        const auto id = older.back();
+        older.pop_back();
+        if (id == decided.update.id || !replaced_by.emplace(id, decided.update.id).second) {
+          continue; // seen already (or a loop)
+        }
+        if (const auto found = by_id.find(id); found != by_id.end()) {
+          older.insert(older.end(), found->second->supersedes.begin(), found->second->supersedes.end());
         }
       }
     }
@@ -108,13 +127,14 @@ std::vector<ProductCompliance> product_compliance(const std::vector<DeviceCompli
         patched = false;
       }
       const auto* rating = catalog::rating_for(status.update, entry.device.product);
-      if (status.state == UpdateState::entitled_missing && rating != nullptr && rating->severity &&
-          *rating->severity == catalog::Severity::critical) {
+      const bool missing =
+          status.state == UpdateState::entitled_missing || status.state == UpdateState::prerequisite_missing;
+      if (missing && rating != nullptr && rating->severity && *rating->severity == catalog::Severity::critical) {
         const int age = status.update.released.days_until(at);
         summary.oldest_missing_critical_days = std::max(summary.oldest_missing_critical_days.value_or(age), age);
       }
     }
-    summary.fully_patched += patched ? 1 : 0;
+    summary.fully_patched += patched && !entry.stale ? 1 : 0; // a stale device's state is not known
   }
   std::vector<ProductCompliance> all;
   for (auto& [product, summary] : by_product) {
@@ -124,26 +144,33 @@ std::vector<ProductCompliance> product_compliance(const std::vector<DeviceCompli
 }
 
 std::vector<QuarterProgress> migration_progress(const catalog::ServiceOrder& order,
+                                                const std::vector<catalog::Product>& products,
                                                 const std::vector<catalog::Device>& devices, util::Date at) {
   std::vector<QuarterProgress> rows;
   for (const auto& enrolment : order.enrolments) {
-    if (!enrolment.migration_plan) {
+    const auto product = std::find_if(products.begin(), products.end(),
+                                      [&](const catalog::Product& p) { return p.id == enrolment.product; });
+    if (!enrolment.migration_plan || product == products.end() || !product->custom_support) {
       continue;
     }
-    const auto& quarters = enrolment.migration_plan->quarters;
-    for (std::size_t i = 0; i < quarters.size() && quarters[i].start <= at; ++i) {
+    const auto& programme = *product->custom_support;
+    const auto first = std::max<std::int64_t>(0, catalog::rules::quarter_index(programme, enrolment.start));
+    const auto last = catalog::rules::quarter_index(programme, std::min(at, programme.end));
+    for (auto index = first; index <= last; ++index) {
       QuarterProgress row;
       row.product = enrolment.product;
-      row.start = quarters[i].start;
-      row.end = i + 1 < quarters.size() ? quarters[i + 1].start.add_days(-1) : enrolment.migration_plan->completion;
-      row.planned = quarters[i].devices;
+      row.quarter = index + 1;
+      row.start = catalog::rules::quarter_start(programme, index);
+      row.end = catalog::rules::quarter_end(programme, index);
+      // What the plan allows on the quarter's last day (or today, in the current quarter).
       const auto as_of = std::min(row.end, at);
+      row.planned = catalog::rules::plan_device_cap(*enrolment.migration_plan, as_of);
       for (const auto& device : devices) {
-        if (device.product != enrolment.product || device.registered > row.end) {
+        if (device.product != enrolment.product || device.registered > as_of) {
           continue;
         }
         ++row.registered;
-        if (device.registered <= as_of && (!device.retired || *device.retired > as_of)) {
+        if (!device.retired || *device.retired > as_of) {
           ++row.active;
         }
       }

@@ -45,11 +45,13 @@ struct ProductCompliance {
 
 std::vector<ProductCompliance> product_compliance(const std::vector<DeviceCompliance>& devices, util::Date at);
 
-// The migration plan (CS-4) against reality, one row per plan quarter begun by `at`: the devices
-// the plan allows, those registered by the quarter's end, those active (registered and not
-// retired) at its end or at `at` if sooner, and how many active devices exceed the plan.
+// The migration plan (CS-4) against reality, one row per programme quarter from the enrolment's
+// to the current one: the devices the plan allows (its cap on the quarter's last day, or today in
+// the current quarter; 0 after completion), those registered by then, those active (registered,
+// not retired), and how many active devices exceed the plan.
 struct QuarterProgress {
   std::string product;
+  std::int64_t quarter = 0; // 1-based programme quarter
   util::Date start;
   util::Date end;
   std::int64_t planned = 0;
@@ -59,6 +61,7 @@ struct QuarterProgress {
 };
 
 std::vector<QuarterProgress> migration_progress(const catalog::ServiceOrder& order,
+                                                const std::vector<catalog::Product>& products,
                                                 const std::vector<catalog::Device>& devices, util::Date at);
 
 } // namespace lifeline::server::service

@@ -1,6 +1,7 @@
 // lifeline-agent against the real server over loopback: registration with an enrolment token,
 // then a sync that verifies the entitlement statement before it downloads, fetches only what the
 // statement permits, and refuses bytes that do not match signed metadata.
+#include <cstdlib>
 #include <filesystem>
 
 #include "signing/install_receipt.hpp"
@@ -82,6 +83,50 @@ TEST_F(AgentSync, ReportsAreReceiptsSignedWithTheDeviceKey) {
   EXPECT_NE(audit.find("genuine"), std::string::npos) << audit;
   EXPECT_EQ(audit.find("forged"), std::string::npos) << "nothing of a refused receipt recorded";
   EXPECT_EQ(audit.find("elsewhere"), std::string::npos);
+}
+
+TEST_F(AgentSync, ReceiptsLeaveAClosedNetworkOnFileAndAContactUploadsThem) {
+  // The server takes no report: as if the device could reach it only for the sync.
+  TamperingProxy proxy(m_base, [](const std::string& path, ProxiedAnswer& answer) {
+    if (path == "/v1/devices/me/reports") {
+      answer = {503, "", "text/plain"};
+    }
+  });
+  write_config(proxy.base());
+  register_agent();
+  ASSERT_EQ(agent({"sync"}).exit_code, 0);
+  const auto exported = agent({"report", "--export", (m_dir / "receipts.json").string()});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_NE(exported.out.find("1 signed receipt(s)"), std::string::npos) << exported.out;
+  const auto lifeline = [&](const std::string& home, std::vector<std::string> arguments) {
+    ::setenv("LIFELINE_CONFIG_DIR", (m_dir / home).c_str(), 1);
+    arguments.insert(arguments.begin(), (server_binary().parent_path().parent_path() / "cli" / "lifeline").string());
+    return run(arguments);
+  };
+  const auto root = (m_dir / "data" / "repository" / "metadata" / "1.root.json").string();
+  write_file(m_dir / "alice.credential", m_alice + "\n");
+  write_file(m_dir / "carol.credential", m_carol + "\n");
+  for (const char* who : {"alice", "carol"}) {
+    const auto file = (m_dir / (std::string(who) + ".credential")).string();
+    ASSERT_EQ(lifeline(who, {"login", "--server", m_base, "--root", root, "--credential-file", file}).exit_code, 0);
+  }
+  // Another customer's contact cannot record the device's reports.
+  const auto stranger = lifeline("carol", {"reports", "upload", (m_dir / "receipts.json").string()});
+  EXPECT_EQ(stranger.exit_code, 1);
+  EXPECT_NE(stranger.out.find("refused (HTTP 404)"), std::string::npos) << stranger.out;
+  const auto uploaded = lifeline("alice", {"reports", "upload", (m_dir / "receipts.json").string()});
+  ASSERT_EQ(uploaded.exit_code, 0) << uploaded.out << uploaded.err;
+  EXPECT_NE(uploaded.out.find("dev-1 KB4057113-installed: installed"), std::string::npos) << uploaded.out;
+  const auto again = lifeline("alice", {"reports", "upload", (m_dir / "receipts.json").string()});
+  EXPECT_NE(again.out.find("installed (already received)"), std::string::npos) << again.out;
+  const auto compliance = json_of(client(m_alice).get("/v1/compliance"));
+  EXPECT_EQ(compliance["devices"][0]["installed"], nlohmann::json::array({"KB4057113"})) << compliance.dump();
+  // A receipt altered on the way is refused, not recorded.
+  auto receipts = nlohmann::json::parse(read_text(m_dir / "receipts.json"));
+  receipts["receipts"][0]["signed"]["report_id"] = "altered";
+  const auto altered = json_of(client(m_alice).post("/v1/reports", receipts.dump()));
+  EXPECT_EQ(altered["results"][0]["status"], 422) << altered.dump();
+  EXPECT_EQ(altered["refused"], 1);
 }
 
 TEST_F(AgentSync, ADeviceEnrolledWithoutAKeyStillReports) {

@@ -102,11 +102,19 @@ TEST_F(ContactCli, EachCustomerSeesOnlyItsOwnDevicesAuditAndCompliance) {
   EXPECT_NE(alice_devices.find("dev-1"), std::string::npos) << alice_devices;
   for (const std::vector<std::string>& command : {std::vector<std::string>{"devices", "list", "--json"},
                                                   {"audit", "list", "--json"},
-                                                  {"compliance", "devices", "--json"}}) {
+                                                  {"compliance", "devices", "--json"},
+                                                  {"compliance", "products", "--json"},
+                                                  {"compliance", "migration", "--json"},
+                                                  {"compliance", "downloads", "--json"}}) {
     const auto carol = lifeline("carol", command);
     ASSERT_EQ(carol.exit_code, 0) << carol.err;
     EXPECT_EQ(carol.out.find("contoso"), std::string::npos) << command[0] << ": " << carol.out;
     EXPECT_EQ(carol.out.find("dev-1"), std::string::npos) << command[0] << ": " << carol.out;
+  }
+  // Naming the other customer is refused outright, on every report.
+  for (const char* path : {"/v1/compliance?customer=contoso", "/v1/compliance/products?customer=contoso",
+                           "/v1/compliance/migration?customer=contoso", "/v1/devices?customer=contoso"}) {
+    EXPECT_EQ(client(m_carol).get(path).status, 403) << path;
   }
   const auto csv = lifeline("alice", {"compliance", "devices", "--csv"}).out;
   EXPECT_EQ(csv.rfind("DEVICE,SITE,PRODUCT,LAST SEEN,STALE,INSTALLED,ENTITLED-MISSING,PREREQUISITE-MISSING,"

@@ -62,10 +62,14 @@ TEST(ProductCompliance, NoMissingCriticalIsNoAge) {
   EXPECT_EQ(to_string(UpdateState::entitled_missing), "entitled-missing");
 }
 
-TEST(MigrationProgress, ComparesEachBegunPlanQuarterWithTheDevices) {
+TEST(MigrationProgress, OneRowPerProgrammeQuarterAgainstThePlansCap) {
+  catalog::Product product;
+  product.id = "sql";
+  product.custom_support = catalog::Programme{day("2016-07-01"), day("2018-06-30")};
   catalog::ServiceOrder order;
   catalog::Enrolment enrolment;
   enrolment.product = "sql";
+  enrolment.start = day("2016-08-01");
   enrolment.migration_plan = catalog::MigrationPlan{
       10, {{day("2016-07-01"), 3}, {day("2016-10-01"), 2}, {day("2017-01-01"), 1}}, day("2017-03-31")};
   order.enrolments.push_back(enrolment);
@@ -78,19 +82,25 @@ TEST(MigrationProgress, ComparesEachBegunPlanQuarterWithTheDevices) {
   devices[1].registered = day("2016-08-10");
   devices[1].retired = day("2016-12-01");
   devices[2].registered = day("2016-11-05");
-  const auto rows = migration_progress(order, devices, day("2016-12-15"));
-  ASSERT_EQ(rows.size(), 2U) << "the 2017 quarter has not begun";
+  const auto rows = migration_progress(order, {product}, devices, day("2016-12-15"));
+  ASSERT_EQ(rows.size(), 2U) << "programme quarters 1 (the enrolment's) and 2 (today's)";
+  EXPECT_EQ(rows[0].quarter, 1);
   EXPECT_EQ(rows[0].end, day("2016-09-30"));
+  EXPECT_EQ(rows[0].planned, 3);
   EXPECT_EQ(rows[0].registered, 2);
   EXPECT_EQ(rows[0].active, 2);
   EXPECT_EQ(rows[0].over_plan, 0);
-  EXPECT_EQ(rows[1].end, day("2016-12-31"));
   EXPECT_EQ(rows[1].planned, 2);
   EXPECT_EQ(rows[1].registered, 3);
-  EXPECT_EQ(rows[1].active, 2) << "dev-2 retired; counted as of 2016-12-15";
+  EXPECT_EQ(rows[1].active, 2) << "dev-2 retired on 2016-12-01";
   EXPECT_EQ(rows[1].over_plan, 0);
   devices[1].retired.reset();
-  EXPECT_EQ(migration_progress(order, devices, day("2016-12-15"))[1].over_plan, 1);
+  EXPECT_EQ(migration_progress(order, {product}, devices, day("2016-12-15"))[1].over_plan, 1);
+  // After completion the plan allows none: every active device is over it (CS-4).
+  const auto late = migration_progress(order, {product}, devices, day("2017-05-02"));
+  ASSERT_EQ(late.size(), 4U);
+  EXPECT_EQ(late.back().planned, 0);
+  EXPECT_EQ(late.back().over_plan, 3);
 }
 
 } // namespace
