@@ -24,6 +24,9 @@ trap cleanup EXIT
 
 serve() { # DIR -> sets port
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  # Removed first: the new server's redirect truncates the file only once it has started, and
+  # until then the old server's port would be read.
+  rm -f "$work/port"
   node "$tools/serve.mjs" --dir "$1" --port 0 >"$work/port" 2>/dev/null &
   server_pid=$!
   for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
