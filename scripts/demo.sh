@@ -127,14 +127,16 @@ PY
 done
 api POST /v1/devices/me/reports "${devices[sql-1]}" '{"report_id":"demo-1","update":"KB4057113","outcome":"installed"}' >/dev/null
 echo "sql-1 reported KB4057113 installed: $(cat "$work/status")"
-echo "contoso's compliance, as alice reads it:"
-api GET /v1/compliance "$alice" >"$work/compliance.json"
-python3 - "$work/compliance.json" <<'PY'
-import json, sys
-for d in json.load(open(sys.argv[1]))["devices"]:
-    withheld = [w["kb"] for w in d["withheld"]]
-    print(f"  {d['id']} ({d['product']}): installed {d['installed']}, missing {d['entitled_missing']}, withheld {withheld}")
-PY
+echo
+echo "contoso's compliance, as alice reads it with lifeline (the contacts' command line):"
+export LIFELINE_CONFIG_DIR="$work/alice-lifeline"
+printf '%s\n' "$alice" | "$build_dir/cli/lifeline" login --server "$base" \
+  --root "$data/repository/metadata/1.root.json" --credential-file - >/dev/null
+"$build_dir/cli/lifeline" compliance products
+echo
+"$build_dir/cli/lifeline" compliance devices
+echo
+"$build_dir/cli/lifeline" compliance migration
 kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 echo "server stopped"

@@ -130,7 +130,7 @@ std::vector<ProductCompliance> product_compliance(const std::vector<DeviceCompli
       const bool missing =
           status.state == UpdateState::entitled_missing || status.state == UpdateState::prerequisite_missing;
       if (missing && rating != nullptr && rating->severity && *rating->severity == catalog::Severity::critical) {
-        const int age = status.update.released.days_until(at);
+        const int age = std::max(0, status.update.released.days_until(at)); // a date-ahead release is new
         summary.oldest_missing_critical_days = std::max(summary.oldest_missing_critical_days.value_or(age), age);
       }
     }
