@@ -291,7 +291,54 @@ std::vector<InstanceSync> Agent::sync() {
   return all;
 }
 
+// Where a sync's bytes come from: the server over HTTP, or a bundle carried into a closed network.
+struct SyncSource {
+  signing::tuf::Fetcher& metadata;
+  signing::tuf::Fetcher& targets;
+  std::string metadata_base;
+  std::string targets_base;
+  // The check-in answer for the instance: entitlement statement, offered and withheld updates;
+  // or why there is none.
+  std::function<util::Result<std::string>()> answer;
+  signing::curl::HttpFetcher* reports = nullptr; // none offline: reports stay queued
+  bool retries = true;                           // transfers over a network are retried
+};
+
 InstanceSync Agent::sync_instance(const Instance& instance) {
+  const auto dir = instance_dir(m_config, instance.name);
+  const auto token = read_secret(dir / "credential");
+  if (!token) {
+    InstanceSync outcome;
+    outcome.instance = instance.name;
+    outcome.error = "the instance's registration is unreadable; register it again";
+    return outcome;
+  }
+  signing::curl::HttpFetcher client(http_options(m_config, *token));
+  SyncSource source{client,
+                    client,
+                    m_config.server + "/v1/repository/metadata/",
+                    m_config.server + "/v1/repository/targets/",
+                    nullptr,
+                    &client,
+                    true};
+  source.answer = [&]() -> util::Result<std::string> {
+    const Json inventory{{"service_pack", instance.service_pack}, {"language", instance.language}};
+    const auto reply = with_retries(m_config, [&] {
+      return client.post_json(m_config.server + "/v1/devices/me/check-in", inventory.dump(), k_max_answer_bytes);
+    });
+    if (!reply) {
+      return util::make_error(util::ErrorKind::io, reply.error().message);
+    }
+    if (reply->status != 200) {
+      return util::make_error(util::ErrorKind::invalid_input,
+                              "check-in refused: " + signing::curl::problem_summary(*reply));
+    }
+    return reply->body;
+  };
+  return run_sync(instance, source);
+}
+
+InstanceSync Agent::run_sync(const Instance& instance, SyncSource& source) {
   InstanceSync outcome;
   outcome.instance = instance.name;
   const auto dir = instance_dir(m_config, instance.name);
@@ -299,14 +346,13 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
     outcome.error = why;
     return outcome;
   };
-  const auto token = read_secret(dir / "credential");
   const auto device = util::read_file(dir / "device.json", 4096);
-  if (!token || !device) {
+  if (!device) {
     return fail("the instance's registration is unreadable; register it again");
   }
   outcome.device = text_at(Json::parse(*device, nullptr, false), "device");
   const auto now = m_clock.now_seconds();
-
+  const auto transfer = [&](auto attempt) { return source.retries ? with_retries(m_config, attempt) : attempt(); };
   // 0. Whatever a crash interrupted is finished or rolled back first.
   Installer installer(dir / "work", instance.install_root);
   if (const auto recovered = installer.recover(); !recovered) {
@@ -326,29 +372,22 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
       return fail(written.error().message);
     }
   }
-  signing::curl::HttpFetcher client(http_options(m_config, *token));
   signing::tuf::UpdaterConfig tuf;
   tuf.metadata_dir = metadata_dir;
-  tuf.metadata_base = m_config.server + "/v1/repository/metadata/";
-  tuf.targets_base = m_config.server + "/v1/repository/targets/";
+  tuf.metadata_base = source.metadata_base;
+  tuf.targets_base = source.targets_base;
   tuf.reference_time = now;
-  signing::tuf::Updater updater(tuf, client, client);
-  if (const auto refreshed = with_retries(m_config, [&] { return updater.refresh(); }); !refreshed) {
+  signing::tuf::Updater updater(tuf, source.metadata, source.targets);
+  if (const auto refreshed = transfer([&] { return updater.refresh(); }); !refreshed) {
     return fail("TUF refresh refused: " + refreshed.error().message);
   }
 
   // 2. Check in; verify the entitlement statement offline before anything is downloaded.
-  const Json inventory{{"service_pack", instance.service_pack}, {"language", instance.language}};
-  const auto reply = with_retries(m_config, [&] {
-    return client.post_json(m_config.server + "/v1/devices/me/check-in", inventory.dump(), k_max_answer_bytes);
-  });
+  const auto reply = source.answer();
   if (!reply) {
     return fail(reply.error().message);
   }
-  if (reply->status != 200) {
-    return fail("check-in refused: " + signing::curl::problem_summary(*reply));
-  }
-  const auto answer = util::parse_strict_json<Json>(reply->body, 32);
+  const auto answer = util::parse_strict_json<Json>(*reply, 32);
   if (!answer || !answer->is_object() || !answer->contains("entitlement_statement") || !answer->contains("updates") ||
       !(*answer)["updates"].is_array()) {
     return fail("the check-in answer is malformed");
@@ -390,7 +429,9 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
         outcome.pending.push_back(kb);
       }
     }
-    send_reports(client, m_config.server, dir, installer, outcome); // a failure report included
+    if (source.reports != nullptr) {
+      send_reports(*source.reports, m_config.server, dir, installer, outcome); // a failure report included
+    }
     return fail(why);
   };
   for (const auto& [kb, target_path] : wanted) {
@@ -415,8 +456,7 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
           m_progress(target_path, received, length);
         }
       };
-      if (const auto downloaded =
-              with_retries(m_config, [&] { return updater.download_target(*info, destination, progress); });
+      if (const auto downloaded = transfer([&] { return updater.download_target(*info, destination, progress); });
           !downloaded) {
         return failed(downloaded.error().message);
       }
@@ -432,7 +472,9 @@ InstanceSync Agent::sync_instance(const Instance& instance) {
   }
   // Everything wanted is installed: what is left (parts of targets no longer offered) is stale.
   fs::remove_all(dir / "downloads", ec);
-  send_reports(client, m_config.server, dir, installer, outcome);
+  if (source.reports != nullptr) {
+    send_reports(*source.reports, m_config.server, dir, installer, outcome);
+  }
   return outcome;
 }
 

@@ -61,6 +61,8 @@ class Agent {
 
  private:
   InstanceSync sync_instance(const Instance& instance);
+  // Steps 0 to 6 of a sync (docs/agent.md), whatever the source of the bytes.
+  InstanceSync run_sync(const Instance& instance, struct SyncSource& source);
 
   AgentConfig m_config;
   const util::Clock& m_clock;
