@@ -15,6 +15,7 @@
 
 #include "agent/installer.hpp"
 #include "agent/trust_checks.hpp"
+#include "agent/unpack.hpp"
 #include "catalog/identifiers.hpp"
 #include "signing/crypto.hpp"
 #include "signing/curl/http_fetcher.hpp"
@@ -254,7 +255,24 @@ util::Result<Registration> Agent::register_instance(const std::string& name, con
   return registration;
 }
 
+// Where a sync's bytes come from: the server over HTTP, or a bundle carried into a closed network.
+struct SyncSource {
+  signing::tuf::Fetcher& metadata;
+  signing::tuf::Fetcher& targets;
+  std::string metadata_base;
+  std::string targets_base;
+  // The check-in answer for the instance: entitlement statement, offered and withheld updates;
+  // or why there is none.
+  std::function<util::Result<std::string>()> answer;
+  signing::curl::HttpFetcher* reports = nullptr; // none offline: reports stay queued
+  bool retries = true;                           // transfers over a network are retried
+};
+
 std::vector<InstanceSync> Agent::sync() {
+  return for_each_registered([&](const Instance& instance) { return sync_instance(instance); });
+}
+
+std::vector<InstanceSync> Agent::for_each_registered(const std::function<InstanceSync(const Instance&)>& run) {
   std::vector<InstanceSync> all;
   for (const auto& instance : m_config.instances) {
     std::error_code ec;
@@ -263,7 +281,7 @@ std::vector<InstanceSync> Agent::sync() {
       continue;
     }
     const auto lock = InstanceLock::acquire(dir, instance.name);
-    auto outcome = lock ? sync_instance(instance) : InstanceSync{};
+    auto outcome = lock ? run(instance) : InstanceSync{};
     if (!lock) {
       outcome.instance = instance.name;
       outcome.error = lock.error().message;
@@ -291,18 +309,49 @@ std::vector<InstanceSync> Agent::sync() {
   return all;
 }
 
-// Where a sync's bytes come from: the server over HTTP, or a bundle carried into a closed network.
-struct SyncSource {
-  signing::tuf::Fetcher& metadata;
-  signing::tuf::Fetcher& targets;
-  std::string metadata_base;
-  std::string targets_base;
-  // The check-in answer for the instance: entitlement statement, offered and withheld updates;
-  // or why there is none.
-  std::function<util::Result<std::string>()> answer;
-  signing::curl::HttpFetcher* reports = nullptr; // none offline: reports stay queued
-  bool retries = true;                           // transfers over a network are retried
-};
+util::Result<std::vector<InstanceSync>> Agent::install_bundle(const fs::path& file) {
+  if (auto made = signing::ensure_private_directory(m_config.state_dir); !made) {
+    return made.error();
+  }
+  std::string staging_text = (m_config.state_dir / "bundle.XXXXXX").string();
+  if (::mkdtemp(staging_text.data()) == nullptr) {
+    return util::make_error(util::ErrorKind::io, "cannot unpack the bundle under " + m_config.state_dir.string());
+  }
+  const fs::path staging(staging_text);
+  const auto unpacked = staging / "bundle";
+  // The bundle is untrusted like any archive: unpacked safely; every byte in it is verified below.
+  const auto opened = unpack(file, unpacked, UnpackLimits{200'000, std::int64_t{64} << 30});
+  const auto manifest = opened ? util::read_file(unpacked / "bundle.json", 1 << 20) : util::Result<std::string>("");
+  const auto format = manifest ? text_at(Json::parse(*manifest, nullptr, false), "format") : std::string();
+  std::error_code ec;
+  if (!opened || !manifest || format != "lifeline-bundle/1") {
+    fs::remove_all(staging, ec);
+    return util::make_error(util::ErrorKind::invalid_input,
+                            file.string() + " is not a Lifeline bundle: " +
+                                (!opened ? opened.error().message : "no bundle.json of format lifeline-bundle/1"));
+  }
+  auto all = for_each_registered([&](const Instance& instance) {
+    const auto dir = instance_dir(m_config, instance.name);
+    const auto device = util::read_file(dir / "device.json", 4096);
+    const auto id = device ? text_at(Json::parse(*device, nullptr, false), "device") : std::string();
+    const auto check_in = unpacked / "check-ins" / (id + ".json");
+    if (id.empty() || !fs::exists(check_in, ec)) {
+      InstanceSync outcome;
+      outcome.instance = instance.name;
+      outcome.device = id;
+      outcome.error = "the bundle holds no entitlement statement for device " + id +
+                      " (a bundle is made for one customer's registered devices)";
+      return outcome;
+    }
+    signing::tuf::DirectoryFetcher metadata(unpacked / "metadata");
+    signing::tuf::DirectoryFetcher targets(unpacked / "targets");
+    SyncSource source{metadata, targets, "", "", nullptr, nullptr, false};
+    source.answer = [&]() { return util::read_file(check_in, 4 << 20); };
+    return run_sync(instance, source);
+  });
+  fs::remove_all(staging, ec);
+  return all;
+}
 
 InstanceSync Agent::sync_instance(const Instance& instance) {
   const auto dir = instance_dir(m_config, instance.name);

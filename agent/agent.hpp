@@ -52,6 +52,11 @@ class Agent {
   // (state_dir/instances/<name>/last-sync.json), as JSON or as text for a person.
   [[nodiscard]] std::string status_json() const;
   [[nodiscard]] std::string status_text() const;
+  // Installs from an offline bundle (`lifeline bundle create`) exactly as a sync would from the
+  // server: same metadata verification, statement checks, downloads verified from the bundle,
+  // same ledger; reports stay queued (export them). Nothing for a device the bundle has no
+  // statement for.
+  util::Result<std::vector<InstanceSync>> install_bundle(const std::filesystem::path& file);
   // Writes every queued report of every registered instance as receipts signed with its device
   // key to `file` ({"receipts": [...]}), for a contact to upload from outside a closed network
   // (`lifeline reports upload`). They stay queued: a later sync or upload is harmless.
@@ -63,6 +68,8 @@ class Agent {
   InstanceSync sync_instance(const Instance& instance);
   // Steps 0 to 6 of a sync (docs/agent.md), whatever the source of the bytes.
   InstanceSync run_sync(const Instance& instance, struct SyncSource& source);
+  // Runs `run` for each registered instance under its lock and records what it found.
+  std::vector<InstanceSync> for_each_registered(const std::function<InstanceSync(const Instance&)>& run);
 
   AgentConfig m_config;
   const util::Clock& m_clock;

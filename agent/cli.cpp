@@ -58,6 +58,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   auto* uninstall_app = app.add_subcommand("uninstall", "Restore what an installed update replaced");
   uninstall_app->add_option("--instance", instance, "Instance name from the configuration")->required();
   uninstall_app->add_option("UPDATE", update, "The update (KB)")->required();
+  std::string bundle_file;
+  auto* install_app = app.add_subcommand("install", "Install from an offline bundle, verified as a sync would");
+  install_app->add_option("--bundle", bundle_file, "The bundle lifeline bundle create wrote")->required();
   std::string export_file;
   auto* report_app = app.add_subcommand("report", "Queued install reports, as signed receipts");
   report_app->add_option("--export", export_file, "File to write them to (for lifeline reports upload)")->required();
@@ -121,15 +124,21 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     out << *exported << " signed receipt(s) written to " << export_file << '\n';
     return 0;
   }
-  if (sync_app->parsed()) {
+  if (sync_app->parsed() || install_app->parsed()) {
     util::ProgressLine progress(err);
     if (::isatty(STDERR_FILENO) == 1) {
       agent.set_progress([&](const std::string& target, std::uint64_t received, std::uint64_t length) {
         progress.show(target, received, length);
       });
     }
+    auto outcomes = install_app->parsed() ? agent.install_bundle(bundle_file)
+                                          : util::Result<std::vector<InstanceSync>>(agent.sync());
+    if (!outcomes) {
+      err << "lifeline-agent: " << outcomes.error().message << '\n';
+      return 1;
+    }
     int failed = 0;
-    for (const auto& synced : agent.sync()) {
+    for (const auto& synced : *outcomes) {
       out << synced.instance << " (" << synced.device << "): ";
       if (!synced.error.empty()) {
         out << "FAILED: " << synced.error << '\n';

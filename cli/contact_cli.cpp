@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "cli/bundle.hpp"
 #include "cli/contact_client.hpp"
 #include "cli/pull.hpp"
 #include "cli/session.hpp"
@@ -181,6 +182,13 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   token_create->add_option("--uses", uses, "How many devices may use it")->check(CLI::Range(1, 10000));
   token_create->add_option("--expires", expires, "Last day it can be used (YYYY-MM-DD)");
 
+  std::string bundle_file;
+  std::vector<std::string> bundle_products;
+  auto* bundle = app.add_subcommand("bundle", "Offline bundles for closed networks")->require_subcommand(1);
+  auto* bundle_create =
+      bundle->add_subcommand("create", "Metadata, payloads and statements for the devices, in one file");
+  bundle_create->add_option("--out", bundle_file, "The bundle file to write")->required();
+  bundle_create->add_option("--products", bundle_products, "Only these products (default: every entitled one)");
   std::string receipts_file;
   auto* reports =
       app.add_subcommand("reports", "Install receipts carried out of closed networks")->require_subcommand(1);
@@ -312,6 +320,23 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
     if (pulled->empty()) {
       err << "lifeline: nothing to pull: no published payload for the updates asked\n";
     }
+    return 0;
+  }
+  if (bundle_create->parsed()) {
+    util::ProgressLine progress(err);
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    const BundleRequest request{bundle_products, bundle_file, trusted_root(dir), now.now_seconds()};
+    const auto made =
+        create_bundle(client, request, [&](const std::string& target, std::uint64_t done, std::uint64_t total) {
+          if (terminal) {
+            progress.show(target, done, total);
+          }
+        });
+    if (!made) {
+      return fail(err, made.error());
+    }
+    out << bundle_file << ": " << made->targets.size() << " verified payload(s), statements for "
+        << made->devices.size() << " device(s)\n";
     return 0;
   }
   if (reports_upload->parsed()) {

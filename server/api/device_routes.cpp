@@ -162,6 +162,47 @@ HttpResponse check_in(Shared& shared, const HttpRequest& request, Call& call) {
   return response;
 }
 
+// Signed entitlement statements for every active device of the contact's customer that runs
+// `?product=`, for an offline bundle (`lifeline bundle create`): the same statement each device
+// would get at check-in, verified by the agent the same way. Audited.
+HttpResponse bundle_statements(Shared& shared, const HttpRequest& request, Call& call) {
+  const auto product = request.query.find("product");
+  if (product == request.query.end() || !catalog::is_identifier(product->second)) {
+    return http::problem(400, "Bad Request", "name the product: ?product=ID");
+  }
+  const auto devices = call.catalog.list_devices(call.caller.customer.value_or(""));
+  const auto repository = shared.repository.current();
+  if (!devices || !repository) {
+    return error_response(!devices ? devices.error() : repository.error());
+  }
+  const auto payloads = (*repository)->payloads(product->second);
+  if (!payloads) {
+    return error_response(payloads.error());
+  }
+  Json statements = Json::array();
+  for (const auto& device : *devices) {
+    if (device.product != product->second || (device.retired && *device.retired <= call.at) ||
+        device.registered > call.at) {
+      continue;
+    }
+    const auto decisions = service::decide_device_updates(call.catalog, device, call.at);
+    if (!decisions) {
+      return error_response(decisions.error());
+    }
+    const auto statement = service::issue_statement(call.catalog, device, *decisions, *payloads,
+                                                    (*repository)->entitlement_key(), call.at, call.now);
+    if (!statement) {
+      return error_response(statement.error());
+    }
+    const auto offer = service::device_offer(*decisions, device.product, *payloads);
+    auto answer = offer_json(offer);
+    answer["device"] = device_json(device);
+    answer["entitlement_statement"] = Json::parse(statement->signed_bytes);
+    statements.push_back(std::move(answer));
+  }
+  return json_response(200, Json{{"product", product->second}, {"check_ins", statements}});
+}
+
 bool is_report_id(std::string_view text) {
   return catalog::is_identifier(text);
 }
@@ -312,6 +353,9 @@ void add_device_routes(http::Router& router, const SharedPtr& shared) {
              authorised(shared, {Role::device}, [shared](const auto& r, Call& c) { return check_in(*shared, r, c); }));
   router.add("POST", "/v1/devices/me/reports",
              authorised(shared, {Role::device}, [shared](const auto& r, Call& c) { return report(*shared, r, c); }));
+  router.add("GET", "/v1/bundle-statements", authorised(shared, {Role::contact}, [shared](const auto& r, Call& c) {
+               return bundle_statements(*shared, r, c);
+             }));
   router.add("POST", "/v1/reports",
              authorised(shared, {Role::contact, Role::operator_role},
                         [shared](const auto& r, Call& c) { return upload_reports(*shared, r, c); }));

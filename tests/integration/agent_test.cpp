@@ -129,6 +129,47 @@ TEST_F(AgentSync, ReceiptsLeaveAClosedNetworkOnFileAndAContactUploadsThem) {
   EXPECT_EQ(altered["refused"], 1);
 }
 
+TEST_F(AgentSync, ABundleInstallsOnADeviceWithNoNetworkAndItsReceiptsComeBack) {
+  register_agent(); // enrolment needs the server once
+  const auto lifeline = [&](const std::string& home, std::vector<std::string> arguments) {
+    ::setenv("LIFELINE_CONFIG_DIR", (m_dir / home).c_str(), 1);
+    arguments.insert(arguments.begin(),
+                     {(server_binary().parent_path().parent_path() / "cli" / "lifeline").string(), "--at", k_at});
+    return run(arguments);
+  };
+  const auto root = (m_dir / "data" / "repository" / "metadata" / "1.root.json").string();
+  write_file(m_dir / "alice.credential", m_alice + "\n");
+  write_file(m_dir / "carol.credential", m_carol + "\n");
+  for (const char* who : {"alice", "carol"}) {
+    const auto file = (m_dir / (std::string(who) + ".credential")).string();
+    ASSERT_EQ(lifeline(who, {"login", "--server", m_base, "--root", root, "--credential-file", file}).exit_code, 0);
+  }
+  const auto made = lifeline("alice", {"bundle", "create", "--out", (m_dir / "contoso.bundle").string()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_NE(made.out.find("statements for 1 device(s)"), std::string::npos) << made.out;
+  const auto other = lifeline("carol", {"bundle", "create", "--out", (m_dir / "fabrikam.bundle").string()});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  write_config("http://127.0.0.1:9"); // the closed network: nothing answers
+  const auto foreign = agent({"install", "--bundle", (m_dir / "fabrikam.bundle").string()});
+  EXPECT_EQ(foreign.exit_code, 1);
+  EXPECT_NE(foreign.out.find("the bundle holds no entitlement statement for device dev-1"), std::string::npos)
+      << foreign.out;
+  const auto installed = agent({"install", "--bundle", (m_dir / "contoso.bundle").string()});
+  ASSERT_EQ(installed.exit_code, 0) << installed.out << installed.err;
+  EXPECT_NE(installed.out.find("installed KB4057113"), std::string::npos) << installed.out;
+  EXPECT_NE(installed.out.find("withheld KB4019089: IMPORTANT_ADDON_REQUIRED"), std::string::npos) << installed.out;
+  EXPECT_EQ(read_text(m_dir / "sql" / "Binn" / "sqlservr.exe"), "patched server");
+  // The receipts come back by hand.
+  ASSERT_EQ(agent({"report", "--export", (m_dir / "receipts.json").string()}).exit_code, 0);
+  const auto uploaded = lifeline("alice", {"reports", "upload", (m_dir / "receipts.json").string()});
+  ASSERT_EQ(uploaded.exit_code, 0) << uploaded.out << uploaded.err;
+  const auto compliance = json_of(client(m_alice).get("/v1/compliance"));
+  EXPECT_EQ(compliance["devices"][0]["installed"], nlohmann::json::array({"KB4057113"})) << compliance.dump();
+  const auto garbage = agent({"install", "--bundle", (m_dir / "receipts.json").string()});
+  EXPECT_EQ(garbage.exit_code, 1);
+  EXPECT_NE(garbage.err.find("is not a Lifeline bundle"), std::string::npos) << garbage.err;
+}
+
 TEST_F(AgentSync, ADeviceEnrolledWithoutAKeyStillReports) {
   const auto keyless = client(register_device(enrolment_token(k_sql)));
   const auto plain =
