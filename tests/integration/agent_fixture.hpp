@@ -2,6 +2,7 @@
 // misbehaving proxy in front of it), with one SQL Server instance and an enrolment token ready.
 #pragma once
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -39,6 +40,26 @@ class AgentSync : public ApiFixture {
   void register_agent() const {
     const auto registered = agent({"register", "--instance", "sql", "--token-file", (m_dir / "token").string()});
     ASSERT_EQ(registered.exit_code, 0) << registered.err;
+  }
+
+  // `lifeline`, the contacts' command line, with the session of `home` (one per person).
+  CommandResult lifeline(const std::string& home, std::vector<std::string> arguments) const {
+    ::setenv("LIFELINE_CONFIG_DIR", (m_dir / home).c_str(), 1);
+    arguments.insert(arguments.begin(),
+                     {(server_binary().parent_path().parent_path() / "cli" / "lifeline").string(), "--at", k_at});
+    return run(arguments);
+  }
+
+  // alice (contoso) and carol (fabrikam) logged in with lifeline.
+  void login_contacts() const {
+    const auto root = (m_dir / "data" / "repository" / "metadata" / "1.root.json").string();
+    for (const auto& [who, credential] : {std::pair{"alice", m_alice}, std::pair{"carol", m_carol}}) {
+      const auto file = m_dir / (std::string(who) + ".credential");
+      write_file(file, credential + "\n");
+      const auto done =
+          lifeline(who, {"login", "--server", m_base, "--root", root, "--credential-file", file.string()});
+      ASSERT_EQ(done.exit_code, 0) << done.err;
+    }
   }
 
   [[nodiscard]] std::string device_credential() const {

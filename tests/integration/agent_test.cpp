@@ -98,18 +98,7 @@ TEST_F(AgentSync, ReceiptsLeaveAClosedNetworkOnFileAndAContactUploadsThem) {
   const auto exported = agent({"report", "--export", (m_dir / "receipts.json").string()});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   EXPECT_NE(exported.out.find("1 signed receipt(s)"), std::string::npos) << exported.out;
-  const auto lifeline = [&](const std::string& home, std::vector<std::string> arguments) {
-    ::setenv("LIFELINE_CONFIG_DIR", (m_dir / home).c_str(), 1);
-    arguments.insert(arguments.begin(), (server_binary().parent_path().parent_path() / "cli" / "lifeline").string());
-    return run(arguments);
-  };
-  const auto root = (m_dir / "data" / "repository" / "metadata" / "1.root.json").string();
-  write_file(m_dir / "alice.credential", m_alice + "\n");
-  write_file(m_dir / "carol.credential", m_carol + "\n");
-  for (const char* who : {"alice", "carol"}) {
-    const auto file = (m_dir / (std::string(who) + ".credential")).string();
-    ASSERT_EQ(lifeline(who, {"login", "--server", m_base, "--root", root, "--credential-file", file}).exit_code, 0);
-  }
+  login_contacts();
   // Another customer's contact cannot record the device's reports.
   const auto stranger = lifeline("carol", {"reports", "upload", (m_dir / "receipts.json").string()});
   EXPECT_EQ(stranger.exit_code, 1);
@@ -131,19 +120,7 @@ TEST_F(AgentSync, ReceiptsLeaveAClosedNetworkOnFileAndAContactUploadsThem) {
 
 TEST_F(AgentSync, ABundleInstallsOnADeviceWithNoNetworkAndItsReceiptsComeBack) {
   register_agent(); // enrolment needs the server once
-  const auto lifeline = [&](const std::string& home, std::vector<std::string> arguments) {
-    ::setenv("LIFELINE_CONFIG_DIR", (m_dir / home).c_str(), 1);
-    arguments.insert(arguments.begin(),
-                     {(server_binary().parent_path().parent_path() / "cli" / "lifeline").string(), "--at", k_at});
-    return run(arguments);
-  };
-  const auto root = (m_dir / "data" / "repository" / "metadata" / "1.root.json").string();
-  write_file(m_dir / "alice.credential", m_alice + "\n");
-  write_file(m_dir / "carol.credential", m_carol + "\n");
-  for (const char* who : {"alice", "carol"}) {
-    const auto file = (m_dir / (std::string(who) + ".credential")).string();
-    ASSERT_EQ(lifeline(who, {"login", "--server", m_base, "--root", root, "--credential-file", file}).exit_code, 0);
-  }
+  login_contacts();
   const auto made = lifeline("alice", {"bundle", "create", "--out", (m_dir / "contoso.bundle").string()});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   EXPECT_NE(made.out.find("statements for 1 device(s)"), std::string::npos) << made.out;
