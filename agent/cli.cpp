@@ -11,6 +11,7 @@
 
 #include "agent/agent.hpp"
 #include "signing/tuf/metadata.hpp"
+#include "util/command_line.hpp"
 #include "util/file.hpp"
 #include "util/progress_line.hpp"
 
@@ -68,18 +69,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   bool json = false;
   status_app->add_flag("--json", json, "JSON output");
   app.require_subcommand(1);
-  std::vector<std::string> reversed(args.rbegin(), args.rend() - 1); // CLI11 takes them last first
-  try {
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    out << app.help();
-    return 0;
-  } catch (const CLI::CallForVersion&) {
-    out << k_version << '\n';
-    return 0;
-  } catch (const CLI::ParseError& error) {
-    err << "lifeline-agent: " << error.what() << '\n';
-    return 2;
+  if (const auto answered = util::parse_command_line(app, args, out, err, "lifeline-agent", k_version)) {
+    return *answered;
   }
   auto config = load_config(config_file);
   if (!config) {
@@ -87,13 +78,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return 3;
   }
   std::optional<util::FixedClock> fixed;
-  if (!at.empty()) {
-    const auto date = util::Date::parse(at);
-    if (!date) {
-      err << "lifeline-agent: --at " << at << " is not a date (YYYY-MM-DD)\n";
-      return 2;
-    }
-    fixed.emplace(*date);
+  if (!util::clock_at(at, fixed, err, "lifeline-agent")) {
+    return 2;
   }
   Agent agent(std::move(*config), fixed ? static_cast<const util::Clock&>(*fixed) : clock);
   if (register_app->parsed()) {

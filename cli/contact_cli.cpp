@@ -16,6 +16,7 @@
 #include "cli/session.hpp"
 #include "cli/table.hpp"
 #include "signing/tuf/metadata.hpp"
+#include "util/command_line.hpp"
 #include "util/file.hpp"
 #include "util/progress_line.hpp"
 
@@ -227,30 +228,12 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   }
   app.require_subcommand(1);
 
-  if (args.empty()) {
-    return 2;
-  }
-  std::vector<std::string> reversed(args.rbegin(), args.rend() - 1); // CLI11 takes them last first
-  try {
-    app.parse(reversed);
-  } catch (const CLI::CallForHelp&) {
-    out << app.help();
-    return 0;
-  } catch (const CLI::CallForVersion&) {
-    out << k_version << '\n';
-    return 0;
-  } catch (const CLI::ParseError& error) {
-    err << "lifeline: " << error.what() << '\n';
-    return 2;
+  if (const auto answered = util::parse_command_line(app, args, out, err, "lifeline", k_version)) {
+    return *answered;
   }
   std::optional<util::FixedClock> fixed;
-  if (!at.empty()) {
-    const auto date = util::Date::parse(at);
-    if (!date) {
-      err << "lifeline: --at " << at << " is not a date (YYYY-MM-DD)\n";
-      return 2;
-    }
-    fixed.emplace(*date);
+  if (!util::clock_at(at, fixed, err, "lifeline")) {
+    return 2;
   }
   const util::Clock& now = fixed ? static_cast<const util::Clock&>(*fixed) : clock;
   const auto dir = config_dir();
