@@ -48,6 +48,7 @@ struct Stream {
   std::uint64_t position = 0;               // where in the file the next byte received sits
   bool overflow = false;
   std::optional<tuf::Error> refused; // the sink's own error, or a range that is not the one asked for
+  std::string error_body;            // the start of an error answer (its problem document)
 };
 
 // Content-Range: bytes START-END/TOTAL, the only header a streamed GET reads.
@@ -81,7 +82,9 @@ std::size_t write_to_stream(char* data, std::size_t size, std::size_t count, voi
     stream->position = stream->status == 206 ? stream->offset : 0;
   }
   if (stream->status != 200 && stream->status != 206) {
-    return bytes; // an error page: only its status is reported
+    constexpr std::size_t k_kept = 4096; // enough for a problem document's detail and reasons
+    stream->error_body.append(data, std::min(bytes, k_kept - std::min(k_kept, stream->error_body.size())));
+    return bytes;
   }
   std::string_view chunk(data, bytes);
   if (stream->position < stream->offset) { // a 200 that ignored the range: skip what we have
@@ -211,7 +214,7 @@ tuf::Result<void> HttpFetcher::fetch_stream(const std::string& url, std::uint64_
   if (handle == nullptr) {
     return tuf::make_error(tuf::ErrorCode::download_failed, "libcurl could not start");
   }
-  Stream stream{handle, offset, max_bytes, &sink, 0, std::nullopt, 0, false, std::nullopt};
+  Stream stream{handle, offset, max_bytes, &sink, 0, std::nullopt, 0, false, std::nullopt, {}};
   prepare(url, write_to_stream, &stream, max_bytes);
   curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, read_header);
   curl_easy_setopt(handle, CURLOPT_HEADERDATA, &stream);
@@ -234,14 +237,15 @@ tuf::Result<void> HttpFetcher::fetch_stream(const std::string& url, std::uint64_
     return tuf::make_error(tuf::ErrorCode::download_failed, url + ": " + curl_easy_strerror(rc));
   }
   if (stream.status == 404 || stream.status == 403) {
-    return tuf::make_error(tuf::ErrorCode::not_found, url + ": HTTP " + std::to_string(stream.status));
+    return tuf::make_error(tuf::ErrorCode::not_found, url + ": " + problem_summary({stream.status, stream.error_body}));
   }
   if (stream.status == 416 && offset > 0) {
     return tuf::make_error(tuf::ErrorCode::length_or_hash,
                            url + ": the server holds no byte past " + std::to_string(offset) + " (HTTP 416)");
   }
   if (stream.status != 200 && stream.status != 206) {
-    return tuf::make_error(tuf::ErrorCode::download_failed, url + ": HTTP " + std::to_string(stream.status));
+    return tuf::make_error(tuf::ErrorCode::download_failed,
+                           url + ": " + problem_summary({stream.status, stream.error_body}));
   }
   return {};
 }

@@ -201,6 +201,24 @@ TEST_F(AgentSync, AnOfferThatContradictsTheSignedTargetIsNotInstalled) {
   EXPECT_FALSE(fs::exists(m_dir / "sql" / "Binn" / "sqlservr.exe"));
 }
 
+TEST_F(AgentSync, ARefusedDownloadSaysWhyInTheServersWords) {
+  TamperingProxy proxy(m_base, [](const std::string& path, ProxiedAnswer& answer) {
+    if (path.find("/targets/") != std::string::npos) {
+      answer = {403,
+                R"({"title":"Forbidden","status":403,"detail":"the Custom Support rules refuse this download",)"
+                R"("reasons":["PURCHASE_EXHAUSTED"]})",
+                "application/problem+json"};
+    }
+  });
+  write_config(proxy.base());
+  register_agent();
+  const auto synced = agent({"sync"});
+  EXPECT_EQ(synced.exit_code, 1);
+  EXPECT_NE(synced.out.find("HTTP 403: the Custom Support rules refuse this download PURCHASE_EXHAUSTED"),
+            std::string::npos)
+      << synced.out;
+}
+
 TEST_F(AgentSync, AnInterruptedDownloadResumesWithRange) {
   bool cut = false;
   std::size_t half = 0;
