@@ -31,7 +31,10 @@ util::Result<std::string> ContactClient::answer(const std::string& path,
   }
   if (reply->status < 200 || reply->status > 299) {
     const auto kind = reply->status == 404 ? util::ErrorKind::not_found : util::ErrorKind::invalid_input;
-    return util::make_error(kind, path + " refused: " + signing::curl::problem_summary(*reply));
+    // A credential refused outright: revoked, or its contact no longer designated (CS-13).
+    const std::string hint =
+        reply->status == 401 ? " (the server no longer accepts this session's credential: lifeline login again)" : "";
+    return util::make_error(kind, path + " refused: " + signing::curl::problem_summary(*reply) + hint);
   }
   return reply->body;
 }

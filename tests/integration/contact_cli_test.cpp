@@ -158,6 +158,7 @@ TEST_F(ContactCli, ARemovedContactGetsAClearRefusal) {
   const auto refused = lifeline("alice", {"updates", "list"});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("/v1/updates refused: HTTP 401"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("lifeline login again"), std::string::npos) << refused.err;
 }
 
 } // namespace
