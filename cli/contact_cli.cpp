@@ -214,16 +214,13 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   auto* compliance_billing = compliance->add_subcommand("billing", "The billing statement of an enrolment (CS-10)");
   std::string billed_product;
   compliance_billing->add_option("--product", billed_product, "The enrolled product")->required();
-  for (auto* report : {compliance_downloads, compliance_billing}) {
+  for (auto* report :
+       {compliance_devices, compliance_products, compliance_migration, compliance_downloads, compliance_billing}) {
     report->add_flag("--json", format.json, "JSON output");
     report->add_flag("--csv", format.csv, "CSV output (RFC 4180)");
   }
   int stale = 14;
-  compliance_migration->add_flag("--json", format.json, "JSON output");
-  compliance_migration->add_flag("--csv", format.csv, "CSV output (RFC 4180)");
   for (auto* report : {compliance_devices, compliance_products}) {
-    report->add_flag("--json", format.json, "JSON output");
-    report->add_flag("--csv", format.csv, "CSV output (RFC 4180)");
     report->add_option("--stale-days", stale, "Devices not seen for longer are stale")->check(CLI::Range(1, 3650));
   }
   app.require_subcommand(1);
@@ -281,19 +278,19 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   }
   ContactClient client(*session);
 
+  // Long transfers (pull, bundle) show a progress line when a person is watching.
+  util::ProgressLine progress_line(err);
+  const PullProgress progress =
+      ::isatty(STDERR_FILENO) == 1 ? PullProgress([&](const std::string& target, std::uint64_t done,
+                                                      std::uint64_t total) { progress_line.show(target, done, total); })
+                                   : PullProgress();
   if (pull_app->parsed()) {
     if (kbs.empty() == !all) {
       err << "lifeline: name the updates to pull, or --all\n";
       return 2;
     }
-    util::ProgressLine progress(err);
-    const bool terminal = ::isatty(STDERR_FILENO) == 1;
     const PullRequest request{kbs, all, out_dir, metadata_dir(dir), now.now_seconds()};
-    const auto pulled = pull(client, request, [&](const std::string& target, std::uint64_t done, std::uint64_t total) {
-      if (terminal) {
-        progress.show(target, done, total);
-      }
-    });
+    const auto pulled = pull(client, request, progress);
     if (!pulled) {
       return fail(err, pulled.error());
     }
@@ -306,15 +303,8 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
     return 0;
   }
   if (bundle_create->parsed()) {
-    util::ProgressLine progress(err);
-    const bool terminal = ::isatty(STDERR_FILENO) == 1;
     const BundleRequest request{bundle_products, bundle_file, trusted_root(dir), now.now_seconds()};
-    const auto made =
-        create_bundle(client, request, [&](const std::string& target, std::uint64_t done, std::uint64_t total) {
-          if (terminal) {
-            progress.show(target, done, total);
-          }
-        });
+    const auto made = create_bundle(client, request, progress);
     if (!made) {
       return fail(err, made.error());
     }
