@@ -82,6 +82,11 @@ struct AuditEntry {
   std::string detail;
 };
 
+struct CustomerName {
+  std::string id;
+  std::string name;
+};
+
 class Catalog {
  public:
   virtual ~Catalog() = default;
@@ -95,6 +100,8 @@ class Catalog {
   virtual Result<std::optional<Product>> find_product(const std::string& id) = 0;
   virtual Result<std::optional<Update>> find_update(const std::string& id) = 0;
   virtual Result<std::optional<ServiceOrder>> find_order(const std::string& customer_id) = 0;
+  // Every customer with a service order, by id.
+  virtual Result<std::vector<CustomerName>> list_customers() = 0;
   virtual Result<std::optional<Device>> find_device(const std::string& id) = 0;
   virtual Result<std::vector<Device>> list_devices(const std::string& customer_id) = 0;
 
@@ -172,5 +179,8 @@ class Catalog {
 
 // Opens (creating and migrating as needed) the catalog of a server data directory.
 Result<std::unique_ptr<Catalog>> open_sqlite_catalog(const std::filesystem::path& database_file);
+// This thread's catalog of `database_file`, opened on first use: SQLite connections are per
+// thread, and the server's request threads each keep one.
+Result<Catalog*> thread_catalog(const std::filesystem::path& database_file);
 
 } // namespace lifeline::catalog

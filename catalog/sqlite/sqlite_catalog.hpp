@@ -26,6 +26,7 @@ class SqliteCatalog final : public Catalog {
   Result<std::optional<ServiceOrder>> find_order(const std::string& customer_id) override;
   Result<std::optional<Device>> find_device(const std::string& id) override;
   Result<std::vector<Device>> list_devices(const std::string& customer_id) override;
+  Result<std::vector<CustomerName>> list_customers() override;
 
   Result<RegistrationOutcome> register_device(const DeviceRegistration& request, const AuditContext& context) override;
   Result<Device> retire_device(const std::string& device_id, const AuditContext& context) override;

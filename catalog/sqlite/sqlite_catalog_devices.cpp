@@ -47,6 +47,17 @@ Result<std::optional<Update>> SqliteCatalog::find_update(const std::string& id) 
   return guarded<std::optional<Update>>([&]() -> Result<std::optional<Update>> { return load_update(id); });
 }
 
+Result<std::vector<CustomerName>> SqliteCatalog::list_customers() {
+  return guarded<std::vector<CustomerName>>([&]() -> Result<std::vector<CustomerName>> {
+    std::vector<CustomerName> customers;
+    auto rows = m_db.prepare("SELECT id, name FROM customers ORDER BY id");
+    while (rows.step()) {
+      customers.push_back(CustomerName{rows.text(0), rows.text(1)});
+    }
+    return customers;
+  });
+}
+
 Result<std::optional<ServiceOrder>> SqliteCatalog::find_order(const std::string& customer_id) {
   return guarded<std::optional<ServiceOrder>>(
       [&]() -> Result<std::optional<ServiceOrder>> { return load_order(customer_id); });

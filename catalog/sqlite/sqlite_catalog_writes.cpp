@@ -1,4 +1,6 @@
 // Applying documents to the catalog, and the audit trail.
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "catalog/documents/enrolment_checks.hpp"
@@ -331,6 +333,19 @@ namespace lifeline::catalog {
 Result<std::unique_ptr<Catalog>> open_sqlite_catalog(const std::filesystem::path& database_file) {
   return sqlite::guarded<std::unique_ptr<Catalog>>(
       [&]() -> std::unique_ptr<Catalog> { return std::make_unique<sqlite::SqliteCatalog>(database_file); });
+}
+
+Result<Catalog*> thread_catalog(const std::filesystem::path& database_file) {
+  thread_local std::map<std::filesystem::path, std::unique_ptr<Catalog>> catalogs;
+  auto& slot = catalogs[database_file];
+  if (!slot) {
+    auto opened = open_sqlite_catalog(database_file);
+    if (!opened) {
+      return opened.error();
+    }
+    slot = std::move(*opened);
+  }
+  return slot.get();
 }
 
 } // namespace lifeline::catalog

@@ -8,6 +8,7 @@
 #include "catalog/identifiers.hpp"
 #include "server/api/routes.hpp"
 #include "server/auth/credentials.hpp"
+#include "server/dashboard/dashboard.hpp"
 #include "util/strict_json.hpp"
 
 namespace lifeline::server::api {
@@ -34,16 +35,7 @@ std::string Call::actor() const {
 }
 
 util::Result<catalog::Catalog*> thread_catalog(const std::filesystem::path& data_dir) {
-  thread_local std::map<std::filesystem::path, std::unique_ptr<catalog::Catalog>> catalogs;
-  auto& slot = catalogs[data_dir];
-  if (!slot) {
-    auto opened = catalog::open_sqlite_catalog(data_dir / "catalog.db");
-    if (!opened) {
-      return opened.error();
-    }
-    slot = std::move(*opened);
-  }
-  return slot.get();
+  return catalog::thread_catalog(data_dir / "catalog.db");
 }
 
 std::variant<Call, HttpResponse> open_call(Shared& shared, const HttpRequest& request, const Roles& roles) {
@@ -266,6 +258,7 @@ http::Router make_router(const ApiContext& context) {
   add_device_routes(router, shared);
   add_contact_routes(router, shared);
   add_operator_routes(router, shared);
+  dashboard::add_dashboard_routes(router, dashboard::DashboardContext{context.data_dir, context.clock, context.tls});
   router.observe([shared](const std::string& method, const std::string& route, int status, double seconds) {
     shared->metrics.record_request(method, route, status, seconds);
   });

@@ -20,6 +20,8 @@ struct ApiContext {
   std::optional<std::string> accel_redirect_prefix;
   // Addresses of reverse proxies whose X-Forwarded-For names the client (the audit's "from").
   std::vector<std::string> trusted_proxies;
+  // Served over TLS: the dashboard's session cookie is marked Secure.
+  bool tls = false;
 };
 
 http::Router make_router(const ApiContext& context);

@@ -65,6 +65,11 @@ util::Result<IssuedToken> issue_token(catalog::Catalog& catalog, const catalog::
   return IssuedToken{std::move(fresh.token), fresh.id};
 }
 
+std::optional<std::string> token_id(std::string_view token) {
+  const auto parts = split_token(token, k_credential_prefix);
+  return parts ? std::optional(parts->id) : std::nullopt;
+}
+
 util::Result<std::optional<catalog::Principal>> authenticate(catalog::Catalog& catalog, std::string_view token) {
   const auto parts = split_token(token, k_credential_prefix);
   if (!parts) {

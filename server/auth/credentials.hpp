@@ -25,6 +25,9 @@ util::Result<IssuedToken> issue_token(catalog::Catalog& catalog, const catalog::
 // lost its standing (contact removed, device retired).
 util::Result<std::optional<catalog::Principal>> authenticate(catalog::Catalog& catalog, std::string_view token);
 
+// The public id of a well-formed credential token (what find_credential and revocation take).
+std::optional<std::string> token_id(std::string_view token);
+
 // authenticate() remembered per credential while the catalog's generation stays the same: every
 // change that can kill a credential (contact removed, device retired, revocation) is audited
 // and so moves the generation. Only secret hashes are kept, as in the catalog. Thread-safe.

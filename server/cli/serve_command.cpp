@@ -77,6 +77,7 @@ ExitCode serve(CommandContext& context, const ServeOptions& options) {
     api_context.clock = std::make_shared<util::FixedClock>(context.at);
   }
   api_context.trusted_proxies = options.trusted_proxies;
+  api_context.tls = !options.tls_certificate.empty();
   if (!options.accel_redirect.empty()) {
     api_context.accel_redirect_prefix = options.accel_redirect;
   }

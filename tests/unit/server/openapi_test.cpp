@@ -44,6 +44,9 @@ std::set<std::string> documented_operations(const std::string& spec) {
 std::set<std::string> routed_operations() {
   std::set<std::string> operations;
   for (auto [method, pattern] : server::api::make_router(server::api::ApiContext{}).routes()) {
+    if (pattern.starts_with("/dashboard")) {
+      continue; // HTML pages for people, not API (docs/dashboard.md)
+    }
     // {path*} (the rest of the path) is {path} in OpenAPI.
     pattern = std::regex_replace(pattern, std::regex(R"(\*\})"), "}");
     operations.insert(method + " " + pattern);

@@ -1,0 +1,93 @@
+#include "server/dashboard/form.hpp"
+
+namespace lifeline::server::dashboard {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+std::optional<std::string> url_decode(std::string_view text) {
+  std::string decoded;
+  decoded.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      decoded.push_back(' ');
+    } else if (text[i] != '%') {
+      decoded.push_back(text[i]);
+    } else {
+      if (i + 2 >= text.size()) {
+        return std::nullopt;
+      }
+      const int high = hex_value(text[i + 1]);
+      const int low = hex_value(text[i + 2]);
+      if (high < 0 || low < 0) {
+        return std::nullopt;
+      }
+      decoded.push_back(static_cast<char>(high * 16 + low));
+      i += 2;
+    }
+  }
+  return decoded;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && text.back() == ' ') {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+} // namespace
+
+std::optional<std::map<std::string, std::string>> parse_form(std::string_view body) {
+  if (body.size() > k_max_form_bytes) {
+    return std::nullopt;
+  }
+  std::map<std::string, std::string> fields;
+  while (!body.empty()) {
+    const auto end = body.find('&');
+    const auto pair = body.substr(0, end);
+    body = end == std::string_view::npos ? std::string_view() : body.substr(end + 1);
+    if (pair.empty()) {
+      continue;
+    }
+    const auto equals = pair.find('=');
+    const auto name = url_decode(pair.substr(0, equals));
+    const auto value = url_decode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
+    if (!name || !value || name->empty() || !fields.emplace(*name, *value).second) {
+      return std::nullopt;
+    }
+  }
+  return fields;
+}
+
+std::map<std::string, std::string> parse_cookies(std::string_view header) {
+  std::map<std::string, std::string> cookies;
+  while (!header.empty()) {
+    const auto end = header.find(';');
+    const auto pair = trim(header.substr(0, end));
+    header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
+    const auto equals = pair.find('=');
+    if (equals == std::string_view::npos || equals == 0) {
+      continue;
+    }
+    cookies.emplace(std::string(pair.substr(0, equals)), std::string(pair.substr(equals + 1)));
+  }
+  return cookies;
+}
+
+} // namespace lifeline::server::dashboard
