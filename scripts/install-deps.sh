@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev libssl-dev libcurl4-openssl-dev libarchive-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 openssl clang-format clang libclang-rt-14-dev
-  wrk nginx-light time
+  wrk nginx-light time chromium
 )
 
 missing=()

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 
 #include "server/dashboard/html.hpp"
 
@@ -15,7 +16,6 @@ constexpr int k_left = 56;
 constexpr int k_right = 16;
 constexpr int k_top = 16;
 constexpr int k_bottom = 56;
-constexpr int k_ticks = 4;
 
 // The smallest of 1, 2, 5 x 10^n at least `value`: round axis labels.
 std::int64_t nice_ceiling(std::int64_t value) {
@@ -47,6 +47,8 @@ std::string burndown_svg(const std::string& product_name, const std::vector<serv
     highest = std::max({highest, quarter.planned, quarter.active});
   }
   const auto top = nice_ceiling(highest);
+  // Gridlines on whole devices: 1, 2 or 5 x 10^n splits into 1, 2 or 5 equal steps.
+  const std::int64_t ticks = top % 5 == 0 ? 5 : (top % 2 == 0 ? 2 : 1);
   const double plot_width = k_width - k_left - k_right;
   const double plot_height = k_height - k_top - k_bottom;
   const auto count = std::max<std::size_t>(1, quarters.size());
@@ -58,7 +60,7 @@ std::string burndown_svg(const std::string& product_name, const std::vector<serv
 
   std::string svg = "<svg class=\"burndown\" role=\"img\" viewBox=\"0 0 " + std::to_string(k_width) + " " +
                     std::to_string(k_height) + "\" width=\"" + std::to_string(k_width) + "\" height=\"" +
-                    std::to_string(k_height) + "\" aria-labelledby=\"" + id + "-title " + id +
+                    std::to_string(k_height) + "\" aria-labelledby=\"" + id + "-title\" aria-describedby=\"" + id +
                     "-desc\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"" + id + "-title\">Migration of " +
                     escape(product_name) + ": planned against active devices per quarter</title>\n<desc id=\"" + id +
                     "-desc\">";
@@ -67,8 +69,8 @@ std::string burndown_svg(const std::string& product_name, const std::vector<serv
            std::to_string(quarter.active) + " active. ";
   }
   svg += "</desc>\n";
-  for (int tick = 0; tick <= k_ticks; ++tick) {
-    const auto devices = top * tick / k_ticks;
+  for (std::int64_t tick = 0; tick <= ticks; ++tick) {
+    const auto devices = top * tick / ticks;
     const auto at = number(y(devices));
     svg += "<line class=\"grid\" x1=\"" + std::to_string(k_left) + "\" x2=\"" + std::to_string(k_width - k_right) +
            "\" y1=\"" + at + "\" y2=\"" + at + "\"/>\n<text x=\"" + std::to_string(k_left - 6) + "\" y=\"" + at +

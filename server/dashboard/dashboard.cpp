@@ -34,15 +34,22 @@ struct State {
 };
 using StatePtr = std::shared_ptr<State>;
 
-// Every page: nothing from elsewhere, no framing, no caching, no referrer.
+// Every page: nothing from elsewhere, no framing, no caching, no referrer to other sites.
 HttpResponse html_response(int status, std::string body) {
   HttpResponse response{status, "text/html; charset=utf-8", std::move(body), {}, {}};
   response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'self'; img-src 'self'; "
                                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
   response.headers["X-Content-Type-Options"] = "nosniff";
   response.headers["X-Frame-Options"] = "DENY";
-  response.headers["Referrer-Policy"] = "no-referrer";
+  response.headers["Referrer-Policy"] = "same-origin"; // "no-referrer" would make form posts say Origin: null
   response.headers["Cache-Control"] = "no-store";
+  return response;
+}
+
+HttpResponse asset(const std::string& content_type, std::string_view content) {
+  HttpResponse response{200, content_type, std::string(content), {}, {}};
+  response.headers["X-Content-Type-Options"] = "nosniff";
+  response.headers["Cache-Control"] = "max-age=3600";
   return response;
 }
 
@@ -346,12 +353,9 @@ HttpResponse audit_page(Viewer& viewer, const std::string& customer) {
 
 void add_dashboard_routes(http::Router& router, const DashboardContext& context) {
   const auto state = std::make_shared<State>(context);
-  router.add("GET", "/dashboard/style.css", [](const HttpRequest&) {
-    HttpResponse response{200, "text/css; charset=utf-8", std::string(stylesheet()), {}, {}};
-    response.headers["X-Content-Type-Options"] = "nosniff";
-    response.headers["Cache-Control"] = "max-age=3600";
-    return response;
-  });
+  router.add("GET", "/dashboard/style.css",
+             [](const HttpRequest&) { return asset("text/css; charset=utf-8", stylesheet()); });
+  router.add("GET", "/dashboard/icon.svg", [](const HttpRequest&) { return asset("image/svg+xml", icon()); });
   router.add("GET", "/dashboard/login", [state](const HttpRequest& request) { return show_login(*state, request); });
   router.add("POST", "/dashboard/login", [state](const HttpRequest& request) { return log_in(*state, request); });
   router.add("POST", "/dashboard/logout", signed_in(state, [state](const HttpRequest& request, Viewer& viewer) {

@@ -36,7 +36,8 @@ std::string page(const Frame& frame, const std::string& main_html) {
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
       escape(frame.title) +
-      " · Lifeline</title>\n<link rel=\"stylesheet\" href=\"/dashboard/style.css\">\n</head>\n<body>\n"
+      " · Lifeline</title>\n<link rel=\"stylesheet\" href=\"/dashboard/style.css\">\n<link rel=\"icon\" "
+      "type=\"image/svg+xml\" href=\"/dashboard/icon.svg\">\n</head>\n<body>\n"
       "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n<p class=\"brand\">Lifeline</p>\n";
   if (!frame.signed_in_as.empty()) {
     html += "<nav aria-label=\"Dashboard\">\n<ul>\n";
@@ -85,6 +86,10 @@ std::string percent(std::int64_t part, std::int64_t whole) {
     return "–";
   }
   return std::to_string(part * 100 / whole) + " %";
+}
+
+std::string_view icon() {
+  return R"svg(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0a5bb5"/><path d="M3 9h3l2-5 2 8 2-3h1" fill="none" stroke="#fff" stroke-width="1.6"/></svg>)svg";
 }
 
 std::string_view stylesheet() {

@@ -37,5 +37,7 @@ std::string percent(std::int64_t part, std::int64_t whole);
 
 // The stylesheet every page uses (served at /dashboard/style.css: the pages' CSP allows no inline style).
 std::string_view stylesheet();
+// The pages' icon (/dashboard/icon.svg), so browsers do not ask for /favicon.ico.
+std::string_view icon();
 
 } // namespace lifeline::server::dashboard
