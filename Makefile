@@ -28,7 +28,7 @@ test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 demo: build
-	scripts/demo.sh $(BUILD_DIR)
+	scripts/demo.sh $(BUILD_DIR) $(if $(KEEP),--keep)
 
 bench: build
 	scripts/bench.sh $(BUILD_DIR)

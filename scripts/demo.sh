@@ -2,10 +2,13 @@
 # make demo: a small realistic scenario on a throw-away data directory. Two customers, the
 # products of the lifecycle table, a few updates; a table of entitlement decisions with their
 # reasons and a billing statement; then the server on loopback: devices enrol with tokens, check
-# in, download what the rules allow, report an install; the server is stopped at the end.
+# in, download what the rules allow, report an install; the customers' compliance and the
+# dashboard's address. The server is stopped at the end unless --keep asks to keep it up.
 set -euo pipefail
 
 build_dir=${1:-build}
+keep=false # --keep: the server stays up at the end, for the dashboard
+[ "${2:-}" = --keep ] && keep=true
 server="$build_dir/server/lifeline-server"
 examples="$(cd "$(dirname "$0")/../examples" && pwd)"
 data=$(mktemp -d "${TMPDIR:-/tmp}/lifeline-demo-XXXXXX")
@@ -79,6 +82,12 @@ printf 'important fix for SQL Server 2005 SP4\n' >"$work/KB4019089.cab"
 printf 'WannaCry fix for Windows Server 2003\n' >"$work/KB4012598.cab"
 for kb in KB4057113 KB4019089 KB4012598; do world_publish "$kb" "$work/$kb.cab"; done
 alice=$(ll contacts credential --email alice@contoso.example 2>/dev/null)
+carol=$(ll contacts credential --email carol@fabrikam.example 2>/dev/null)
+# Fabrikam enrolled two XP machines in 2014; its contract ended in June 2016.
+for id in xp-seattle-1 xp-seattle-2; do
+  ll devices register --customer fabrikam --site seattle --product windows-xp-sp3 --service-pack SP3 \
+    --language en-US --id "$id" --at 2014-05-01 >/dev/null
+done
 operator=$(ll tokens create --role operator --name demo 2>/dev/null)
 world_serve 2017-01-12
 trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "${data%/http/data}"' EXIT
@@ -137,7 +146,22 @@ echo
 "$build_dir/cli/lifeline" compliance devices
 echo
 "$build_dir/cli/lifeline" compliance migration
-kill "$server_pid"
+echo
+echo "fabrikam's compliance, as carol reads it (its contract ended on 2016-06-30):"
+export LIFELINE_CONFIG_DIR="$work/carol-lifeline"
+printf '%s\n' "$carol" | "$build_dir/cli/lifeline" login --server "$base" \
+  --root "$data/repository/metadata/1.root.json" --credential-file - >/dev/null
+"$build_dir/cli/lifeline" compliance products
+echo
+echo "The dashboard: $base/dashboard (log in with a designated contact's or an operator's credential)."
+if [ "$keep" = true ]; then
+  printf 'alice (contoso):  %s\ncarol (fabrikam): %s\noperator:         %s\n' "$alice" "$carol" "$operator"
+  echo "The server stays up until you press Ctrl-C; its clock is at 2017-01-12."
+  wait "$server_pid" 2>/dev/null || true
+else
+  echo "(make demo KEEP=1 keeps the server up and prints demo credentials to log in with.)"
+fi
+kill "$server_pid" 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
 echo "server stopped"
 
