@@ -166,23 +166,25 @@ http::Handler customer_page(const StatePtr& state, CustomerHandler handler) {
   });
 }
 
-std::optional<int> stale_days(const HttpRequest& request) {
-  const auto found = request.query.find("stale_days");
+// ?name=N within [low, high]; `fallback` when absent, nullopt when malformed or out of range.
+std::optional<int> number_parameter(const HttpRequest& request, const std::string& name, int fallback, int low,
+                                    int high) {
+  const auto found = request.query.find(name);
   if (found == request.query.end()) {
-    return k_default_stale_days;
+    return fallback;
   }
   const auto& text = found->second;
-  if (text.empty() || text.size() > 4 ||
+  if (text.empty() || text.size() > 6 ||
       !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
     return std::nullopt;
   }
-  const int days = std::stoi(text);
-  return days >= 1 && days <= 3650 ? std::optional(days) : std::nullopt;
+  const int value = std::stoi(text);
+  return value >= low && value <= high ? std::optional(value) : std::nullopt;
 }
 
 std::variant<Overview, HttpResponse> load_overview(const HttpRequest& request, Viewer& viewer,
                                                    const std::string& customer) {
-  const auto days = stale_days(request);
+  const auto days = number_parameter(request, "stale_days", k_default_stale_days, 1, 3650);
   if (!days) {
     return message_page(400, viewer.frame("Bad request", customer), "Bad request",
                         "Stale after must be a number of days from 1 to 3650.");
@@ -370,9 +372,13 @@ void add_dashboard_routes(http::Router& router, const DashboardContext& context)
                                               overview_main(overview)));
              }));
   router.add("GET", "/dashboard/customers/{customer}/devices",
-             overview_page(state, [](const HttpRequest&, Viewer& viewer, const Overview& overview) {
-               return html_response(200,
-                                    page(viewer.frame("Devices", overview.order.customer_id), devices_main(overview)));
+             overview_page(state, [](const HttpRequest& request, Viewer& viewer, const Overview& overview) {
+               const auto frame = viewer.frame("Devices", overview.order.customer_id);
+               const auto number = number_parameter(request, "page", 1, 1, 100'000);
+               if (!number) {
+                 return message_page(400, frame, "Bad request", "page must be a number from 1 to 100000.");
+               }
+               return html_response(200, page(frame, devices_main(overview, static_cast<std::size_t>(*number))));
              }));
   router.add("GET", "/dashboard/customers/{customer}/updates/{kb}", overview_page(state, update_page));
   router.add("GET", "/dashboard/customers/{customer}/audit",

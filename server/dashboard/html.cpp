@@ -102,7 +102,7 @@ body { margin: 0; font: 15px/1.5 system-ui, sans-serif; color: var(--ink); backg
 header { display: flex; flex-wrap: wrap; align-items: center; gap: 16px; padding: 8px 24px;
   border-bottom: 1px solid var(--line); }
 .brand { font-weight: 700; margin: 0; }
-nav ul { display: flex; gap: 16px; list-style: none; margin: 0; padding: 0; }
+nav ul, ul.pages { display: flex; gap: 16px; list-style: none; margin: 0; padding: 0; }
 .logout { margin-left: auto; display: flex; gap: 8px; align-items: center; color: var(--muted); }
 main { padding: 16px 24px 48px; max-width: 1200px; }
 a { color: var(--accent); }

@@ -202,7 +202,7 @@ std::string overview_main(const Overview& overview) {
          "</section>\n";
 }
 
-std::string devices_main(const Overview& overview) {
+std::string devices_main(const Overview& overview, std::size_t page) {
   const auto& customer = overview.order.customer_id;
   std::string html = "<h1>Devices of " + escape(overview.order.customer_name) +
                      "</h1>\n<form method=\"get\" action=\"/dashboard/customers/" + escape(customer) +
@@ -214,8 +214,14 @@ std::string devices_main(const Overview& overview) {
                  "Installed", "Missing", "Withheld"},
                 {},
                 "No active device."};
-  devices.rows.reserve(overview.devices.size());
-  for (const auto& entry : overview.devices) {
+  const auto total = overview.devices.size();
+  const auto first = std::min(total, (page - 1) * k_devices_per_page);
+  const auto last = std::min(total, first + k_devices_per_page);
+  devices.caption += " (" +
+                     (first == last ? std::string("none") : std::to_string(first + 1) + " to " + std::to_string(last)) +
+                     " of " + std::to_string(total) + ")";
+  for (std::size_t index = first; index < last; ++index) {
+    const auto& entry = overview.devices[index];
     int installed = 0;
     std::string missing;
     int withheld = 0;
@@ -236,7 +242,20 @@ std::string devices_main(const Overview& overview) {
                             entry.stale ? "yes" : "no", std::to_string(installed), missing.empty() ? "none" : missing,
                             std::to_string(withheld)});
   }
-  return html + table(devices);
+  html += table(devices);
+  const auto href = [&](std::size_t number) {
+    return "/dashboard/customers/" + customer + "/devices?stale_days=" + std::to_string(overview.stale_days) +
+           "&page=" + std::to_string(number);
+  };
+  std::string pages;
+  if (page > 1) {
+    pages += "<li>" + link(href(page - 1), "Previous devices") + "</li>";
+  }
+  if (last < total) {
+    pages += "<li>" + link(href(page + 1), "Next devices") + "</li>";
+  }
+  return html +
+         (pages.empty() ? "" : "<nav aria-label=\"Device pages\"><ul class=\"pages\">" + pages + "</ul></nav>\n");
 }
 
 std::string update_main(const Overview& overview, const catalog::Update& update) {
@@ -266,19 +285,32 @@ std::string update_main(const Overview& overview, const catalog::Update& update)
   item("Language", escape(update.language.value_or("all languages")));
   item("Regression-tested", update.regression_tested ? "yes" : "no: not regression-tested (CS-15)");
   html += "</dl>\n";
-  Table devices{"State of " + update.id + " on each active device",
-                {"Device", "Site", "State", "Reasons"},
-                {},
-                "No active device of a product this update rates."};
+  std::map<UpdateState, std::size_t> counts;
+  Table devices{"", {"Device", "Site", "State", "Reasons"}, {}, "No active device of a product this update rates."};
   for (const auto& entry : overview.devices) {
     for (const auto& status : entry.updates) {
-      if (update_of(status).id == update.id) {
+      if (update_of(status).id != update.id) {
+        continue;
+      }
+      ++counts[status.state];
+      if (devices.rows.size() < k_update_rows) {
         devices.rows.push_back(
             {escape(entry.device.id), escape(entry.device.site), state_cell(status), reasons_cell(status)});
       }
     }
   }
-  return html + table(devices);
+  Table states{"Devices per state of " + update.id, {"State", "Devices"}, {}, "No active device."};
+  std::size_t total = 0;
+  for (const auto& [state, count] : counts) {
+    states.rows.push_back({escape(service::to_string(state)), std::to_string(count)});
+    total += count;
+  }
+  devices.caption =
+      "State of " + update.id + " on each active device" +
+      (total > devices.rows.size() ? " (the first " + std::to_string(devices.rows.size()) + " of " +
+                                         std::to_string(total) + "; lifeline compliance devices --csv lists all)"
+                                   : std::string());
+  return html + table(states) + table(devices);
 }
 
 std::string audit_main(const std::string& customer_id, const std::vector<catalog::AuditEntry>& newest_first,

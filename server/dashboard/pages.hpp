@@ -24,7 +24,10 @@ struct Overview {
   util::Date at;
 };
 std::string overview_main(const Overview& overview);
-std::string devices_main(const Overview& overview);
+constexpr std::size_t k_devices_per_page = 200;
+constexpr std::size_t k_update_rows = 500;
+// `page` is 1-based; a page past the last shows none.
+std::string devices_main(const Overview& overview, std::size_t page);
 std::string update_main(const Overview& overview, const catalog::Update& update);
 std::string audit_main(const std::string& customer_id, const std::vector<catalog::AuditEntry>& newest_first,
                        std::size_t shown_of);

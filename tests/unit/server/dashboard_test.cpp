@@ -7,6 +7,7 @@
 #include "server/dashboard/burndown.hpp"
 #include "server/dashboard/form.hpp"
 #include "server/dashboard/html.hpp"
+#include "server/dashboard/pages.hpp"
 #include "server/dashboard/sessions.hpp"
 
 namespace lifeline::server::dashboard {
@@ -110,6 +111,31 @@ TEST(DashboardBurndown, DrawsThePlanAsStepsAndActiveDevicesAsBars) {
   EXPECT_NE(svg.find("<rect class=\"over\""), std::string::npos);
   EXPECT_NE(svg.find(">Q3</text>"), std::string::npos);
   EXPECT_NE(svg.find(">5</text>"), std::string::npos);
+}
+
+TEST(DashboardPages, TheDevicesTableComesInPages) {
+  Overview overview;
+  overview.order.customer_id = "contoso";
+  overview.order.customer_name = "Contoso";
+  for (int i = 0; i < 250; ++i) {
+    service::DeviceCompliance entry;
+    entry.device.id = "dev-" + std::to_string(i);
+    entry.device.customer = "contoso";
+    overview.devices.push_back(entry);
+  }
+  const auto first = devices_main(overview, 1);
+  EXPECT_NE(first.find("(1 to 200 of 250)"), std::string::npos);
+  EXPECT_NE(first.find(">dev-199<"), std::string::npos);
+  EXPECT_EQ(first.find(">dev-200<"), std::string::npos);
+  EXPECT_NE(first.find("devices?stale_days=14&amp;page=2\">Next devices"), std::string::npos);
+  EXPECT_EQ(first.find("Previous devices"), std::string::npos);
+  const auto second = devices_main(overview, 2);
+  EXPECT_NE(second.find("(201 to 250 of 250)"), std::string::npos);
+  EXPECT_NE(second.find(">dev-249<"), std::string::npos);
+  EXPECT_EQ(second.find(">dev-0<"), std::string::npos);
+  EXPECT_NE(second.find("Previous devices"), std::string::npos);
+  EXPECT_EQ(second.find("Next devices"), std::string::npos);
+  EXPECT_NE(devices_main(overview, 9).find("(none of 250)"), std::string::npos);
 }
 
 } // namespace
