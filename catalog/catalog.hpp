@@ -147,6 +147,9 @@ class Catalog {
   virtual Result<std::vector<AuditEntry>> audit_page(const std::optional<std::string>& customer_id, std::int64_t after,
                                                      std::int64_t limit) = 0;
 
+  // The newest `limit` entries, newest first.
+  virtual Result<std::vector<AuditEntry>> audit_latest(const std::optional<std::string>& customer_id,
+                                                       std::int64_t limit) = 0;
   // The customer that designated `email`, if any (CS-13).
   virtual Result<std::optional<std::string>> contact_customer(const std::string& email) = 0;
 

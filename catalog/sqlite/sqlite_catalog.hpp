@@ -46,6 +46,8 @@ class SqliteCatalog final : public Catalog {
   Result<std::vector<std::string>> installed_updates(const std::string& device_id) override;
 
   Result<std::vector<AuditEntry>> audit_trail(const std::optional<std::string>& customer_id) override;
+  Result<std::vector<AuditEntry>> audit_latest(const std::optional<std::string>& customer_id,
+                                               std::int64_t limit) override;
   Result<std::vector<AuditEntry>> audit_page(const std::optional<std::string>& customer_id, std::int64_t after,
                                              std::int64_t limit) override;
   Result<std::optional<std::string>> contact_customer(const std::string& email) override;

@@ -284,18 +284,36 @@ Result<std::vector<AuditEntry>> SqliteCatalog::audit_trail(const std::optional<s
   return audit_page(customer_id, 0, std::numeric_limits<std::int64_t>::max());
 }
 
+namespace {
+
+std::vector<AuditEntry> audit_entries(Statement rows) {
+  std::vector<AuditEntry> entries;
+  while (rows.step()) {
+    entries.push_back(AuditEntry{rows.integer(0), rows.text(1), Date::parse(rows.text(2)).value_or(Date{}),
+                                 rows.text(3), rows.text(4), rows.optional_text(5), rows.text(6), rows.text(7)});
+  }
+  return entries;
+}
+
+} // namespace
+
 Result<std::vector<AuditEntry>> SqliteCatalog::audit_page(const std::optional<std::string>& customer_id,
                                                           std::int64_t after, std::int64_t limit) {
   return guarded<std::vector<AuditEntry>>([&]() -> Result<std::vector<AuditEntry>> {
     auto rows = m_db.prepare("SELECT sequence, recorded, at, actor, action, customer_id, subject, detail FROM audit "
                              "WHERE (?1 IS NULL OR customer_id = ?1) AND sequence > ?2 ORDER BY sequence LIMIT ?3");
     rows.bind(1, customer_id).bind(2, after).bind(3, limit);
-    std::vector<AuditEntry> entries;
-    while (rows.step()) {
-      entries.push_back(AuditEntry{rows.integer(0), rows.text(1), Date::parse(rows.text(2)).value_or(Date{}),
-                                   rows.text(3), rows.text(4), rows.optional_text(5), rows.text(6), rows.text(7)});
-    }
-    return entries;
+    return audit_entries(std::move(rows));
+  });
+}
+
+Result<std::vector<AuditEntry>> SqliteCatalog::audit_latest(const std::optional<std::string>& customer_id,
+                                                            std::int64_t limit) {
+  return guarded<std::vector<AuditEntry>>([&]() -> Result<std::vector<AuditEntry>> {
+    auto rows = m_db.prepare("SELECT sequence, recorded, at, actor, action, customer_id, subject, detail FROM audit "
+                             "WHERE (?1 IS NULL OR customer_id = ?1) ORDER BY sequence DESC LIMIT ?2");
+    rows.bind(1, customer_id).bind(2, limit);
+    return audit_entries(std::move(rows));
   });
 }
 

@@ -258,7 +258,8 @@ http::Router make_router(const ApiContext& context) {
   add_device_routes(router, shared);
   add_contact_routes(router, shared);
   add_operator_routes(router, shared);
-  dashboard::add_dashboard_routes(router, dashboard::DashboardContext{context.data_dir, context.clock, context.tls});
+  dashboard::add_dashboard_routes(
+      router, dashboard::DashboardContext{context.data_dir, context.clock, context.tls, context.trusted_proxies});
   router.observe([shared](const std::string& method, const std::string& route, int status, double seconds) {
     shared->metrics.record_request(method, route, status, seconds);
   });

@@ -23,7 +23,7 @@ using http::HttpResponse;
 
 constexpr const char* k_session_cookie = "lifeline_session";
 constexpr const char* k_login_cookie = "lifeline_login";
-constexpr std::size_t k_audit_rows = 200;
+constexpr std::int64_t k_audit_rows = 200;
 constexpr int k_default_stale_days = 14;
 
 struct State {
@@ -59,10 +59,20 @@ HttpResponse redirect(const std::string& location) {
   return response;
 }
 
-std::string cookie(const State& state, const std::string& name, const std::string& value, const std::string& path,
-                   int max_age_seconds) {
+bool from_trusted_proxy(const State& state, const HttpRequest& request) {
+  const auto& proxies = state.context.trusted_proxies;
+  return std::find(proxies.begin(), proxies.end(), request.remote_address) != proxies.end();
+}
+
+// Whether the browser reached us over TLS: ours, or a trusted proxy's that says so.
+bool over_tls(const State& state, const HttpRequest& request) {
+  return state.context.tls || (from_trusted_proxy(state, request) && request.header("x-forwarded-proto") == "https");
+}
+
+std::string cookie(const State& state, const HttpRequest& request, const std::string& name, const std::string& value,
+                   const std::string& path, int max_age_seconds) {
   return name + "=" + value + "; Path=" + path + "; Max-Age=" + std::to_string(max_age_seconds) +
-         "; HttpOnly; SameSite=Strict" + (state.context.secure_cookies ? "; Secure" : "");
+         "; HttpOnly; SameSite=Strict" + (over_tls(state, request) ? "; Secure" : "");
 }
 
 HttpResponse message_page(int status, const Frame& frame, const std::string& heading, const std::string& text) {
@@ -75,14 +85,18 @@ HttpResponse unavailable() {
   return message_page(503, Frame{}, "Service unavailable", "The server could not read its catalog; retry later.");
 }
 
-// A form post must come from our own pages: when the browser names its origin, it is ours.
-bool same_origin(const HttpRequest& request) {
+// A form post must come from our own pages: when the browser names its origin ("null" included),
+// it is the host the browser asked for (behind a trusted proxy, the one the proxy says).
+bool same_origin(const State& state, const HttpRequest& request) {
   const auto origin = request.header("origin");
   if (origin.empty()) {
     return true;
   }
+  const auto forwarded_host = request.header("x-forwarded-host");
+  const auto host =
+      !forwarded_host.empty() && from_trusted_proxy(state, request) ? forwarded_host : request.header("host");
   const auto scheme_end = origin.find("://");
-  return scheme_end != std::string::npos && origin.substr(scheme_end + 3) == request.header("host");
+  return scheme_end != std::string::npos && !host.empty() && origin.substr(scheme_end + 3) == host;
 }
 
 std::optional<std::map<std::string, std::string>> form_of(const HttpRequest& request) {
@@ -113,7 +127,7 @@ struct Viewer {
 std::variant<Viewer, HttpResponse> viewer_of(State& state, const HttpRequest& request) {
   const auto cookies = parse_cookies(request.header("cookie"));
   const auto id = cookies.find(k_session_cookie);
-  const auto now = state.context.clock->now_seconds();
+  const auto now = state.context.session_clock->now_seconds();
   const auto session = id == cookies.end() ? std::nullopt : state.sessions.find(id->second, now);
   if (!session) {
     return redirect("/dashboard/login");
@@ -131,7 +145,7 @@ std::variant<Viewer, HttpResponse> viewer_of(State& state, const HttpRequest& re
       (*credential)->principal.subject != session->principal.subject) {
     state.sessions.close(id->second);
     auto ended = redirect("/dashboard/login?ended=1");
-    ended.headers["Set-Cookie"] = cookie(state, k_session_cookie, "", "/dashboard", 0);
+    ended.headers["Set-Cookie"] = cookie(state, request, k_session_cookie, "", "/dashboard", 0);
     return ended;
   }
   return Viewer{id->second, *session, *catalog, state.context.clock->today()};
@@ -229,36 +243,37 @@ http::Handler overview_page(const StatePtr& state, OverviewPage render) {
       });
 }
 
-HttpResponse login_form(State& state, int status, const std::string& message) {
+HttpResponse login_form(State& state, const HttpRequest& request, int status, const std::string& message) {
   const auto token = random_token();
   auto response = html_response(status, page(Frame{"Log in", "", "", std::nullopt, false}, login_main(token, message)));
-  response.headers["Set-Cookie"] = cookie(state, k_login_cookie, token, "/dashboard/login", 30 * 60);
+  response.headers["Set-Cookie"] = cookie(state, request, k_login_cookie, token, "/dashboard/login", 30 * 60);
   return response;
 }
 
 HttpResponse show_login(State& state, const HttpRequest& request) {
   const auto cookies = parse_cookies(request.header("cookie"));
   const auto id = cookies.find(k_session_cookie);
-  if (id != cookies.end() && state.sessions.find(id->second, state.context.clock->now_seconds())) {
+  if (id != cookies.end() && state.sessions.find(id->second, state.context.session_clock->now_seconds())) {
     return redirect("/dashboard");
   }
   const bool ended = request.query.contains("ended");
-  return login_form(
-      state, 200, ended ? "Your session ended: its credential was revoked or its contact removed. Log in again." : "");
+  return login_form(state, request, 200,
+                    ended ? "Your session ended: its credential was revoked or its contact removed. Log in again."
+                          : "");
 }
 
 HttpResponse log_in(State& state, const HttpRequest& request) {
   const auto form = form_of(request);
   if (!form) {
-    return login_form(state, 400, "The login form could not be read; try again.");
+    return login_form(state, request, 400, "The login form could not be read; try again.");
   }
   // Double-submit: the form's token must be the one this browser was given with the form.
   const auto cookies = parse_cookies(request.header("cookie"));
   const auto expected = cookies.find(k_login_cookie);
   const auto sent = field(*form, "csrf");
-  if (!same_origin(request) || expected == cookies.end() || sent.size() != 64 ||
+  if (!same_origin(state, request) || expected == cookies.end() || sent.size() != 64 ||
       !signing::constant_time_equal(sent, expected->second)) {
-    return login_form(state, 403, "The login form expired or did not come from this server; try again.");
+    return login_form(state, request, 403, "The login form expired or did not come from this server; try again.");
   }
   auto catalog = catalog::thread_catalog(state.context.data_dir / "catalog.db");
   if (!catalog) {
@@ -271,32 +286,36 @@ HttpResponse log_in(State& state, const HttpRequest& request) {
     return unavailable();
   }
   if (!*principal || !id) {
-    return login_form(state, 401,
+    return login_form(state, request, 401,
                       "This credential is not valid: mistyped, revoked, or its contact removed from the order.");
   }
   const auto role = (*principal)->role;
   if (role != Role::contact && role != Role::operator_role) {
-    return login_form(state, 403,
+    return login_form(state, request, 403,
                       "A " + catalog::to_string(role) +
                           " credential cannot open the dashboard: use a designated contact's or an operator's.");
   }
-  const auto opened = state.sessions.open(**principal, *id, state.context.clock->now_seconds());
+  // A login replaces the browser's previous session, if it had one.
+  if (const auto previous = cookies.find(k_session_cookie); previous != cookies.end()) {
+    state.sessions.close(previous->second);
+  }
+  const auto opened = state.sessions.open(**principal, *id, state.context.session_clock->now_seconds());
   auto response = redirect("/dashboard");
-  response.headers["Set-Cookie"] =
-      cookie(state, k_session_cookie, opened.id, "/dashboard", static_cast<int>(SessionStore::k_lifetime_seconds));
+  response.headers["Set-Cookie"] = cookie(state, request, k_session_cookie, opened.id, "/dashboard",
+                                          static_cast<int>(SessionStore::k_lifetime_seconds));
   return response;
 }
 
 HttpResponse log_out(State& state, const HttpRequest& request, Viewer& viewer) {
   const auto form = form_of(request);
   const auto sent = form ? field(*form, "csrf") : std::string();
-  if (!same_origin(request) || sent.size() != 64 || !signing::constant_time_equal(sent, viewer.session.csrf)) {
+  if (!same_origin(state, request) || sent.size() != 64 || !signing::constant_time_equal(sent, viewer.session.csrf)) {
     return message_page(403, viewer.frame("Forbidden"), "Not logged out",
                         "The form did not come from this session; use the Log out button.");
   }
   state.sessions.close(viewer.session_id);
   auto response = redirect("/dashboard/login");
-  response.headers["Set-Cookie"] = cookie(state, k_session_cookie, "", "/dashboard", 0);
+  response.headers["Set-Cookie"] = cookie(state, request, k_session_cookie, "", "/dashboard", 0);
   return response;
 }
 
@@ -340,15 +359,11 @@ HttpResponse update_page(const HttpRequest& request, Viewer& viewer, const Overv
 }
 
 HttpResponse audit_page(Viewer& viewer, const std::string& customer) {
-  const auto trail = viewer.catalog->audit_trail(customer);
-  if (!trail) {
+  const auto newest = viewer.catalog->audit_latest(customer, k_audit_rows);
+  if (!newest) {
     return unavailable();
   }
-  std::vector<catalog::AuditEntry> newest;
-  for (auto entry = trail->rbegin(); entry != trail->rend() && newest.size() < k_audit_rows; ++entry) {
-    newest.push_back(*entry);
-  }
-  return html_response(200, page(viewer.frame("Audit", customer), audit_main(customer, newest, trail->size())));
+  return html_response(200, page(viewer.frame("Audit", customer), audit_main(customer, *newest)));
 }
 
 } // namespace

@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "server/http/router.hpp"
 #include "util/date.hpp"
@@ -14,8 +16,13 @@ namespace lifeline::server::dashboard {
 
 struct DashboardContext {
   std::filesystem::path data_dir;
-  std::shared_ptr<const util::Clock> clock;
-  bool secure_cookies = false; // served over TLS: the session cookie is Secure too
+  std::shared_ptr<const util::Clock> clock; // the business date the figures are computed at
+  bool tls = false;                         // served over TLS: cookies are Secure
+  // Reverse proxies whose X-Forwarded-Proto/-Host are believed: behind one that terminates TLS,
+  // cookies are Secure and forms' Origin is compared with the host the browser used.
+  std::vector<std::string> trusted_proxies;
+  // Session idle time and lifetime run on the wall clock, even when `clock` is fixed (--at).
+  std::shared_ptr<const util::Clock> session_clock = std::make_shared<util::SystemClock>();
 };
 
 void add_dashboard_routes(http::Router& router, const DashboardContext& context);

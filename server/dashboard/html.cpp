@@ -106,7 +106,7 @@ nav ul, ul.pages { display: flex; gap: 16px; list-style: none; margin: 0; paddin
 .logout { margin-left: auto; display: flex; gap: 8px; align-items: center; color: var(--muted); }
 main { padding: 16px 24px 48px; max-width: 1200px; }
 a { color: var(--accent); }
-a:focus, button:focus, input:focus { outline: 3px solid #fd8c73; outline-offset: 1px; }
+a:focus, button:focus, input:focus { outline: 3px solid var(--ink); outline-offset: 2px; }
 table { border-collapse: collapse; margin: 8px 0 24px; min-width: 50%; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }

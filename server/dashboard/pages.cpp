@@ -313,10 +313,8 @@ std::string update_main(const Overview& overview, const catalog::Update& update)
   return html + table(states) + table(devices);
 }
 
-std::string audit_main(const std::string& customer_id, const std::vector<catalog::AuditEntry>& newest_first,
-                       std::size_t shown_of) {
-  Table trail{"Audit trail of " + customer_id + ", newest first (" + std::to_string(newest_first.size()) + " of " +
-                  std::to_string(shown_of) + " entries)",
+std::string audit_main(const std::string& customer_id, const std::vector<catalog::AuditEntry>& newest_first) {
+  Table trail{"Audit trail of " + customer_id + ", the newest " + std::to_string(newest_first.size()) + " entries",
               {"Sequence", "Recorded (UTC)", "Evaluation date", "Actor", "Action", "Subject", "Detail"},
               {},
               "Nothing recorded yet."};

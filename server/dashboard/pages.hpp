@@ -29,8 +29,7 @@ constexpr std::size_t k_update_rows = 500;
 // `page` is 1-based; a page past the last shows none.
 std::string devices_main(const Overview& overview, std::size_t page);
 std::string update_main(const Overview& overview, const catalog::Update& update);
-std::string audit_main(const std::string& customer_id, const std::vector<catalog::AuditEntry>& newest_first,
-                       std::size_t shown_of);
+std::string audit_main(const std::string& customer_id, const std::vector<catalog::AuditEntry>& newest_first);
 
 // A short page for refusals and errors.
 std::string message_main(const std::string& heading, const std::string& text);

@@ -16,25 +16,33 @@ bool SessionStore::expired(const Session& session, std::int64_t now) {
          now < session.created;
 }
 
-void SessionStore::make_room(std::int64_t now) {
+void SessionStore::make_room(const std::string& credential_id, std::int64_t now) {
   std::erase_if(m_sessions, [&](const auto& entry) { return expired(entry.second, now); });
-  if (m_sessions.size() < k_max_sessions) {
-    return;
+  const auto least_recently_used = [&](bool same_credential) {
+    auto oldest = m_sessions.end();
+    for (auto it = m_sessions.begin(); it != m_sessions.end(); ++it) {
+      if ((!same_credential || it->second.credential_id == credential_id) &&
+          (oldest == m_sessions.end() || it->second.last_used < oldest->second.last_used)) {
+        oldest = it;
+      }
+    }
+    return oldest;
+  };
+  const auto own = static_cast<std::size_t>(std::count_if(m_sessions.begin(), m_sessions.end(), [&](const auto& entry) {
+    return entry.second.credential_id == credential_id;
+  }));
+  if (own >= k_max_sessions_per_credential) {
+    m_sessions.erase(least_recently_used(true));
+  } else if (m_sessions.size() >= k_max_sessions) {
+    m_sessions.erase(least_recently_used(false));
   }
-  // Still full of live sessions: the one used longest ago goes.
-  const auto oldest = std::min_element(m_sessions.begin(), m_sessions.end(), [](const auto& a, const auto& b) {
-    return a.second.last_used < b.second.last_used;
-  });
-  m_sessions.erase(oldest);
 }
 
 OpenedSession SessionStore::open(const catalog::Principal& principal, const std::string& credential_id,
                                  std::int64_t now) {
   OpenedSession opened{random_token(), Session{principal, credential_id, random_token(), now, now}};
   const std::lock_guard lock(m_mutex);
-  if (m_sessions.size() >= k_max_sessions) {
-    make_room(now);
-  }
+  make_room(credential_id, now);
   m_sessions[signing::sha256_hex(opened.id)] = opened.session;
   return opened;
 }

@@ -33,6 +33,8 @@ class SessionStore {
   static constexpr std::int64_t k_idle_seconds = 30 * 60;
   static constexpr std::int64_t k_lifetime_seconds = 8 * 60 * 60;
   static constexpr std::size_t k_max_sessions = 10'000;
+  // One credential cannot crowd out everyone else's sessions: its oldest goes first.
+  static constexpr std::size_t k_max_sessions_per_credential = 16;
 
   OpenedSession open(const catalog::Principal& principal, const std::string& credential_id, std::int64_t now);
   // The live session behind a cookie value, marked used at `now`; none once idle or too old.
@@ -41,7 +43,7 @@ class SessionStore {
 
  private:
   [[nodiscard]] static bool expired(const Session& session, std::int64_t now);
-  void make_room(std::int64_t now);
+  void make_room(const std::string& credential_id, std::int64_t now);
 
   std::mutex m_mutex;
   std::map<std::string, Session, std::less<>> m_sessions; // by SHA-256 of the id

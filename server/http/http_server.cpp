@@ -17,8 +17,14 @@ HttpRequest to_request(const httplib::Request& in) {
   request.path = in.path;
   request.body = in.body;
   request.remote_address = in.remote_addr;
-  for (const auto& [name, value] : in.params) {
-    request.query.emplace(name, value);
+  // From the URL only: httplib also puts form-encoded body fields in `params`, and a body (a
+  // login form's credential) has no business in the query.
+  if (const auto mark = in.target.find('?'); mark != std::string::npos) {
+    httplib::Params query;
+    httplib::detail::parse_query_text(in.target.substr(mark + 1), query);
+    for (const auto& [name, value] : query) {
+      request.query.emplace(name, value);
+    }
   }
   for (const auto& [name, part] : in.files) {
     request.parts.push_back(FormPart{part.name, part.filename, part.content_type, part.content});

@@ -3,6 +3,8 @@
 // drives the same pages in a real headless browser.)
 #include <regex>
 
+#include <nlohmann/json.hpp>
+
 #include <gtest/gtest.h>
 
 #include "tests/integration/api_fixture.hpp"
@@ -167,6 +169,60 @@ TEST_F(DashboardTest, RevokingTheCredentialEndsItsSessions) {
   EXPECT_EQ(reply.headers.at("location"), "/dashboard/login?ended=1");
   EXPECT_NE(reply.headers.at("set-cookie").find("Max-Age=0"), std::string::npos);
   EXPECT_EQ(page("/dashboard/customers/contoso", session).status, 303);
+}
+
+TEST_F(DashboardTest, RemovingTheContactFromTheOrderEndsTheirSessions) {
+  const auto session = log_in(m_alice);
+  ASSERT_EQ(page("/dashboard/customers/contoso", session).status, 200);
+  auto order = nlohmann::json::parse(read_text(source_dir() / "examples" / "order-contoso.json"));
+  order["contacts"].erase(0); // alice
+  ASSERT_EQ(client(m_operator).put("/v1/orders", order.dump()).status, 200);
+  const auto reply = page("/dashboard/customers/contoso", session);
+  EXPECT_EQ(reply.status, 303);
+  EXPECT_EQ(reply.headers.at("location"), "/dashboard/login?ended=1");
+}
+
+TEST_F(DashboardTest, EverythingFromTheCatalogIsEscaped) {
+  auto order = nlohmann::json::parse(read_text(source_dir() / "examples" / "order-contoso.json"));
+  order["customer"]["name"] = "<script>alert(1)</script>";
+  order["contacts"][1]["name"] = "<b>Bob</b>";
+  order["sites"].push_back("\"><img src=x>");
+  ASSERT_EQ(client(m_operator).put("/v1/orders", order.dump()).status, 200);
+  ll({"devices", "register", "--customer", "contoso", "--site", "\"><img src=x>", "--product", k_sql, "--service-pack",
+      "SP4", "--language", "en-US", "--at", "2016-11-01"});
+  const auto session = log_in(m_operator);
+  for (const auto* path :
+       {"/dashboard/customers", "/dashboard/customers/contoso", "/dashboard/customers/contoso/devices",
+        "/dashboard/customers/contoso/audit", "/dashboard/customers/contoso/updates/KB4057113"}) {
+    const auto reply = page(path, session);
+    ASSERT_EQ(reply.status, 200) << path;
+    EXPECT_EQ(reply.body.find("<script>"), std::string::npos) << path;
+    EXPECT_EQ(reply.body.find("<img"), std::string::npos) << path;
+    EXPECT_EQ(reply.body.find("<b>"), std::string::npos) << path;
+  }
+  EXPECT_NE(page("/dashboard/customers/contoso", session).body.find("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            std::string::npos);
+  EXPECT_NE(page("/dashboard/customers/contoso/devices", session).body.find("&quot;&gt;&lt;img src=x&gt;"),
+            std::string::npos);
+}
+
+TEST_F(DashboardTest, FormsFromAnotherOriginAreRefused) {
+  const auto form = login_form();
+  const auto headers = [&](const std::string& origin) {
+    return std::vector<std::pair<std::string, std::string>>{
+        {"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", form.cookie}, {"Origin", origin}};
+  };
+  const auto body = "credential=" + m_alice + "&csrf=" + form.csrf;
+  EXPECT_EQ(client().send("POST", "/dashboard/login", body, headers("null")).status, 403);
+  const auto own = client().send("POST", "/dashboard/login", body, headers(m_base));
+  ASSERT_EQ(own.status, 303) << own.body;
+  const auto session = own.headers.at("set-cookie").substr(0, own.headers.at("set-cookie").find(';'));
+  const auto csrf = csrf_in(page("/dashboard/customers/contoso", session).body);
+  const auto logout = client().send(
+      "POST", "/dashboard/logout", "csrf=" + csrf,
+      {{"Content-Type", "application/x-www-form-urlencoded"}, {"Cookie", session}, {"Origin", "https://evil.example"}});
+  EXPECT_EQ(logout.status, 403);
+  EXPECT_EQ(page("/dashboard/customers/contoso", session).status, 200);
 }
 
 TEST_F(DashboardTest, LogoutNeedsTheSessionsToken) {

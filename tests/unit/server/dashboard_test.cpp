@@ -75,16 +75,39 @@ TEST(DashboardSessions, ExpireWhenIdleOrTooOldAndCloseForGood) {
   EXPECT_FALSE(store.find(closed.id, start));
 }
 
-TEST(DashboardSessions, AFullStoreDropsTheLeastRecentlyUsed) {
+TEST(DashboardSessions, OneCredentialCannotCrowdOutOthers) {
   SessionStore store;
   const catalog::Principal alice{catalog::Role::contact, "alice@contoso.example", "contoso"};
-  const auto first = store.open(alice, "cred1", 100);
-  const auto second = store.open(alice, "cred1", 101);
+  const catalog::Principal carol{catalog::Role::contact, "carol@fabrikam.example", "fabrikam"};
+  const auto carols = store.open(carol, "carol", 100);
+  const auto first = store.open(alice, "alice", 100);
+  const auto second = store.open(alice, "alice", 101);
+  for (std::size_t i = 2; i < SessionStore::k_max_sessions_per_credential; ++i) {
+    store.open(alice, "alice", 102);
+  }
+  ASSERT_TRUE(store.find(first.id, 103)); // used now: alice's second session is her oldest
+  const auto newest = store.open(alice, "alice", 104);
+  EXPECT_TRUE(store.find(newest.id, 104));
+  EXPECT_TRUE(store.find(first.id, 104));
+  EXPECT_FALSE(store.find(second.id, 104));
+  for (int i = 0; i < 1000; ++i) {
+    store.open(alice, "alice", 105);
+  }
+  EXPECT_TRUE(store.find(carols.id, 105));
+}
+
+TEST(DashboardSessions, AFullStoreDropsTheLeastRecentlyUsed) {
+  SessionStore store;
+  const auto principal = [](std::size_t i) {
+    return catalog::Principal{catalog::Role::contact, "c" + std::to_string(i) + "@contoso.example", "contoso"};
+  };
+  const auto first = store.open(principal(0), "cred0", 100);
+  const auto second = store.open(principal(1), "cred1", 101);
   for (std::size_t i = 2; i < SessionStore::k_max_sessions; ++i) {
-    store.open(alice, "cred1", 102);
+    store.open(principal(i), "cred" + std::to_string(i), 102);
   }
   ASSERT_TRUE(store.find(first.id, 103)); // used now: the second is the oldest
-  const auto newest = store.open(alice, "cred1", 104);
+  const auto newest = store.open(principal(0), "cred0", 104);
   EXPECT_TRUE(store.find(newest.id, 104));
   EXPECT_TRUE(store.find(first.id, 104));
   EXPECT_FALSE(store.find(second.id, 104));
