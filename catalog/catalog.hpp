@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "catalog/documents/document.hpp"
+#include "catalog/fleet.hpp"
 #include "catalog/model.hpp"
 #include "catalog/rules/entitlement.hpp"
 #include "util/result.hpp"
@@ -113,6 +114,10 @@ class Catalog {
   // The facts a decision reads. A contact's update may name several products: one per product.
   virtual Result<rules::CheckFacts> device_facts(const std::string& device_id, const std::string& update_id,
                                                  Date at) = 0;
+  // What device_facts gathers, for every device of the customer and every update at once, in a
+  // handful of queries whatever the fleet's size (reports over whole fleets); nullopt for an
+  // unknown customer.
+  virtual Result<std::optional<FleetFacts>> fleet_facts(const std::string& customer_id, Date at) = 0;
   virtual Result<std::vector<rules::CheckFacts>> contact_facts(const std::string& email, const std::string& update_id,
                                                                Date at) = 0;
 

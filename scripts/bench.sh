@@ -11,6 +11,10 @@ echo "== entitlement: 100k checks against the raw SQLite reads they need"
 "$build_dir/bench/entitlement_bench" 100000
 
 echo
+echo "== compliance: one customer's per-device report, ${COMPLIANCE_DEVICES:-100000} devices x 100 updates, against the hand-written SQL query"
+"$build_dir/bench/compliance_bench" "${COMPLIANCE_DEVICES:-100000}" 100
+
+echo
 echo "== publishing: ${PUBLISH_UPDATES:-10000} updates, time per update as the repository grows"
 "$build_dir/bench/publish_bench" "${PUBLISH_UPDATES:-10000}" "$work/data"
 

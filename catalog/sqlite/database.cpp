@@ -123,6 +123,13 @@ std::string Statement::text(int column) const {
                          : std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
 }
 
+std::string_view Statement::view(int column) const {
+  const auto* data = sqlite3_column_text(m_statement, column);
+  const auto size = sqlite3_column_bytes(m_statement, column);
+  return data == nullptr ? std::string_view()
+                         : std::string_view(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
+}
+
 std::optional<std::string> Statement::optional_text(int column) const {
   if (is_null(column)) {
     return std::nullopt;

@@ -69,6 +69,8 @@ class Statement {
   void run();
 
   [[nodiscard]] std::string text(int column) const;
+  // The column's text without a copy: valid until the next step or reset.
+  [[nodiscard]] std::string_view view(int column) const;
   [[nodiscard]] std::optional<std::string> optional_text(int column) const;
   [[nodiscard]] std::int64_t integer(int column) const;
   [[nodiscard]] bool is_null(int column) const;

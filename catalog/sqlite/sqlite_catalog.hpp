@@ -32,6 +32,7 @@ class SqliteCatalog final : public Catalog {
   Result<Device> retire_device(const std::string& device_id, const AuditContext& context) override;
 
   Result<rules::CheckFacts> device_facts(const std::string& device_id, const std::string& update_id, Date at) override;
+  Result<std::optional<FleetFacts>> fleet_facts(const std::string& customer_id, Date at) override;
   Result<std::vector<rules::CheckFacts>> contact_facts(const std::string& email, const std::string& update_id,
                                                        Date at) override;
   Result<InstallOutcome> record_install(const std::string& device_id, const std::string& update_id,
@@ -67,11 +68,14 @@ class SqliteCatalog final : public Catalog {
  private:
   // Row readers (sqlite_catalog_reads.cpp); they throw SqliteError like the statements.
   std::optional<Product> load_product(const std::string& id);
+  std::vector<Product> load_products(); // by id
   std::optional<Update> load_update(const std::string& id);
+  std::vector<Update> load_updates(); // by release date, then id; four queries in all
   std::optional<ServiceOrder> load_order(const std::string& customer_id);
   std::optional<rules::CustomerFacts> load_customer_facts(const std::string& customer_id);
   std::optional<Enrolment> load_enrolment(const std::string& customer_id, const std::string& product_id);
   std::optional<Device> load_device(const std::string& id);
+  std::vector<Device> load_devices(const std::string& customer_id); // by registration, then sequence
   rules::PurchaseFacts load_purchase(const std::string& customer_id, const std::string& product_id,
                                      const std::string& update_id, const std::optional<std::string>& device_id);
   std::int64_t count_active_ahead(const Device& device, Date at);

@@ -25,18 +25,7 @@ std::string reasons_detail(const std::vector<rules::Finding>& findings) {
 }
 
 Result<std::vector<Product>> SqliteCatalog::list_products() {
-  return guarded<std::vector<Product>>([&]() -> Result<std::vector<Product>> {
-    std::vector<std::string> ids;
-    auto rows = m_db.prepare("SELECT id FROM products ORDER BY id");
-    while (rows.step()) {
-      ids.push_back(rows.text(0));
-    }
-    std::vector<Product> products;
-    for (const auto& id : ids) {
-      products.push_back(*load_product(id));
-    }
-    return products;
-  });
+  return guarded<std::vector<Product>>([&]() -> Result<std::vector<Product>> { return load_products(); });
 }
 
 Result<std::optional<Product>> SqliteCatalog::find_product(const std::string& id) {
@@ -68,19 +57,7 @@ Result<std::optional<Device>> SqliteCatalog::find_device(const std::string& id) 
 }
 
 Result<std::vector<Device>> SqliteCatalog::list_devices(const std::string& customer_id) {
-  return guarded<std::vector<Device>>([&]() -> Result<std::vector<Device>> {
-    std::vector<std::string> ids;
-    auto rows = m_db.prepare("SELECT id FROM devices WHERE customer_id = ? ORDER BY registered, sequence");
-    rows.bind(1, customer_id);
-    while (rows.step()) {
-      ids.push_back(rows.text(0));
-    }
-    std::vector<Device> devices;
-    for (const auto& id : ids) {
-      devices.push_back(*load_device(id));
-    }
-    return devices;
-  });
+  return guarded<std::vector<Device>>([&]() -> Result<std::vector<Device>> { return load_devices(customer_id); });
 }
 
 Result<RegistrationOutcome> SqliteCatalog::register_device(const DeviceRegistration& request,

@@ -1,4 +1,6 @@
 // Reading catalog rows back into the domain model, and gathering the facts a decision reads.
+#include <unordered_map>
+
 #include "catalog/sqlite/sqlite_catalog.hpp"
 
 namespace lifeline::catalog::sqlite {
@@ -25,6 +27,47 @@ std::vector<std::string> strings(Statement statement) {
   return out;
 }
 
+// A products row: id, name, family, version, service_pack, latest_service_pack, mainstream_end,
+// support_end, programme_start, programme_end, prerelease.
+Product product_of(const Statement& row) {
+  Product product{row.text(0), row.text(1),          row.text(2),          row.text(3),  row.text(4),
+                  row.text(5), date_of(row.text(6)), date_of(row.text(7)), std::nullopt, row.integer(10) != 0};
+  if (!row.is_null(8)) {
+    product.custom_support = Programme{date_of(row.text(8)), date_of(row.text(9))};
+  }
+  return product;
+}
+
+// An updates row without its ratings, CVEs and supersedence: id, kind, title, released,
+// requires_service_pack, language, regression_tested.
+Update update_of(const Statement& row) {
+  Update update;
+  update.id = row.text(0);
+  update.kind = parse_update_kind(row.text(1)).value_or(UpdateKind::security);
+  update.title = row.text(2);
+  update.released = date_of(row.text(3));
+  update.requires_service_pack = row.optional_text(4);
+  update.language = row.optional_text(5);
+  update.regression_tested = row.integer(6) != 0;
+  return update;
+}
+
+// An update_products row's product and severity, from column `first` on.
+ProductRating rating_of(const Statement& row, int first) {
+  const auto severity = row.optional_text(first + 1);
+  return ProductRating{row.text(first), severity ? parse_severity(*severity) : std::nullopt};
+}
+
+// A devices row: id, customer_id, site, product_id, service_pack, language, registered,
+// retired, sequence, last_seen.
+Device device_of(const Statement& row) {
+  return Device{row.text(0),          row.text(1),
+                row.text(2),          row.text(3),
+                row.text(4),          row.text(5),
+                date_of(row.text(6)), optional_date(row.optional_text(7)),
+                row.integer(8),       optional_date(row.optional_text(9))};
+}
+
 } // namespace
 
 std::optional<Product> SqliteCatalog::load_product(const std::string& id) {
@@ -34,12 +77,17 @@ std::optional<Product> SqliteCatalog::load_product(const std::string& id) {
   if (!row.step()) {
     return std::nullopt;
   }
-  Product product{row.text(0), row.text(1),          row.text(2),          row.text(3),  row.text(4),
-                  row.text(5), date_of(row.text(6)), date_of(row.text(7)), std::nullopt, row.integer(10) != 0};
-  if (!row.is_null(8)) {
-    product.custom_support = Programme{date_of(row.text(8)), date_of(row.text(9))};
+  return product_of(row);
+}
+
+std::vector<Product> SqliteCatalog::load_products() {
+  std::vector<Product> products;
+  auto rows = m_db.prepare("SELECT id, name, family, version, service_pack, latest_service_pack, mainstream_end, "
+                           "support_end, programme_start, programme_end, prerelease FROM products ORDER BY id");
+  while (rows.step()) {
+    products.push_back(product_of(rows));
   }
-  return product;
+  return products;
 }
 
 std::optional<Update> SqliteCatalog::load_update(const std::string& id) {
@@ -49,25 +97,51 @@ std::optional<Update> SqliteCatalog::load_update(const std::string& id) {
   if (!row.step()) {
     return std::nullopt;
   }
-  Update update;
-  update.id = row.text(0);
-  update.kind = parse_update_kind(row.text(1)).value_or(UpdateKind::security);
-  update.title = row.text(2);
-  update.released = date_of(row.text(3));
-  update.requires_service_pack = row.optional_text(4);
-  update.language = row.optional_text(5);
-  update.regression_tested = row.integer(6) != 0;
+  auto update = update_of(row);
   auto ratings = m_db.prepare("SELECT product_id, severity FROM update_products WHERE update_id = ? ORDER BY rowid");
   ratings.bind(1, id);
   while (ratings.step()) {
-    const auto severity = ratings.optional_text(1);
-    update.products.push_back(ProductRating{ratings.text(0), severity ? parse_severity(*severity) : std::nullopt});
+    update.products.push_back(rating_of(ratings, 0));
   }
   update.cves =
       strings(std::move(m_db.prepare("SELECT cve FROM update_cves WHERE update_id = ? ORDER BY rowid").bind(1, id)));
   update.supersedes = strings(std::move(
       m_db.prepare("SELECT superseded_id FROM update_supersedes WHERE update_id = ? ORDER BY rowid").bind(1, id)));
   return update;
+}
+
+std::vector<Update> SqliteCatalog::load_updates() {
+  std::vector<Update> updates;
+  auto rows = m_db.prepare("SELECT id, kind, title, released, requires_service_pack, language, regression_tested "
+                           "FROM updates ORDER BY released, id");
+  while (rows.step()) {
+    updates.push_back(update_of(rows));
+  }
+  std::unordered_map<std::string, Update*> by_id;
+  for (auto& update : updates) {
+    by_id.emplace(update.id, &update);
+  }
+  // Each child table read once, in rowid order, which is each update's own order too.
+  const auto owner = [&](const Statement& statement) {
+    const auto found = by_id.find(statement.text(0));
+    if (found == by_id.end()) {
+      throw SqliteError("catalog holds a row of an unknown update: " + statement.text(0));
+    }
+    return found->second;
+  };
+  auto ratings = m_db.prepare("SELECT update_id, product_id, severity FROM update_products ORDER BY rowid");
+  while (ratings.step()) {
+    owner(ratings)->products.push_back(rating_of(ratings, 1));
+  }
+  auto cves = m_db.prepare("SELECT update_id, cve FROM update_cves ORDER BY rowid");
+  while (cves.step()) {
+    owner(cves)->cves.push_back(cves.text(1));
+  }
+  auto supersedes = m_db.prepare("SELECT update_id, superseded_id FROM update_supersedes ORDER BY rowid");
+  while (supersedes.step()) {
+    owner(supersedes)->supersedes.push_back(supersedes.text(1));
+  }
+  return updates;
 }
 
 std::optional<rules::CustomerFacts> SqliteCatalog::load_customer_facts(const std::string& customer_id) {
@@ -161,11 +235,18 @@ std::optional<Device> SqliteCatalog::load_device(const std::string& id) {
   if (!row.step()) {
     return std::nullopt;
   }
-  return Device{row.text(0),          row.text(1),
-                row.text(2),          row.text(3),
-                row.text(4),          row.text(5),
-                date_of(row.text(6)), optional_date(row.optional_text(7)),
-                row.integer(8),       optional_date(row.optional_text(9))};
+  return device_of(row);
+}
+
+std::vector<Device> SqliteCatalog::load_devices(const std::string& customer_id) {
+  auto rows = m_db.prepare("SELECT id, customer_id, site, product_id, service_pack, language, registered, retired, "
+                           "sequence, last_seen FROM devices WHERE customer_id = ? ORDER BY registered, sequence");
+  rows.bind(1, customer_id);
+  std::vector<Device> devices;
+  while (rows.step()) {
+    devices.push_back(device_of(rows));
+  }
+  return devices;
 }
 
 rules::PurchaseFacts SqliteCatalog::load_purchase(const std::string& customer_id, const std::string& product_id,

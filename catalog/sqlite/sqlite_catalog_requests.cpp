@@ -186,16 +186,7 @@ Result<Device> SqliteCatalog::record_check_in(const std::string& device_id, cons
 Result<std::vector<Update>> SqliteCatalog::list_updates() {
   return guarded<std::vector<Update>>([&]() -> Result<std::vector<Update>> {
     Transaction snapshot(m_db, TransactionMode::deferred);
-    std::vector<std::string> ids;
-    auto rows = m_db.prepare("SELECT id FROM updates ORDER BY released, id");
-    while (rows.step()) {
-      ids.push_back(rows.text(0));
-    }
-    std::vector<Update> updates;
-    for (const auto& id : ids) {
-      updates.push_back(*load_update(id));
-    }
-    return updates;
+    return load_updates();
   });
 }
 

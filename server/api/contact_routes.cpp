@@ -258,116 +258,171 @@ std::optional<int> stale_days(const HttpRequest& request, HttpResponse& failure)
   return std::stoi(text);
 }
 
-// The devices of the request's customer with each applicable update in one explicit state.
-std::optional<std::pair<std::string, std::vector<service::DeviceCompliance>>>
-compliance_of(const HttpRequest& request, Call& call, HttpResponse& failure) {
-  const auto found = customer_devices(request, call, failure);
-  const auto days = found ? stale_days(request, failure) : std::nullopt;
+// The customers a compliance report covers: the one the request is about (a contact's own), or
+// every customer when an operator names none. `named` is what the answer's "customer" says.
+struct ReportScope {
+  std::optional<std::string> named;
+  std::vector<std::string> customers;
+};
+
+std::optional<ReportScope> report_scope(const HttpRequest& request, Call& call, HttpResponse& failure) {
+  const auto scope = customer_scope(request, call, failure);
+  if (!scope) {
+    return std::nullopt;
+  }
+  if (*scope) {
+    return ReportScope{**scope, {**scope}};
+  }
+  auto customers = call.catalog.list_customers();
+  if (!customers) {
+    failure = error_response(customers.error());
+    return std::nullopt;
+  }
+  ReportScope all{std::nullopt, {}};
+  for (auto& customer : *customers) {
+    all.customers.push_back(std::move(customer.id));
+  }
+  return all;
+}
+
+Json named_json(const std::optional<std::string>& customer) {
+  return customer ? Json(*customer) : Json();
+}
+
+// Each customer's report in turn, set-based; false with `failure` set when one fails.
+bool for_each_report(const ReportScope& scope, const HttpRequest& request, Call& call, HttpResponse& failure,
+                     const std::function<void(const service::ComplianceReport&)>& visit) {
+  const auto days = stale_days(request, failure);
   if (!days) {
-    return std::nullopt;
+    return false;
   }
-  auto devices = service::device_compliance(call.catalog, found->devices, call.at, *days);
-  if (!devices) {
-    failure = error_response(devices.error());
-    return std::nullopt;
+  for (const auto& customer : scope.customers) {
+    const auto report = service::ComplianceReport::load(call.catalog, customer, call.at, *days);
+    if (!report) {
+      failure = error_response(report.error());
+      return false;
+    }
+    visit(*report);
   }
-  return std::pair(found->customer, std::move(*devices));
+  return true;
+}
+
+// One device with each applicable update in one explicit state.
+Json device_compliance_json(const service::DeviceCompliance& entry) {
+  using service::UpdateState;
+  Json updates = Json::array();
+  Json installed = Json::array();
+  Json missing = Json::array();
+  Json withheld = Json::array();
+  for (const auto& status : entry.updates) {
+    Json reasons = Json::array();
+    for (const auto& reason : status.reasons) {
+      reasons.push_back(reason);
+    }
+    const Json by = status.superseded_by != nullptr ? Json(status.superseded_by->id) : Json();
+    const auto& kb = status.update->id;
+    if (status.state == UpdateState::installed) {
+      installed.push_back(kb);
+    } else if (status.state == UpdateState::entitled_missing) {
+      missing.push_back(kb);
+    } else if (status.state != UpdateState::not_applicable) {
+      withheld.push_back(Json{{"kb", kb}, {"reasons", reasons}, {"superseded_by", by}});
+    }
+    updates.push_back(
+        Json{{"kb", kb}, {"state", service::to_string(status.state)}, {"reasons", reasons}, {"superseded_by", by}});
+  }
+  auto json = device_json(*entry.device);
+  json["stale"] = entry.stale;
+  json["installed"] = installed;
+  json["entitled_missing"] = missing;
+  json["withheld"] = withheld;
+  json["updates"] = updates;
+  return json;
 }
 
 HttpResponse compliance(const HttpRequest& request, Call& call) {
   HttpResponse failure;
-  const auto found = compliance_of(request, call, failure);
-  if (!found) {
+  const auto scope = report_scope(request, call, failure);
+  Json list = Json::array();
+  const auto visit = [&](const service::ComplianceReport& report) {
+    report.for_each_device(
+        [&](const service::DeviceCompliance& entry) { list.push_back(device_compliance_json(entry)); });
+  };
+  if (!scope || !for_each_report(*scope, request, call, failure, visit)) {
     return failure;
   }
-  using service::UpdateState;
-  Json list = Json::array();
-  for (const auto& entry : found->second) {
-    Json updates = Json::array();
-    Json installed = Json::array();
-    Json missing = Json::array();
-    Json withheld = Json::array();
-    for (const auto& status : entry.updates) {
-      Json item{{"kb", status.update.id},
-                {"state", service::to_string(status.state)},
-                {"reasons", status.reasons},
-                {"superseded_by", status.superseded_by ? Json(*status.superseded_by) : Json()}};
-      if (status.state == UpdateState::installed) {
-        installed.push_back(status.update.id);
-      } else if (status.state == UpdateState::entitled_missing) {
-        missing.push_back(status.update.id);
-      } else if (status.state != UpdateState::not_applicable) {
-        withheld.push_back(
-            Json{{"kb", status.update.id}, {"reasons", status.reasons}, {"superseded_by", item["superseded_by"]}});
-      }
-      updates.push_back(std::move(item));
-    }
-    auto json = device_json(entry.device);
-    json["stale"] = entry.stale;
-    json["installed"] = installed;
-    json["entitled_missing"] = missing;
-    json["withheld"] = withheld;
-    json["updates"] = updates;
-    list.push_back(std::move(json));
-  }
-  return json_response(200, Json{{"customer", found->first}, {"at", call.at.to_string()}, {"devices", list}});
+  return json_response(200,
+                       Json{{"customer", named_json(scope->named)}, {"at", call.at.to_string()}, {"devices", list}});
 }
 
 HttpResponse migration(const HttpRequest& request, Call& call) {
   HttpResponse failure;
-  const auto found = customer_devices(request, call, failure);
-  if (!found) {
+  const auto scope = report_scope(request, call, failure);
+  if (!scope) {
     return failure;
-  }
-  const auto order = call.catalog.find_order(found->customer);
-  if (!order || !*order) {
-    return order ? http::problem(404, "Not Found", "no service order for " + found->customer)
-                 : error_response(order.error());
   }
   const auto products = call.catalog.list_products();
   if (!products) {
     return error_response(products.error());
   }
   Json list = Json::array();
-  for (const auto& row : service::migration_progress(**order, *products, found->devices, call.at)) {
-    list.push_back(Json{{"product", row.product},
-                        {"quarter", row.quarter},
-                        {"start", row.start.to_string()},
-                        {"end", row.end.to_string()},
-                        {"planned", row.planned},
-                        {"registered", row.registered},
-                        {"active", row.active},
-                        {"over_plan", row.over_plan}});
+  for (const auto& customer : scope->customers) {
+    const auto order = call.catalog.find_order(customer);
+    if (!order || !*order) {
+      return order ? http::problem(404, "Not Found", "no service order for " + customer)
+                   : error_response(order.error());
+    }
+    const auto devices = call.catalog.list_devices(customer);
+    if (!devices) {
+      return error_response(devices.error());
+    }
+    for (const auto& row : service::migration_progress(**order, *products, *devices, call.at)) {
+      list.push_back(Json{{"customer", row.customer},
+                          {"product", row.product},
+                          {"quarter", row.quarter},
+                          {"start", row.start.to_string()},
+                          {"end", row.end.to_string()},
+                          {"planned", row.planned},
+                          {"registered", row.registered},
+                          {"active", row.active},
+                          {"over_plan", row.over_plan}});
+    }
   }
-  return json_response(200, Json{{"customer", found->customer}, {"at", call.at.to_string()}, {"quarters", list}});
+  return json_response(200,
+                       Json{{"customer", named_json(scope->named)}, {"at", call.at.to_string()}, {"quarters", list}});
 }
 
 HttpResponse product_compliance(const HttpRequest& request, Call& call) {
   HttpResponse failure;
-  const auto found = compliance_of(request, call, failure);
-  if (!found) {
+  const auto scope = report_scope(request, call, failure);
+  Json list = Json::array();
+  const auto visit = [&](const service::ComplianceReport& report) {
+    for (const auto& summary : report.products()) {
+      Json states = Json::object();
+      for (const auto state : {service::UpdateState::installed, service::UpdateState::entitled_missing,
+                               service::UpdateState::not_entitled, service::UpdateState::prerequisite_missing,
+                               service::UpdateState::superseded, service::UpdateState::not_applicable}) {
+        const auto count = summary.states.find(state);
+        states[service::to_string(state)] = count == summary.states.end() ? 0 : count->second;
+      }
+      list.push_back(
+          Json{{"customer", summary.customer},
+               {"product", summary.product},
+               {"devices", summary.devices},
+               {"fully_patched", summary.fully_patched},
+               {"fully_patched_share",
+                summary.devices > 0 ? static_cast<double>(summary.fully_patched) / summary.devices : 0.0},
+               {"stale", summary.stale},
+               {"states", states},
+               {"oldest_missing_critical_days",
+                summary.oldest_missing_critical_days ? Json(*summary.oldest_missing_critical_days) : Json()}});
+    }
+  };
+  if (!scope || !for_each_report(*scope, request, call, failure, visit)) {
     return failure;
   }
-  Json list = Json::array();
-  for (const auto& summary : service::product_compliance(found->second, call.at)) {
-    Json states = Json::object();
-    for (const auto state : {service::UpdateState::installed, service::UpdateState::entitled_missing,
-                             service::UpdateState::not_entitled, service::UpdateState::prerequisite_missing,
-                             service::UpdateState::superseded, service::UpdateState::not_applicable}) {
-      const auto count = summary.states.find(state);
-      states[service::to_string(state)] = count == summary.states.end() ? 0 : count->second;
-    }
-    list.push_back(Json{{"product", summary.product},
-                        {"devices", summary.devices},
-                        {"fully_patched", summary.fully_patched},
-                        {"fully_patched_share",
-                         summary.devices > 0 ? static_cast<double>(summary.fully_patched) / summary.devices : 0.0},
-                        {"stale", summary.stale},
-                        {"states", states},
-                        {"oldest_missing_critical_days",
-                         summary.oldest_missing_critical_days ? Json(*summary.oldest_missing_critical_days) : Json()}});
-  }
-  return json_response(200, Json{{"customer", found->first}, {"at", call.at.to_string()}, {"products", list}});
+  return json_response(200,
+                       Json{{"customer", named_json(scope->named)}, {"at", call.at.to_string()}, {"products", list}});
 }
 
 HttpResponse billing(const HttpRequest& request, Call& call) {

@@ -213,7 +213,7 @@ std::variant<Overview, HttpResponse> load_overview(const HttpRequest& request, V
   if (!order || !products || !devices) {
     return unavailable();
   }
-  auto compliance = service::device_compliance(catalog, *devices, viewer.at, *days);
+  auto compliance = service::ComplianceReport::load(catalog, customer, viewer.at, *days);
   if (!compliance) {
     return unavailable();
   }
@@ -222,9 +222,10 @@ std::variant<Overview, HttpResponse> load_overview(const HttpRequest& request, V
   for (const auto& product : *products) {
     overview.product_names.emplace(product.id, product.name);
   }
-  overview.products = service::product_compliance(*compliance, viewer.at);
+  overview.products = compliance->products();
   overview.migration = service::migration_progress(overview.order, *products, *devices, viewer.at);
-  overview.devices = std::move(*compliance);
+  overview.report = std::move(*compliance);
+  overview.devices = overview.report->devices();
   overview.stale_days = *days;
   overview.at = viewer.at;
   return overview;

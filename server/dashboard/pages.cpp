@@ -13,7 +13,7 @@ namespace {
 using service::UpdateState;
 
 const catalog::Update& update_of(const service::UpdateStatus& status) {
-  return status.update;
+  return *status.update;
 }
 
 std::string name_of(const Overview& overview, const std::string& product) {
@@ -31,8 +31,8 @@ std::string reasons_cell(const service::UpdateStatus& status) {
   for (const auto& reason : status.reasons) {
     text += (text.empty() ? "" : ", ") + reason;
   }
-  if (status.superseded_by) {
-    text += (text.empty() ? "" : "; ") + std::string("replaced by ") + *status.superseded_by;
+  if (status.superseded_by != nullptr) {
+    text += (text.empty() ? "" : "; ") + std::string("replaced by ") + status.superseded_by->id;
   }
   return escape(text);
 }
@@ -235,7 +235,7 @@ std::string devices_main(const Overview& overview, std::size_t page) {
         ++withheld;
       }
     }
-    const auto& device = entry.device;
+    const auto& device = *entry.device;
     devices.rows.push_back({escape(device.id), escape(device.site), escape(name_of(overview, device.product)),
                             escape(device.service_pack), escape(device.language), device.registered.to_string(),
                             device.last_seen ? device.last_seen->to_string() : std::string("never"),
@@ -295,7 +295,7 @@ std::string update_main(const Overview& overview, const catalog::Update& update)
       ++counts[status.state];
       if (devices.rows.size() < k_update_rows) {
         devices.rows.push_back(
-            {escape(entry.device.id), escape(entry.device.site), state_cell(status), reasons_cell(status)});
+            {escape(entry.device->id), escape(entry.device->site), state_cell(status), reasons_cell(status)});
       }
     }
   }

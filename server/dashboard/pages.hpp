@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct Overview {
   std::map<std::string, std::string> product_names; // id -> name
   std::vector<service::ProductCompliance> products;
   std::vector<service::QuarterProgress> migration;
+  std::optional<service::ComplianceReport> report; // owns what `devices` point into
   std::vector<service::DeviceCompliance> devices;
   int stale_days = 14;
   util::Date at;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <csignal>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "tests/integration/api_fixture.hpp"
@@ -229,6 +230,60 @@ TEST_F(Api, InstallReportsAreIdempotent) {
     recorded += entry["action"] == "install.record" ? 1 : 0;
   }
   EXPECT_EQ(recorded, 1) << audit.dump();
+}
+
+TEST_F(Api, OperatorsReadEveryCustomersComplianceAtOnce) {
+  register_device(enrolment_token(k_sql));
+  // fabrikam's contract ended in 2016: its device joined while it ran.
+  ll({"devices", "register", "--customer", "fabrikam", "--site", "seattle", "--product", "windows-xp-sp3",
+      "--service-pack", "SP3", "--language", "en-US", "--id", "fab-1", "--at", "2015-01-15"});
+  const auto all = client(m_operator).get("/v1/compliance");
+  ASSERT_EQ(all.status, 200) << all.body;
+  const auto devices = json_of(all);
+  EXPECT_TRUE(devices["customer"].is_null()) << devices.dump();
+  std::vector<std::string> owners;
+  for (const auto& device : devices["devices"]) {
+    owners.push_back(device["customer"].get<std::string>() + "/" + device["id"].get<std::string>());
+  }
+  EXPECT_EQ(owners, (std::vector<std::string>{"contoso/dev-1", "fabrikam/fab-1"})) << devices.dump();
+  // Each customer's part is what naming the customer gives.
+  const auto contoso = json_of(client(m_operator).get("/v1/compliance?customer=contoso"));
+  EXPECT_EQ(contoso["customer"], "contoso");
+  ASSERT_EQ(contoso["devices"].size(), 1U);
+  EXPECT_EQ(contoso["devices"][0], devices["devices"][0]);
+  const auto alice = json_of(client(m_alice).get("/v1/compliance"));
+  EXPECT_EQ(alice["customer"], "contoso");
+  EXPECT_EQ(alice["devices"], contoso["devices"]) << "a contact sees its own customer's only";
+
+  const auto products = json_of(client(m_operator).get("/v1/compliance/products"));
+  EXPECT_TRUE(products["customer"].is_null());
+  std::vector<std::string> rows;
+  for (const auto& row : products["products"]) {
+    rows.push_back(row["customer"].get<std::string>() + "/" + row["product"].get<std::string>());
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{"contoso/sql-server-2005-sp4", "fabrikam/windows-xp-sp3"}))
+      << products.dump();
+  const auto one = json_of(client(m_operator).get("/v1/compliance/products?customer=contoso"));
+  EXPECT_EQ(one["customer"], "contoso");
+  ASSERT_EQ(one["products"].size(), 1U);
+  EXPECT_EQ(one["products"][0], products["products"][0]);
+
+  const auto migration = json_of(client(m_operator).get("/v1/compliance/migration"));
+  EXPECT_TRUE(migration["customer"].is_null());
+  std::set<std::string> planned;
+  for (const auto& row : migration["quarters"]) {
+    planned.insert(row["customer"].get<std::string>() + "/" + row["product"].get<std::string>());
+  }
+  EXPECT_EQ(planned, (std::set<std::string>{"contoso/sql-server-2005-sp4", "contoso/windows-server-2003-sp2",
+                                            "fabrikam/windows-xp-sp3"}))
+      << migration.dump();
+  // Contacts keep to their own customer, named or not.
+  for (const char* path : {"/v1/compliance/products", "/v1/compliance/migration"}) {
+    const auto own = json_of(client(m_carol).get(path));
+    EXPECT_EQ(own["customer"], "fabrikam") << path;
+    EXPECT_EQ(own.dump().find("contoso"), std::string::npos) << own.dump();
+    EXPECT_EQ(client(m_carol).get(std::string(path) + "?customer=contoso").status, 403) << path;
+  }
 }
 
 TEST_F(Api, AcknowledgedReportsSurviveSigkill) {

@@ -1,3 +1,5 @@
+#include <deque>
+
 #include <gtest/gtest.h>
 
 #include "server/service/compliance.hpp"
@@ -11,19 +13,23 @@ util::Date day(const char* text) {
   return util::Date::parse(text).value();
 }
 
+// Statuses point at their update and device: these outlive every test.
 UpdateStatus status(const char* kb, UpdateState state, std::optional<Severity> severity, const char* released) {
-  catalog::Update update;
+  static std::deque<catalog::Update> updates;
+  auto& update = updates.emplace_back();
   update.id = kb;
   update.released = day(released);
   update.products = {catalog::ProductRating{"sql", severity}};
-  return UpdateStatus{update, state, {}, std::nullopt};
+  return UpdateStatus{&update, state, {}, nullptr};
 }
 
 DeviceCompliance device(const char* id, bool stale, std::vector<UpdateStatus> updates) {
-  catalog::Device device;
+  static std::deque<catalog::Device> devices;
+  auto& device = devices.emplace_back();
   device.id = id;
+  device.customer = "contoso";
   device.product = "sql";
-  return DeviceCompliance{device, stale, std::move(updates)};
+  return DeviceCompliance{&device, stale, std::move(updates)};
 }
 
 TEST(ProductCompliance, CountsStatesPatchedDevicesAndTheOldestMissingCritical) {
@@ -42,6 +48,8 @@ TEST(ProductCompliance, CountsStatesPatchedDevicesAndTheOldestMissingCritical) {
   const auto summaries = product_compliance(devices, day("2017-01-11"));
   ASSERT_EQ(summaries.size(), 1U);
   const auto& sql = summaries[0];
+  EXPECT_EQ(sql.customer, "contoso");
+  EXPECT_EQ(sql.product, "sql");
   EXPECT_EQ(sql.devices, 3);
   EXPECT_EQ(sql.fully_patched, 1) << "dev-1 only: a missing prerequisite is not patched";
   EXPECT_EQ(sql.stale, 1);
@@ -67,6 +75,7 @@ TEST(MigrationProgress, OneRowPerProgrammeQuarterAgainstThePlansCap) {
   product.id = "sql";
   product.custom_support = catalog::Programme{day("2016-07-01"), day("2018-06-30")};
   catalog::ServiceOrder order;
+  order.customer_id = "contoso";
   catalog::Enrolment enrolment;
   enrolment.product = "sql";
   enrolment.start = day("2016-08-01");
@@ -84,6 +93,7 @@ TEST(MigrationProgress, OneRowPerProgrammeQuarterAgainstThePlansCap) {
   devices[2].registered = day("2016-11-05");
   const auto rows = migration_progress(order, {product}, devices, day("2016-12-15"));
   ASSERT_EQ(rows.size(), 2U) << "programme quarters 1 (the enrolment's) and 2 (today's)";
+  EXPECT_EQ(rows[0].customer, "contoso");
   EXPECT_EQ(rows[0].quarter, 1);
   EXPECT_EQ(rows[0].end, day("2016-09-30"));
   EXPECT_EQ(rows[0].planned, 3);

@@ -116,8 +116,8 @@ TEST(DashboardSessions, AFullStoreDropsTheLeastRecentlyUsed) {
 TEST(DashboardBurndown, DrawsThePlanAsStepsAndActiveDevicesAsBars) {
   std::vector<service::QuarterProgress> quarters;
   const auto date = [](const char* text) { return *util::Date::parse(text); };
-  quarters.push_back({"sql", 3, date("2016-10-13"), date("2017-01-12"), 3, 3, 3, 0});
-  quarters.push_back({"sql", 4, date("2017-01-13"), date("2017-04-12"), 2, 3, 3, 1});
+  quarters.push_back({"contoso", "sql", 3, date("2016-10-13"), date("2017-01-12"), 3, 3, 3, 0});
+  quarters.push_back({"contoso", "sql", 4, date("2017-01-13"), date("2017-04-12"), 2, 3, 3, 1});
   const auto svg = burndown_svg("SQL Server <2005>", quarters);
   EXPECT_NE(svg.find("role=\"img\""), std::string::npos);
   EXPECT_NE(svg.find("Migration of SQL Server &lt;2005&gt;"), std::string::npos);
@@ -140,11 +140,11 @@ TEST(DashboardPages, TheDevicesTableComesInPages) {
   Overview overview;
   overview.order.customer_id = "contoso";
   overview.order.customer_name = "Contoso";
-  for (int i = 0; i < 250; ++i) {
-    service::DeviceCompliance entry;
-    entry.device.id = "dev-" + std::to_string(i);
-    entry.device.customer = "contoso";
-    overview.devices.push_back(entry);
+  std::vector<catalog::Device> devices(250);
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    devices[i].id = "dev-" + std::to_string(i);
+    devices[i].customer = "contoso";
+    overview.devices.push_back(service::DeviceCompliance{&devices[i], false, {}});
   }
   const auto first = devices_main(overview, 1);
   EXPECT_NE(first.find("(1 to 200 of 250)"), std::string::npos);

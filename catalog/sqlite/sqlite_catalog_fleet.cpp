@@ -1,0 +1,109 @@
+// A customer's whole fleet in a handful of queries (Catalog::fleet_facts): the same facts as
+// gather_device_facts, read per table rather than per (device, update) pair.
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "catalog/sqlite/guarded.hpp"
+#include "catalog/sqlite/sqlite_catalog.hpp"
+
+namespace lifeline::catalog::sqlite {
+
+namespace {
+
+// Purchases and consumptions keyed as load_purchase reads them: (product, update).
+using PurchaseKey = std::pair<std::string, std::string>;
+
+} // namespace
+
+Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts(const std::string& customer_id, Date at) {
+  return guarded<std::optional<FleetFacts>>([&]() -> Result<std::optional<FleetFacts>> {
+    Transaction snapshot(m_db, TransactionMode::deferred);
+    auto customer = load_customer_facts(customer_id);
+    if (!customer) {
+      return std::optional<FleetFacts>();
+    }
+    FleetFacts fleet;
+    fleet.at = at;
+    fleet.customer = std::move(*customer);
+    auto enrolled = m_db.prepare("SELECT product_id FROM enrolments WHERE customer_id = ? ORDER BY rowid");
+    enrolled.bind(1, customer_id);
+    std::vector<std::string> enrolled_products;
+    while (enrolled.step()) {
+      enrolled_products.push_back(enrolled.text(0));
+    }
+    for (const auto& product : enrolled_products) {
+      fleet.enrolments.push_back(*load_enrolment(customer_id, product));
+    }
+    fleet.products = load_products();
+    std::sort(fleet.products.begin(), fleet.products.end(),
+              [](const Product& a, const Product& b) { return a.id < b.id; });
+    fleet.updates = load_updates();
+    for (auto& device : load_devices(customer_id)) {
+      fleet.devices.push_back(rules::DeviceFacts{std::move(device), 0});
+    }
+    catalog::count_active_ahead(fleet.devices, at);
+
+    std::unordered_map<std::string, std::size_t> device_index;
+    std::unordered_map<std::int64_t, std::size_t> device_by_sequence;
+    for (std::size_t i = 0; i < fleet.devices.size(); ++i) {
+      device_index.emplace(fleet.devices[i].device.id, i);
+      device_by_sequence.emplace(fleet.devices[i].device.sequence, i);
+    }
+
+    std::map<PurchaseKey, FleetPurchase> purchases;
+    auto bought = m_db.prepare("SELECT product_id, update_id, devices FROM purchases WHERE customer_id = ?");
+    bought.bind(1, customer_id);
+    while (bought.step()) {
+      auto& purchase = purchases[{bought.text(0), bought.text(1)}];
+      purchase.bought = bought.integer(2);
+    }
+    auto consumed =
+        m_db.prepare("SELECT product_id, update_id, device_id FROM purchase_consumptions WHERE customer_id = ?");
+    consumed.bind(1, customer_id);
+    while (consumed.step()) {
+      auto& purchase = purchases[{consumed.text(0), consumed.text(1)}];
+      ++purchase.consumed;
+      if (const auto taker = device_index.find(consumed.text(2)); taker != device_index.end()) {
+        purchase.taken_by.push_back(taker->second);
+      }
+    }
+    for (auto& [key, purchase] : purchases) {
+      purchase.product = key.first;
+      purchase.update = key.second;
+      std::sort(purchase.taken_by.begin(), purchase.taken_by.end());
+      fleet.purchases.push_back(std::move(purchase));
+    }
+
+    // The installs of all the customer's devices in one pass; the only query whose size grows
+    // with devices x updates, so its rows are read without copies.
+    std::unordered_map<std::string_view, std::size_t> update_index;
+    for (std::size_t u = 0; u < fleet.updates.size(); ++u) {
+      update_index.emplace(fleet.updates[u].id, u);
+    }
+    fleet.installed = InstallMatrix(fleet.devices.size(), fleet.updates.size());
+    auto installs = m_db.prepare("SELECT devices.sequence, installs.update_id FROM devices "
+                                 "JOIN installs ON installs.device_id = devices.id WHERE devices.customer_id = ?");
+    installs.bind(1, customer_id);
+    std::int64_t last_sequence = -1;
+    std::size_t device = 0;
+    while (installs.step()) {
+      if (const auto sequence = installs.integer(0); sequence != last_sequence) {
+        const auto found = device_by_sequence.find(sequence);
+        if (found == device_by_sequence.end()) {
+          throw SqliteError("catalog changed under a read snapshot");
+        }
+        device = found->second;
+        last_sequence = sequence;
+      }
+      const auto update = update_index.find(installs.view(1));
+      if (update == update_index.end()) {
+        throw SqliteError("catalog holds an install of an unknown update");
+      }
+      fleet.installed.set(device, update->second);
+    }
+    return std::optional<FleetFacts>(std::move(fleet));
+  });
+}
+
+} // namespace lifeline::catalog::sqlite
