@@ -223,6 +223,10 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   for (auto* report : {compliance_devices, compliance_products}) {
     report->add_option("--stale-days", stale, "Devices not seen for longer are stale")->check(CLI::Range(1, 3650));
   }
+  std::string report_customer; // operators: one customer instead of all
+  for (auto* report : {compliance_devices, compliance_products, compliance_migration}) {
+    report->add_option("--customer", report_customer, "One customer (operators read every customer without it)");
+  }
   app.require_subcommand(1);
 
   if (const auto answered = util::parse_command_line(app, args, out, err, "lifeline", k_version)) {
@@ -355,7 +359,10 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   }
 
   // The listings: JSON as the server answers, or rows.
-  const auto stale_query = "?stale_days=" + std::to_string(stale);
+  const auto customer_query =
+      report_customer.empty() ? std::string() : "customer=" + signing::tuf::percent_encode(report_customer);
+  const auto stale_query =
+      "?stale_days=" + std::to_string(stale) + (customer_query.empty() ? "" : "&" + customer_query);
   struct Listing {
     CLI::App* command;
     std::string path;
@@ -396,8 +403,8 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
       {compliance_devices,
        "/v1/compliance" + stale_query,
        "devices",
-       {"DEVICE", "SITE", "PRODUCT", "LAST SEEN", "STALE", "INSTALLED", "ENTITLED-MISSING", "PREREQUISITE-MISSING",
-        "NOT-ENTITLED", "SUPERSEDED"},
+       {"CUSTOMER", "DEVICE", "SITE", "PRODUCT", "LAST SEEN", "STALE", "INSTALLED", "ENTITLED-MISSING",
+        "PREREQUISITE-MISSING", "NOT-ENTITLED", "SUPERSEDED"},
        [](const Json& d) {
          std::map<std::string, std::string> by_state;
          const auto list = d.find("updates");
@@ -412,7 +419,8 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
            auto& cell = by_state[text(item, "state")];
            cell += (cell.empty() ? "" : " ") + kb;
          }
-         return Row{text(d, "id"),
+         return Row{text(d, "customer"),
+                    text(d, "id"),
                     text(d, "site"),
                     text(d, "product"),
                     text(d, "last_seen"),
@@ -432,19 +440,19 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
                     text(q, "retroactive") == "true" ? "retroactive" : ""};
        }},
       {compliance_migration,
-       "/v1/compliance/migration",
+       "/v1/compliance/migration" + (customer_query.empty() ? "" : "?" + customer_query),
        "quarters",
-       {"PRODUCT", "QUARTER", "PLANNED", "REGISTERED", "ACTIVE", "OVER PLAN"},
+       {"CUSTOMER", "PRODUCT", "QUARTER", "PLANNED", "REGISTERED", "ACTIVE", "OVER PLAN"},
        [](const Json& q) {
-         return Row{text(q, "product"), text(q, "start") + " to " + text(q, "end"),
-                    text(q, "planned"), text(q, "registered"),
-                    text(q, "active"),  text(q, "over_plan")};
+         return Row{text(q, "customer"), text(q, "product"),    text(q, "start") + " to " + text(q, "end"),
+                    text(q, "planned"),  text(q, "registered"), text(q, "active"),
+                    text(q, "over_plan")};
        }},
       {compliance_products,
        "/v1/compliance/products" + stale_query,
        "products",
-       {"PRODUCT", "DEVICES", "FULLY PATCHED", "STALE", "INSTALLED", "ENTITLED-MISSING", "PREREQUISITE-MISSING",
-        "NOT-ENTITLED", "SUPERSEDED", "OLDEST MISSING CRITICAL (DAYS)"},
+       {"CUSTOMER", "PRODUCT", "DEVICES", "FULLY PATCHED", "STALE", "INSTALLED", "ENTITLED-MISSING",
+        "PREREQUISITE-MISSING", "NOT-ENTITLED", "SUPERSEDED", "OLDEST MISSING CRITICAL (DAYS)"},
        [](const Json& p) {
          const auto states = p.find("states");
          const auto count = [&](const char* state) {
@@ -454,7 +462,8 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
          const auto ratio = p.find("fully_patched_share");
          std::snprintf(share, sizeof share, "%.0f%%",
                        ratio != p.end() && ratio->is_number() ? ratio->get<double>() * 100 : 0.0);
-         return Row{text(p, "product"),
+         return Row{text(p, "customer"),
+                    text(p, "product"),
                     text(p, "devices"),
                     text(p, "fully_patched") + " (" + share + ")",
                     text(p, "stale"),

@@ -38,6 +38,28 @@ class ContactCli : public ApiFixture {
   }
 };
 
+TEST_F(ContactCli, OperatorsReadEveryCustomersComplianceOrOne) {
+  write_file(m_dir / "ops.credential", m_operator + "\n");
+  login("ops", "ops.credential");
+  const auto all = lifeline("ops", {"compliance", "migration", "--csv"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(all.out.rfind("CUSTOMER,PRODUCT,QUARTER,", 0), 0U) << all.out;
+  EXPECT_NE(all.out.find("\r\ncontoso,sql-server-2005-sp4,"), std::string::npos) << all.out;
+  EXPECT_NE(all.out.find("\r\nfabrikam,windows-xp-sp3,"), std::string::npos) << all.out;
+  const auto one = lifeline("ops", {"compliance", "migration", "--csv", "--customer", "fabrikam"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(one.out.find("contoso"), std::string::npos) << one.out;
+  EXPECT_NE(one.out.find("\r\nfabrikam,windows-xp-sp3,"), std::string::npos) << one.out;
+  const auto products = lifeline("ops", {"compliance", "products", "--json"});
+  ASSERT_EQ(products.exit_code, 0) << products.err;
+  EXPECT_TRUE(nlohmann::json::parse(products.out)["customer"].is_null()) << products.out;
+  // A contact naming another customer is refused with the server's reason.
+  login("carol", "carol.credential");
+  const auto refused = lifeline("carol", {"compliance", "products", "--customer", "contoso"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("own customer"), std::string::npos) << refused.err;
+}
+
 TEST_F(ContactCli, LoginKeepsTheCredentialPrivateAndListsEntitledUpdates) {
   login("alice", "alice.credential");
   EXPECT_EQ(fs::status(m_dir / "alice").permissions() & fs::perms::all, fs::perms::owner_all);
@@ -117,12 +139,12 @@ TEST_F(ContactCli, EachCustomerSeesOnlyItsOwnDevicesAuditAndCompliance) {
     EXPECT_EQ(client(m_carol).get(path).status, 403) << path;
   }
   const auto csv = lifeline("alice", {"compliance", "devices", "--csv"}).out;
-  EXPECT_EQ(csv.rfind("DEVICE,SITE,PRODUCT,LAST SEEN,STALE,INSTALLED,ENTITLED-MISSING,PREREQUISITE-MISSING,"
+  EXPECT_EQ(csv.rfind("CUSTOMER,DEVICE,SITE,PRODUCT,LAST SEEN,STALE,INSTALLED,ENTITLED-MISSING,PREREQUISITE-MISSING,"
                       "NOT-ENTITLED,SUPERSEDED\r\n",
                       0),
             0U)
       << csv;
-  EXPECT_NE(csv.find("dev-1,paris,sql-server-2005-sp4,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("contoso,dev-1,paris,sql-server-2005-sp4,"), std::string::npos) << csv;
   // KB4019089 is not entitled (IMPORTANT_ADDON_REQUIRED), but the entitled KB4057113 supersedes it.
   EXPECT_NE(csv.find(",KB4057113,,,KB4019089(by KB4057113)"), std::string::npos) << csv;
   const auto products = lifeline("alice", {"compliance", "products", "--json"});
