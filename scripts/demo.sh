@@ -137,10 +137,13 @@ done
 api POST /v1/devices/me/reports "${devices[sql-1]}" '{"report_id":"demo-1","update":"KB4057113","outcome":"installed"}' >/dev/null
 echo "sql-1 reported KB4057113 installed: $(cat "$work/status")"
 echo
+log_in() { # NAME CREDENTIAL: lifeline logged in with its session under $work/NAME-lifeline
+  export LIFELINE_CONFIG_DIR="$work/$1-lifeline"
+  printf '%s\n' "$2" | "$build_dir/cli/lifeline" login --server "$base" \
+    --root "$data/repository/metadata/1.root.json" --credential-file - >/dev/null
+}
 echo "contoso's compliance, as alice reads it with lifeline (the contacts' command line):"
-export LIFELINE_CONFIG_DIR="$work/alice-lifeline"
-printf '%s\n' "$alice" | "$build_dir/cli/lifeline" login --server "$base" \
-  --root "$data/repository/metadata/1.root.json" --credential-file - >/dev/null
+log_in alice "$alice"
 "$build_dir/cli/lifeline" compliance products
 echo
 "$build_dir/cli/lifeline" compliance devices
@@ -148,9 +151,7 @@ echo
 "$build_dir/cli/lifeline" compliance migration
 echo
 echo "fabrikam's compliance, as carol reads it (its contract ended on 2016-06-30):"
-export LIFELINE_CONFIG_DIR="$work/carol-lifeline"
-printf '%s\n' "$carol" | "$build_dir/cli/lifeline" login --server "$base" \
-  --root "$data/repository/metadata/1.root.json" --credential-file - >/dev/null
+log_in carol "$carol"
 "$build_dir/cli/lifeline" compliance products
 echo
 echo "The dashboard: $base/dashboard (log in with a designated contact's or an operator's credential)."

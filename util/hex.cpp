@@ -2,9 +2,7 @@
 
 namespace lifeline::util {
 
-namespace {
-
-int digit_value(char c) {
+int hex_digit(char c) {
   if (c >= '0' && c <= '9') {
     return c - '0';
   }
@@ -16,8 +14,6 @@ int digit_value(char c) {
   }
   return -1;
 }
-
-} // namespace
 
 std::string to_hex(std::string_view bytes) {
   static constexpr char k_digits[] = "0123456789abcdef";
@@ -38,8 +34,8 @@ std::optional<std::string> from_hex(std::string_view text) {
   std::string out;
   out.reserve(text.size() / 2);
   for (std::size_t i = 0; i < text.size(); i += 2) {
-    const int high = digit_value(text[i]);
-    const int low = digit_value(text[i + 1]);
+    const int high = hex_digit(text[i]);
+    const int low = hex_digit(text[i + 1]);
     if (high < 0 || low < 0) {
       return std::nullopt;
     }

@@ -1,21 +1,10 @@
 #include "server/dashboard/form.hpp"
 
+#include "util/hex.hpp"
+
 namespace lifeline::server::dashboard {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 std::optional<std::string> url_decode(std::string_view text) {
   std::string decoded;
@@ -29,8 +18,8 @@ std::optional<std::string> url_decode(std::string_view text) {
       if (i + 2 >= text.size()) {
         return std::nullopt;
       }
-      const int high = hex_value(text[i + 1]);
-      const int low = hex_value(text[i + 2]);
+      const int high = util::hex_digit(text[i + 1]);
+      const int low = util::hex_digit(text[i + 2]);
       if (high < 0 || low < 0) {
         return std::nullopt;
       }
