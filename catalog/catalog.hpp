@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/advisory_record.hpp"
 #include "catalog/documents/document.hpp"
 #include "catalog/fleet.hpp"
 #include "catalog/model.hpp"
@@ -96,6 +97,17 @@ class Catalog {
   virtual Result<ApplyOutcome> apply_products(const std::vector<Product>& products, const AuditContext& context) = 0;
   virtual Result<ApplyOutcome> apply_order(const ServiceOrder& order, const AuditContext& context) = 0;
   virtual Result<ApplyOutcome> add_update(const Update& update, const AuditContext& context) = 0;
+  // An advisory's contribution, in one transaction: a new document or a later revision creates
+  // or updates its KBs (a revision replaces what the previous one contributed, never what other
+  // documents or manifests did); the same or an older revision changes nothing. With `dry_run`
+  // the outcome is computed and nothing is kept.
+  virtual Result<AdvisoryImportOutcome> import_advisory(const AdvisoryRecord& record,
+                                                        const std::vector<AdvisoryUpdate>& updates,
+                                                        const AuditContext& context, bool dry_run) = 0;
+  // The advisories that contributed to an update, latest revision date first.
+  virtual Result<std::vector<AdvisoryRecord>> update_advisories(const std::string& update_id) = 0;
+  // The products the update's advisories name as affected (whether or not it fixes them).
+  virtual Result<std::vector<std::string>> affected_products(const std::string& update_id) = 0;
 
   virtual Result<std::vector<Product>> list_products() = 0;
   virtual Result<std::optional<Product>> find_product(const std::string& id) = 0;

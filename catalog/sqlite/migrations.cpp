@@ -201,10 +201,42 @@ ALTER TABLE devices ADD COLUMN public_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE install_reports ADD COLUMN receipt TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 6: imported advisory documents (one row per document, its latest revision), what each
+// contributed per KB (so a later revision replaces exactly that), and the products an update's
+// advisories name as affected.
+constexpr std::string_view k_v6 = R"sql(
+CREATE TABLE advisories (
+  source TEXT NOT NULL,
+  id TEXT NOT NULL,
+  format TEXT NOT NULL CHECK (format IN ('cvrf', 'csaf')),
+  revision TEXT NOT NULL,
+  title TEXT NOT NULL,
+  initial_release TEXT NOT NULL,
+  current_release TEXT NOT NULL,
+  PRIMARY KEY (source, id)
+);
+CREATE TABLE advisory_contributions (
+  source TEXT NOT NULL,
+  advisory_id TEXT NOT NULL,
+  update_id TEXT NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('cve', 'supersedes', 'affected', 'rating')),
+  value TEXT NOT NULL,
+  severity TEXT,
+  PRIMARY KEY (source, advisory_id, update_id, kind, value),
+  FOREIGN KEY (source, advisory_id) REFERENCES advisories(source, id)
+);
+CREATE INDEX advisory_contributions_by_update ON advisory_contributions (update_id, kind);
+CREATE TABLE update_affected (
+  update_id TEXT NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
+  product_id TEXT NOT NULL REFERENCES products(id),
+  PRIMARY KEY (update_id, product_id)
+);
+)sql";
+
 } // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> k_all{k_v1, k_v2, k_v3, k_v4, k_v5};
+  static const std::vector<std::string_view> k_all{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
   return k_all;
 }
 

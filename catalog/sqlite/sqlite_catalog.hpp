@@ -19,6 +19,11 @@ class SqliteCatalog final : public Catalog {
   Result<ApplyOutcome> apply_products(const std::vector<Product>& products, const AuditContext& context) override;
   Result<ApplyOutcome> apply_order(const ServiceOrder& order, const AuditContext& context) override;
   Result<ApplyOutcome> add_update(const Update& update, const AuditContext& context) override;
+  Result<AdvisoryImportOutcome> import_advisory(const AdvisoryRecord& record,
+                                                const std::vector<AdvisoryUpdate>& updates, const AuditContext& context,
+                                                bool dry_run) override;
+  Result<std::vector<AdvisoryRecord>> update_advisories(const std::string& update_id) override;
+  Result<std::vector<std::string>> affected_products(const std::string& update_id) override;
 
   Result<std::vector<Product>> list_products() override;
   Result<std::optional<Product>> find_product(const std::string& id) override;

@@ -1,0 +1,127 @@
+#include "advisories/import.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace lifeline::advisories {
+
+namespace {
+
+constexpr std::size_t k_max_title_bytes = 400;
+
+int rank(catalog::Severity severity) {
+  switch (severity) {
+  case catalog::Severity::critical:
+    return 4;
+  case catalog::Severity::important:
+    return 3;
+  case catalog::Severity::moderate:
+    return 2;
+  case catalog::Severity::low:
+    return 1;
+  }
+  return 0;
+}
+
+// "February 2020 Security Updates: Monthly Rollup KB4537820", cut to a catalog label's size on a
+// UTF-8 character boundary.
+std::string title_of(const Advisory& advisory, const AdvisoryFix& fix) {
+  auto title = advisory.title + ": " + (fix.sub_type.empty() ? std::string() : fix.sub_type + " ") + fix.kb;
+  if (title.size() > k_max_title_bytes) {
+    auto cut = k_max_title_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0U) == 0x80U) {
+      --cut;
+    }
+    title.resize(cut);
+  }
+  std::replace_if(
+      title.begin(), title.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
+  return title;
+}
+
+} // namespace
+
+std::string source_of(const Advisory& advisory) {
+  if (is_msrc(advisory)) {
+    return "msrc";
+  }
+  return advisory.format == Format::csaf ? advisory.publisher : "cvrf";
+}
+
+ImportPlan plan_import(const Advisory& advisory, const ProductMapping& mapping,
+                       const std::set<std::string>& known_products) {
+  ImportPlan plan;
+  plan.record = catalog::AdvisoryRecord{source_of(advisory),
+                                        advisory.id,
+                                        to_string(advisory.format),
+                                        advisory.revision,
+                                        advisory.title.substr(0, k_max_title_bytes),
+                                        advisory.initial_release,
+                                        advisory.current_release};
+  plan.notes = advisory.notes;
+  const bool msrc = is_msrc(advisory);
+  std::map<std::string, const AdvisoryProduct*> products;
+  for (const auto& product : advisory.products) {
+    products.emplace(product.id, &product);
+  }
+  std::set<std::string> unmapped_ids;
+  std::set<std::string> unknown_targets;
+  const auto lifeline_product = [&](const std::string& id) -> std::optional<std::string> {
+    const auto found = products.find(id);
+    const AdvisoryProduct named{id, found == products.end() ? std::string() : found->second->name};
+    auto mapped = mapping.map(msrc, named);
+    if (mapped && !known_products.contains(*mapped)) {
+      unknown_targets.insert(*mapped);
+      mapped.reset();
+    }
+    if (!mapped) {
+      unmapped_ids.insert(id);
+    }
+    return mapped;
+  };
+  for (const auto& fix : advisory.fixes) {
+    std::map<std::string, std::optional<catalog::Severity>> ratings;
+    for (const auto& id : fix.fixed_products) {
+      const auto product = lifeline_product(id);
+      if (!product) {
+        continue;
+      }
+      const auto severity = fix.severity.find(id);
+      auto& rating = ratings[*product];
+      if (severity != fix.severity.end() && (!rating || rank(severity->second) > rank(*rating))) {
+        rating = severity->second;
+      }
+    }
+    if (ratings.empty()) {
+      plan.skipped_kbs.push_back(fix.kb);
+      continue;
+    }
+    catalog::AdvisoryUpdate update;
+    update.kb = fix.kb;
+    update.title = title_of(advisory, fix);
+    update.released = advisory.initial_release;
+    update.cves = fix.cves;
+    update.supersedes = fix.supersedes;
+    for (const auto& [product, severity] : ratings) {
+      update.ratings.push_back(catalog::ProductRating{product, severity});
+    }
+    std::set<std::string> affected;
+    for (const auto& id : fix.affected_products) {
+      if (const auto product = lifeline_product(id)) {
+        affected.insert(*product);
+      }
+    }
+    update.affected.assign(affected.begin(), affected.end());
+    plan.updates.push_back(std::move(update));
+  }
+  for (const auto& id : unmapped_ids) {
+    const auto found = products.find(id);
+    plan.unmapped.push_back(AdvisoryProduct{id, found == products.end() ? std::string() : found->second->name});
+  }
+  for (const auto& product : unknown_targets) {
+    plan.notes.push_back("the product mapping names " + product + ", which the catalog does not have");
+  }
+  return plan;
+}
+
+} // namespace lifeline::advisories
