@@ -140,17 +140,53 @@ std::string msrc_sub_type(std::string_view details) {
   return std::string(details.substr(first + 1, second - first - 1));
 }
 
-void add_sorted(std::vector<std::string>& into, const std::vector<std::string>& values) {
-  into.insert(into.end(), values.begin(), values.end());
-  std::sort(into.begin(), into.end());
-  into.erase(std::unique(into.begin(), into.end()), into.end());
+// Group references multiply: one group of many products named by many remediations and threats.
+// Past this many product ids taken from groups the document is refused rather than read for
+// minutes; real documents stay far below (thousands).
+constexpr std::size_t k_max_group_expansion = 1'000'000;
+
+// A fix being gathered across vulnerabilities; sets keep merging linear in what is added.
+struct FixBuilder {
+  std::string sub_type;
+  std::set<std::string> cves;
+  std::set<std::string> fixed_products;
+  std::set<std::string> affected_products;
+  std::map<std::string, catalog::Severity> severity;
+  const json* last_vulnerability = nullptr; // its CVE and affected products are in already
+};
+
+std::string list_of(const std::vector<std::string>& ids) {
+  constexpr std::size_t k_listed = 10;
+  std::string list;
+  for (std::size_t i = 0; i < ids.size() && i < k_listed; ++i) {
+    list += (list.empty() ? "" : ", ") + ids[i];
+  }
+  if (ids.size() > k_listed) {
+    list += " and " + std::to_string(ids.size() - k_listed) + " more";
+  }
+  return list;
 }
+
+struct TooManyGroupProducts {};
 
 class Reader {
  public:
   Reader(const json& root, csaf::Checked checked) : m_root(root), m_checked(std::move(checked)) {}
 
-  Advisory read() {
+  // The advisory, or the one problem of a document whose groups expand past the budget.
+  Parsed read() {
+    try {
+      return Parsed{read_advisory(), {}};
+    } catch (const TooManyGroupProducts&) {
+      return Parsed{std::nullopt,
+                    {Problem{"/product_tree/product_groups",
+                             "product groups expand to more than " + std::to_string(k_max_group_expansion) +
+                                 " product references across remediations and threats"}}};
+    }
+  }
+
+ private:
+  Advisory read_advisory() {
     Advisory advisory;
     advisory.format = Format::csaf;
     const auto& document = m_root["document"];
@@ -169,7 +205,14 @@ class Reader {
         read_vulnerability((*vulnerabilities)[i], "/vulnerabilities/" + std::to_string(i));
       }
     }
-    for (auto& [kb, fix] : m_fixes) {
+    for (auto& [kb, built] : m_fixes) {
+      AdvisoryFix fix;
+      fix.kb = kb;
+      fix.sub_type = std::move(built.sub_type);
+      fix.cves.assign(built.cves.begin(), built.cves.end());
+      fix.fixed_products.assign(built.fixed_products.begin(), built.fixed_products.end());
+      fix.affected_products.assign(built.affected_products.begin(), built.affected_products.end());
+      fix.severity = std::move(built.severity);
       std::vector<std::string> without;
       for (const auto& product : fix.fixed_products) {
         if (!fix.severity.contains(product)) {
@@ -177,11 +220,7 @@ class Reader {
         }
       }
       if (!without.empty()) {
-        std::string list;
-        for (const auto& product : without) {
-          list += (list.empty() ? "" : ", ") + product;
-        }
-        m_notes.push_back(kb + ": no severity on the MSRC scale for product(s) " + list);
+        m_notes.push_back(kb + ": no severity on the MSRC scale for product(s) " + list_of(without));
       }
       advisory.fixes.push_back(std::move(fix));
     }
@@ -189,7 +228,6 @@ class Reader {
     return advisory;
   }
 
- private:
   void read_document_severity(const json& document) {
     const auto* aggregate = find(document, "aggregate_severity");
     if (aggregate == nullptr) {
@@ -213,6 +251,10 @@ class Reader {
     auto products = strings_of(item, "product_ids");
     for (const auto& group : strings_of(item, "group_ids")) {
       if (const auto found = m_checked.groups.find(group); found != m_checked.groups.end()) {
+        m_expanded += found->second.size();
+        if (m_expanded > k_max_group_expansion) {
+          throw TooManyGroupProducts{};
+        }
         products.insert(products.end(), found->second.begin(), found->second.end());
       }
     }
@@ -292,19 +334,22 @@ class Reader {
         continue;
       }
       auto& fix = m_fixes[kb];
-      fix.kb = kb;
       if (fix.sub_type.empty()) {
         fix.sub_type = msrc_sub_type(details);
       }
-      if (!cve.empty()) {
-        add_sorted(fix.cves, {cve});
+      if (fix.last_vulnerability != &vulnerability) {
+        // Once per vulnerability: remediations repeating a KB must not re-add its long lists.
+        fix.last_vulnerability = &vulnerability;
+        if (!cve.empty()) {
+          fix.cves.insert(cve);
+        }
+        fix.affected_products.insert(affected.begin(), affected.end());
       }
       const auto products = products_of(remediation);
       if (products.empty()) {
         m_notes.push_back(where + ": " + kb + " names no product");
       }
-      add_sorted(fix.fixed_products, products);
-      add_sorted(fix.affected_products, affected);
+      fix.fixed_products.insert(products.begin(), products.end());
       const auto all = threats.find("");
       for (const auto& product : products) {
         std::optional<catalog::Severity> severity = m_document_severity;
@@ -328,7 +373,8 @@ class Reader {
   csaf::Checked m_checked;
   std::optional<catalog::Severity> m_document_severity;
   bool m_cvss_noted = false;
-  std::map<std::string, AdvisoryFix> m_fixes; // by KB, so fixes come out sorted
+  std::size_t m_expanded = 0;                // product ids taken from groups so far
+  std::map<std::string, FixBuilder> m_fixes; // by KB, so fixes come out sorted
   std::vector<std::string> m_notes;
 };
 
@@ -356,7 +402,7 @@ Parsed parse_csaf(std::string_view bytes) {
   if (!checked.problems.empty()) {
     return Parsed{std::nullopt, std::move(checked.problems)};
   }
-  return Parsed{Reader(root, std::move(checked)).read(), {}};
+  return Reader(root, std::move(checked)).read();
 }
 
 } // namespace lifeline::advisories
