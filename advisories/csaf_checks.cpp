@@ -243,7 +243,7 @@ class Checker {
     }
   }
 
-  // Calls `check` on each member of `object` named in `checks` that is present.
+  // Calls `check` on the member `name` of `object` with its pointer, when there is one.
   template <typename Check>
   void member(const json& object, const std::string& pointer, std::string_view name, Check&& check) {
     if (!object.is_object()) {
