@@ -115,13 +115,28 @@ HttpResponse list_bulletins(Call& call) {
       const auto* rating = catalog::rating_for(bulletin.update, product);
       severities[product] = rating->severity ? Json(catalog::to_string(*rating->severity)) : Json();
     }
+    // The advisory documents behind it (imported MSRC CVRF or CSAF), latest revision first.
+    const auto advisories = call.catalog.update_advisories(bulletin.update.id);
+    const auto affected = call.catalog.affected_products(bulletin.update.id);
+    if (!advisories || !affected) {
+      return error_response(!advisories ? advisories.error() : affected.error());
+    }
+    Json sources = Json::array();
+    for (const auto& advisory : *advisories) {
+      sources.push_back(Json{{"source", advisory.source},
+                             {"id", advisory.id},
+                             {"revision", advisory.revision},
+                             {"revised", advisory.current_release.to_string()}});
+    }
     list.push_back(Json{{"kb", bulletin.update.id},
                         {"title", bulletin.update.title},
                         {"released", bulletin.update.released.to_string()},
                         {"cves", bulletin.update.cves},
                         {"products", bulletin.products},
                         {"severity", severities},
-                        {"supersedes", bulletin.update.supersedes}});
+                        {"supersedes", bulletin.update.supersedes},
+                        {"affected_products", *affected},
+                        {"advisories", sources}});
   }
   return json_response(200, Json{{"bulletins", list}});
 }

@@ -16,6 +16,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 constexpr std::size_t k_unmapped_shown = 5;
+constexpr std::size_t k_notes_shown = 5;
 
 struct ImportOptions {
   std::vector<std::string> files;
@@ -93,8 +94,11 @@ void print_report(std::ostream& out, std::ostream& err, const FileReport& report
     }
     out << (plan.unmapped.size() > k_unmapped_shown ? "; ... (--json lists all)\n" : "\n");
   }
-  for (const auto& note : plan.notes) {
-    out << "  note: " << note << '\n';
+  for (std::size_t i = 0; i < plan.notes.size() && i < k_notes_shown; ++i) {
+    out << "  note: " << plan.notes[i] << '\n';
+  }
+  if (plan.notes.size() > k_notes_shown) {
+    out << "  ... " << plan.notes.size() - k_notes_shown << " more notes (--json lists all)\n";
   }
 }
 
