@@ -33,14 +33,10 @@ demo: build
 bench: build
 	scripts/bench.sh $(BUILD_DIR)
 
-# libFuzzer on the metadata parser, growing the kept corpus (clang, separate build tree).
+# libFuzzer on the TUF metadata, CVRF and CSAF parsers, FUZZ_SECONDS each, growing the kept
+# corpora (clang, separate build tree). make test runs the same briefly on throw-away copies.
 fuzz: deps
-	@if [ ! -f build-fuzz/build.ninja ]; then \
-	  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFELINE_FUZZ=ON \
-	    -DLIFELINE_BUILD_TESTS=OFF -DLIFELINE_BUILD_BENCH=OFF; \
-	fi
-	cmake --build build-fuzz --target metadata_fuzzer -j $(JOBS)
-	build-fuzz/tests/fuzz/metadata_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=65536 tests/fuzz/corpus/metadata
+	scripts/fuzz.sh . build-fuzz $(FUZZ_SECONDS) --keep
 
 format: deps
 	git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp' | xargs clang-format -i
