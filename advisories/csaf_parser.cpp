@@ -15,6 +15,7 @@
 
 #include "advisories/advisory.hpp"
 #include "advisories/csaf_checks.hpp"
+#include "advisories/fix_builder.hpp"
 #include "util/strict_json.hpp"
 
 namespace lifeline::advisories {
@@ -145,13 +146,8 @@ std::string msrc_sub_type(std::string_view details) {
 // minutes; real documents stay far below (thousands).
 constexpr std::size_t k_max_group_expansion = 1'000'000;
 
-// A fix being gathered across vulnerabilities; sets keep merging linear in what is added.
-struct FixBuilder {
-  std::string sub_type;
-  std::set<std::string> cves;
-  std::set<std::string> fixed_products;
-  std::set<std::string> affected_products;
-  std::map<std::string, catalog::Severity> severity;
+// A fix being gathered across vulnerabilities.
+struct CsafFix : FixBuilder {
   const json* last_vulnerability = nullptr; // its CVE and affected products are in already
 };
 
@@ -206,13 +202,7 @@ class Reader {
       }
     }
     for (auto& [kb, built] : m_fixes) {
-      AdvisoryFix fix;
-      fix.kb = kb;
-      fix.sub_type = std::move(built.sub_type);
-      fix.cves.assign(built.cves.begin(), built.cves.end());
-      fix.fixed_products.assign(built.fixed_products.begin(), built.fixed_products.end());
-      fix.affected_products.assign(built.affected_products.begin(), built.affected_products.end());
-      fix.severity = std::move(built.severity);
+      auto fix = std::move(static_cast<FixBuilder&>(built)).finish(kb);
       std::vector<std::string> without;
       for (const auto& product : fix.fixed_products) {
         if (!fix.severity.contains(product)) {
@@ -373,8 +363,8 @@ class Reader {
   csaf::Checked m_checked;
   std::optional<catalog::Severity> m_document_severity;
   bool m_cvss_noted = false;
-  std::size_t m_expanded = 0;                // product ids taken from groups so far
-  std::map<std::string, FixBuilder> m_fixes; // by KB, so fixes come out sorted
+  std::size_t m_expanded = 0;             // product ids taken from groups so far
+  std::map<std::string, CsafFix> m_fixes; // by KB, so fixes come out sorted
   std::vector<std::string> m_notes;
 };
 

@@ -16,6 +16,7 @@
 #include <pugixml.hpp>
 
 #include "advisories/advisory.hpp"
+#include "advisories/fix_builder.hpp"
 #include "advisories/xml_namespaces.hpp"
 #include "advisories/xml_prescan.hpp"
 #include "catalog/identifiers.hpp"
@@ -170,16 +171,6 @@ std::optional<util::Date> date_part(std::string_view text) {
   }
   return util::Date::parse(text.substr(0, 10));
 }
-
-// One KB as the document's vulnerabilities describe it, merged across them.
-struct FixBuilder {
-  std::string sub_type;
-  std::set<std::string> cves;
-  std::set<std::string> fixed_products;
-  std::set<std::string> affected_products;
-  std::map<std::string, catalog::Severity> severity;
-  std::set<std::string> supersedes;
-};
 
 // What one vulnerability says of all its fixes, and what its fixes have taken so far.
 struct VulnerabilityFacts {
@@ -568,15 +559,7 @@ class Reader {
 
   void collect_fixes() {
     for (auto& [kb, built] : m_fixes) {
-      AdvisoryFix fix;
-      fix.kb = kb;
-      fix.sub_type = std::move(built.sub_type);
-      fix.cves.assign(built.cves.begin(), built.cves.end());
-      fix.fixed_products.assign(built.fixed_products.begin(), built.fixed_products.end());
-      fix.affected_products.assign(built.affected_products.begin(), built.affected_products.end());
-      fix.severity = std::move(built.severity);
-      fix.supersedes.assign(built.supersedes.begin(), built.supersedes.end());
-      m_advisory.fixes.push_back(std::move(fix));
+      m_advisory.fixes.push_back(std::move(built).finish(kb));
     }
   }
 
