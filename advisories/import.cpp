@@ -1,7 +1,10 @@
 #include "advisories/import.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
+
+#include "catalog/identifiers.hpp"
 
 namespace lifeline::advisories {
 
@@ -23,20 +26,25 @@ int rank(catalog::Severity severity) {
   return 0;
 }
 
-// "February 2020 Security Updates: Monthly Rollup KB4537820", cut to a catalog label's size on a
-// UTF-8 character boundary.
-std::string title_of(const Advisory& advisory, const AdvisoryFix& fix) {
-  auto title = advisory.title + ": " + (fix.sub_type.empty() ? std::string() : fix.sub_type + " ") + fix.kb;
-  if (title.size() > k_max_title_bytes) {
-    auto cut = k_max_title_bytes;
-    while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0U) == 0x80U) {
+// A catalog label: control characters become spaces, cut to `limit` bytes on a UTF-8 boundary.
+std::string label_of(std::string text, std::size_t limit) {
+  std::replace_if(
+      text.begin(), text.end(),
+      [](char c) { return static_cast<unsigned char>(c) < 0x20U || static_cast<unsigned char>(c) == 0x7FU; }, ' ');
+  if (text.size() > limit) {
+    auto cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
       --cut;
     }
-    title.resize(cut);
+    text.resize(cut);
   }
-  std::replace_if(
-      title.begin(), title.end(), [](char c) { return c == '\n' || c == '\r' || c == '\t'; }, ' ');
-  return title;
+  return text;
+}
+
+// "February 2020 Security Updates: Monthly Rollup KB4537820".
+std::string title_of(const Advisory& advisory, const AdvisoryFix& fix) {
+  return label_of(advisory.title + ": " + (fix.sub_type.empty() ? std::string() : fix.sub_type + " ") + fix.kb,
+                  k_max_title_bytes);
 }
 
 } // namespace
@@ -55,11 +63,13 @@ ImportPlan plan_import(const Advisory& advisory, const ProductMapping& mapping,
                                         advisory.id,
                                         to_string(advisory.format),
                                         advisory.revision,
-                                        advisory.title.substr(0, k_max_title_bytes),
+                                        label_of(advisory.title, k_max_title_bytes),
                                         advisory.initial_release,
                                         advisory.current_release};
   plan.notes = advisory.notes;
-  const bool msrc = is_msrc(advisory);
+  // MSRC's global product ids are in its CVRF documents; its CSAF documents name version ranges
+  // with ids local to the document, which only names can map.
+  const bool msrc = is_msrc(advisory) && advisory.format == Format::cvrf;
   std::map<std::string, const AdvisoryProduct*> products;
   for (const auto& product : advisory.products) {
     products.emplace(product.id, &product);
@@ -100,7 +110,7 @@ ImportPlan plan_import(const Advisory& advisory, const ProductMapping& mapping,
     update.kb = fix.kb;
     update.title = title_of(advisory, fix);
     update.released = advisory.initial_release;
-    update.cves = fix.cves;
+    std::copy_if(fix.cves.begin(), fix.cves.end(), std::back_inserter(update.cves), catalog::is_cve);
     update.supersedes = fix.supersedes;
     for (const auto& [product, severity] : ratings) {
       update.ratings.push_back(catalog::ProductRating{product, severity});

@@ -37,6 +37,7 @@ enum class AdvisoryStatus {
   new_document,   // first import of this document
   new_revision,   // a later revision than the one imported: its contribution replaced the old one
   same_revision,  // imported already: nothing changed
+  reapplied,      // the same revision with a different contribution (the product mapping changed)
   older_revision, // older than the one imported: nothing changed
 };
 std::string to_string(AdvisoryStatus status); // "new", "revised", "unchanged", "older"

@@ -202,7 +202,8 @@ ALTER TABLE install_reports ADD COLUMN receipt TEXT NOT NULL DEFAULT '';
 )sql";
 
 // Version 6: imported advisory documents (one row per document, its latest revision), what each
-// contributed per KB (so a later revision replaces exactly that), and the products an update's
+// contributed per KB (so a later revision replaces exactly that; source 'manifest' holds what the
+// update's manifest said once an advisory also speaks of it), and the products an update's
 // advisories name as affected.
 constexpr std::string_view k_v6 = R"sql(
 CREATE TABLE advisories (
@@ -222,8 +223,7 @@ CREATE TABLE advisory_contributions (
   kind TEXT NOT NULL CHECK (kind IN ('cve', 'supersedes', 'affected', 'rating')),
   value TEXT NOT NULL,
   severity TEXT,
-  PRIMARY KEY (source, advisory_id, update_id, kind, value),
-  FOREIGN KEY (source, advisory_id) REFERENCES advisories(source, id)
+  PRIMARY KEY (source, advisory_id, update_id, kind, value)
 );
 CREATE INDEX advisory_contributions_by_update ON advisory_contributions (update_id, kind);
 CREATE TABLE update_affected (

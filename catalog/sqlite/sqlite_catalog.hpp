@@ -101,6 +101,10 @@ class SqliteCatalog final : public Catalog {
   // Writers (sqlite_catalog_writes.cpp).
   void write_order(const ServiceOrder& order);
   void write_update(const Update& update);
+  // Advisory contributions (sqlite_catalog_advisories.cpp): the update as all its sources say,
+  // and a manifest's own contribution restated when advisories speak of the update too.
+  Update merge_contributions(Update update);
+  void restate_manifest(const Update& update);
   void audit(const AuditContext& context, const std::string& action, const std::optional<std::string>& customer,
              const std::string& subject, const std::string& detail);
 

@@ -1,5 +1,7 @@
-// Advisory imports: a document's contribution per KB, kept so that a later revision replaces
-// exactly what the earlier one contributed and nothing that manifests or other documents did.
+// Advisory imports. Each source's contribution to each update is kept (an advisory document's,
+// and the update's manifest once an advisory speaks of it too): an update's CVEs, supersedence
+// and affected products are the union of its contributions and each product's rating the highest
+// one given, so a later revision replaces exactly its own contribution, never anyone else's.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -11,12 +13,15 @@ namespace lifeline::catalog::sqlite {
 
 namespace {
 
-// One document's contribution to one update, as stored.
+constexpr const char* k_manifest_source = "manifest";
+
 struct Contribution {
   std::set<std::string> cves;
   std::set<std::string> supersedes;
   std::set<std::string> affected;
   std::map<std::string, std::optional<Severity>> ratings;
+
+  bool operator==(const Contribution&) const = default;
 };
 
 Contribution contribution_of(const AdvisoryUpdate& update) {
@@ -30,42 +35,139 @@ Contribution contribution_of(const AdvisoryUpdate& update) {
   return contribution;
 }
 
-// `values` without what `old` contributed, with what `now` contributes; sorted and unique.
-std::vector<std::string> replaced(const std::vector<std::string>& values, const std::set<std::string>& old,
-                                  const std::set<std::string>& now) {
-  std::set<std::string> result;
-  for (const auto& value : values) {
-    if (!old.contains(value)) {
-      result.insert(value);
-    }
+Contribution contribution_of(const Update& update) {
+  Contribution contribution;
+  contribution.cves.insert(update.cves.begin(), update.cves.end());
+  contribution.supersedes.insert(update.supersedes.begin(), update.supersedes.end());
+  for (const auto& rating : update.products) {
+    contribution.ratings[rating.product] = rating.severity;
   }
-  result.insert(now.begin(), now.end());
-  return {result.begin(), result.end()};
+  return contribution;
 }
 
-// The update as `previous` left it, with `now`'s contribution instead.
-Update merged(Update update, const Contribution& previous, const Contribution& now) {
-  update.cves = replaced(update.cves, previous.cves, now.cves);
-  update.supersedes = replaced(update.supersedes, previous.supersedes, now.supersedes);
-  std::map<std::string, std::optional<Severity>> ratings;
-  for (const auto& rating : update.products) {
-    const auto old = previous.ratings.find(rating.product);
-    // A rating this document gave and no one changed since is its own to withdraw.
-    if (old == previous.ratings.end() || old->second != rating.severity) {
-      ratings[rating.product] = rating.severity;
+int rank(const std::optional<Severity>& severity) {
+  if (!severity) {
+    return 0;
+  }
+  switch (*severity) {
+  case Severity::low:
+    return 1;
+  case Severity::moderate:
+    return 2;
+  case Severity::important:
+    return 3;
+  case Severity::critical:
+    return 4;
+  }
+  return 0;
+}
+
+// Contributions read back: with `b` empty, those to update `a` keyed by (source, document);
+// otherwise those of document (a, b) keyed by (update, "").
+std::map<std::pair<std::string, std::string>, Contribution>
+load_contributions(Database& db, const std::string& where, const std::string& a, const std::string& b) {
+  std::map<std::pair<std::string, std::string>, Contribution> all;
+  auto rows = db.prepare("SELECT source, advisory_id, update_id, kind, value, severity FROM advisory_contributions "
+                         "WHERE " +
+                         where);
+  rows.bind(1, a);
+  if (!b.empty()) {
+    rows.bind(2, b);
+  }
+  while (rows.step()) {
+    // Keyed by (source, document) for one update, or by (update, "") for one document.
+    const bool by_document = !b.empty();
+    auto& contribution =
+        all[by_document ? std::pair(rows.text(2), std::string()) : std::pair(rows.text(0), rows.text(1))];
+    const auto kind = rows.text(3);
+    auto value = rows.text(4);
+    if (kind == "cve") {
+      contribution.cves.insert(std::move(value));
+    } else if (kind == "supersedes") {
+      contribution.supersedes.insert(std::move(value));
+    } else if (kind == "affected") {
+      contribution.affected.insert(std::move(value));
+    } else {
+      const auto severity = rows.optional_text(5);
+      contribution.ratings[value] = severity ? parse_severity(*severity) : std::nullopt;
     }
   }
-  for (const auto& [product, severity] : now.ratings) {
-    ratings[product] = severity;
+  return all;
+}
+
+void store_contribution(Database& db, const std::string& source, const std::string& document, const std::string& kb,
+                        const Contribution& contribution) {
+  const auto insert = [&](const char* kind, const std::string& value, const std::optional<Severity>& severity) {
+    db.prepare("INSERT INTO advisory_contributions (source, advisory_id, update_id, kind, value, severity) "
+               "VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(1, source)
+        .bind(2, document)
+        .bind(3, kb)
+        .bind(4, kind)
+        .bind(5, value)
+        .bind(6, severity ? std::optional(to_string(*severity)) : std::nullopt)
+        .run();
+  };
+  for (const auto& cve : contribution.cves) {
+    insert("cve", cve, std::nullopt);
   }
+  for (const auto& superseded : contribution.supersedes) {
+    insert("supersedes", superseded, std::nullopt);
+  }
+  for (const auto& product : contribution.affected) {
+    insert("affected", product, std::nullopt);
+  }
+  for (const auto& [product, severity] : contribution.ratings) {
+    insert("rating", product, severity);
+  }
+}
+
+} // namespace
+
+// The update as all its contributions say, other fields as they are; the affected products too.
+Update SqliteCatalog::merge_contributions(Update update) {
+  const auto all = load_contributions(m_db, "update_id = ?1", update.id, "");
+  Contribution merged;
+  for (const auto& [key, contribution] : all) {
+    merged.cves.insert(contribution.cves.begin(), contribution.cves.end());
+    merged.supersedes.insert(contribution.supersedes.begin(), contribution.supersedes.end());
+    merged.affected.insert(contribution.affected.begin(), contribution.affected.end());
+    for (const auto& [product, severity] : contribution.ratings) {
+      auto [at, added] = merged.ratings.emplace(product, severity);
+      if (!added && rank(severity) > rank(at->second)) {
+        at->second = severity; // the highest rating anyone gives; an unrated one never erases it
+      }
+    }
+  }
+  update.cves.assign(merged.cves.begin(), merged.cves.end());
+  update.supersedes.assign(merged.supersedes.begin(), merged.supersedes.end());
   update.products.clear();
-  for (const auto& [product, severity] : ratings) {
+  for (const auto& [product, severity] : merged.ratings) {
     update.products.push_back(ProductRating{product, severity});
+  }
+  m_db.prepare("DELETE FROM update_affected WHERE update_id = ?").bind(1, update.id).run();
+  for (const auto& product : merged.affected) {
+    m_db.prepare("INSERT INTO update_affected (update_id, product_id) VALUES (?, ?)")
+        .bind(1, update.id)
+        .bind(2, product)
+        .run();
   }
   return update;
 }
 
-} // namespace
+void SqliteCatalog::restate_manifest(const Update& update) {
+  auto any = m_db.prepare("SELECT 1 FROM advisory_contributions WHERE update_id = ? AND source <> ? LIMIT 1");
+  any.bind(1, update.id).bind(2, k_manifest_source);
+  if (!any.step()) {
+    return; // no advisory speaks of it: the manifest is the whole story
+  }
+  m_db.prepare("DELETE FROM advisory_contributions WHERE update_id = ? AND source = ?")
+      .bind(1, update.id)
+      .bind(2, k_manifest_source)
+      .run();
+  store_contribution(m_db, k_manifest_source, "", update.id, contribution_of(update));
+  write_update(merge_contributions(update));
+}
 
 Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecord& record,
                                                              const std::vector<AdvisoryUpdate>& updates,
@@ -73,6 +175,17 @@ Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecor
   return guarded<AdvisoryImportOutcome>([&]() -> Result<AdvisoryImportOutcome> {
     Transaction transaction(m_db, TransactionMode::immediate);
     AdvisoryImportOutcome outcome;
+    std::map<std::string, Contribution> fresh;
+    std::map<std::string, const AdvisoryUpdate*> by_kb;
+    for (const auto& update : updates) {
+      fresh[update.kb] = contribution_of(update);
+      by_kb[update.kb] = &update;
+    }
+    std::map<std::string, Contribution> previous;
+    for (auto& [key, contribution] :
+         load_contributions(m_db, "source = ?1 AND advisory_id = ?2", record.source, record.id)) {
+      previous[key.first] = std::move(contribution);
+    }
     auto stored = m_db.prepare("SELECT format, revision, title, initial_release, current_release FROM advisories "
                                "WHERE source = ? AND id = ?");
     stored.bind(1, record.source).bind(2, record.id);
@@ -85,11 +198,12 @@ Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecor
                                         Date::parse(stored.text(3)).value_or(Date{}),
                                         Date::parse(stored.text(4)).value_or(Date{})};
       const auto order = compare_revisions(record, *outcome.previous);
-      if (order <= 0) {
-        outcome.status = order == 0 ? AdvisoryStatus::same_revision : AdvisoryStatus::older_revision;
+      if (order < 0 || (order == 0 && previous == fresh)) {
+        outcome.status = order < 0 ? AdvisoryStatus::older_revision : AdvisoryStatus::same_revision;
         return outcome;
       }
-      outcome.status = AdvisoryStatus::new_revision;
+      // The same revision saying something else: the product mapping changed since.
+      outcome.status = order == 0 ? AdvisoryStatus::reapplied : AdvisoryStatus::new_revision;
     }
     m_db.prepare("INSERT INTO advisories (source, id, format, revision, title, initial_release, current_release) "
                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (source, id) DO UPDATE SET format = ?3, "
@@ -103,103 +217,54 @@ Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecor
         .bind(7, record.current_release.to_string())
         .run();
 
-    // What the previous revision contributed, per update.
-    std::map<std::string, Contribution> previous;
-    auto rows = m_db.prepare("SELECT update_id, kind, value, severity FROM advisory_contributions "
-                             "WHERE source = ? AND advisory_id = ?");
-    rows.bind(1, record.source).bind(2, record.id);
-    while (rows.step()) {
-      auto& contribution = previous[rows.text(0)];
-      const auto kind = rows.text(1);
-      auto value = rows.text(2);
-      if (kind == "cve") {
-        contribution.cves.insert(std::move(value));
-      } else if (kind == "supersedes") {
-        contribution.supersedes.insert(std::move(value));
-      } else if (kind == "affected") {
-        contribution.affected.insert(std::move(value));
-      } else {
-        const auto severity = rows.optional_text(3);
-        contribution.ratings[value] = severity ? parse_severity(*severity) : std::nullopt;
+    std::set<std::string> touched;
+    std::map<std::string, std::optional<Update>> before; // each touched update as it was
+    for (const auto& [kb, contribution] : previous) {
+      touched.insert(kb);
+    }
+    for (const auto& [kb, contribution] : fresh) {
+      touched.insert(kb);
+    }
+    for (const auto& kb : touched) {
+      auto existing = load_update(kb);
+      if (!existing && by_kb.contains(kb)) {
+        const auto& source = *by_kb.at(kb);
+        Update created;
+        created.id = kb;
+        created.kind = UpdateKind::security;
+        created.title = source.title;
+        created.released = source.released;
+        write_update(created); // the row the contributions refer to
+      } else if (existing && fresh.contains(kb)) {
+        // An update only its manifest described so far: what the manifest said becomes its
+        // contribution, kept whatever documents say later.
+        auto contributed = m_db.prepare("SELECT 1 FROM advisory_contributions WHERE update_id = ? LIMIT 1");
+        contributed.bind(1, kb);
+        if (!contributed.step()) {
+          store_contribution(m_db, k_manifest_source, "", kb, contribution_of(*existing));
+        }
       }
+      before.emplace(kb, std::move(existing));
     }
     m_db.prepare("DELETE FROM advisory_contributions WHERE source = ? AND advisory_id = ?")
         .bind(1, record.source)
         .bind(2, record.id)
         .run();
-
-    std::map<std::string, Contribution> now;
-    std::map<std::string, const AdvisoryUpdate*> by_kb;
-    for (const auto& update : updates) {
-      now[update.kb] = contribution_of(update);
-      by_kb[update.kb] = &update;
-    }
-    // Every update either revision touches: a KB the new revision dropped loses its contribution.
-    std::set<std::string> touched;
-    for (const auto& [kb, contribution] : previous) {
-      touched.insert(kb);
-    }
-    for (const auto& [kb, contribution] : now) {
-      touched.insert(kb);
+    for (const auto& [kb, contribution] : fresh) {
+      store_contribution(m_db, record.source, record.id, kb, contribution);
     }
     for (const auto& kb : touched) {
-      const auto& old = previous[kb];
-      const auto& fresh = now[kb];
-      auto existing = load_update(kb);
-      if (!existing && !by_kb.contains(kb)) {
+      const auto& existing = before.at(kb);
+      const auto current = load_update(kb);
+      if (!current) {
         continue; // removed since by someone else
       }
-      Update base = existing ? *existing : Update{};
-      if (!existing) {
-        const auto& source = *by_kb.at(kb);
-        base.id = kb;
-        base.kind = UpdateKind::security;
-        base.title = source.title;
-        base.released = source.released;
-      }
-      const auto next = merged(base, old, fresh);
+      const auto next = merge_contributions(*current);
       if (existing && *existing == next) {
         ++outcome.unchanged;
       } else {
         ++(existing ? outcome.updated : outcome.created);
         write_update(next);
-      }
-      for (const auto& product : old.affected) {
-        if (!fresh.affected.contains(product)) {
-          m_db.prepare("DELETE FROM update_affected WHERE update_id = ? AND product_id = ?")
-              .bind(1, kb)
-              .bind(2, product)
-              .run();
-        }
-      }
-      for (const auto& product : fresh.affected) {
-        m_db.prepare("INSERT OR IGNORE INTO update_affected (update_id, product_id) VALUES (?, ?)")
-            .bind(1, kb)
-            .bind(2, product)
-            .run();
-      }
-      const auto contribute = [&](const char* kind, const std::string& value, const std::optional<Severity>& severity) {
-        m_db.prepare("INSERT INTO advisory_contributions (source, advisory_id, update_id, kind, value, severity) "
-                     "VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(1, record.source)
-            .bind(2, record.id)
-            .bind(3, kb)
-            .bind(4, kind)
-            .bind(5, value)
-            .bind(6, severity ? std::optional(to_string(*severity)) : std::nullopt)
-            .run();
-      };
-      for (const auto& cve : fresh.cves) {
-        contribute("cve", cve, std::nullopt);
-      }
-      for (const auto& superseded : fresh.supersedes) {
-        contribute("supersedes", superseded, std::nullopt);
-      }
-      for (const auto& product : fresh.affected) {
-        contribute("affected", product, std::nullopt);
-      }
-      for (const auto& [product, severity] : fresh.ratings) {
-        contribute("rating", product, severity);
       }
     }
     audit(context, "advisory.import", std::nullopt, record.source + ":" + record.id,

@@ -319,6 +319,7 @@ Result<ApplyOutcome> SqliteCatalog::add_update(const Update& update, const Audit
     } else {
       ++(existing ? summary.updated : summary.created);
       write_update(update);
+      restate_manifest(update);
     }
     audit(context, "update.add", std::nullopt, update.id, summary_detail(summary));
     transaction.commit();

@@ -1,5 +1,6 @@
 // advisories import: MSRC CVRF and CSAF 2.0 documents into the catalog, each all-or-nothing;
 // one refused file does not stop the others (docs/advisories.md).
+#include <exception>
 #include <ostream>
 #include <set>
 
@@ -152,7 +153,14 @@ ExitCode import_advisories(CommandContext& context, const ImportOptions& options
   Json documents = Json::array();
   bool refused = false;
   for (const auto& file : options.files) {
-    const auto report = import_file(context, file, *mapping, known, options.dry_run);
+    FileReport report{file, {}, std::nullopt, {}};
+    try {
+      report = import_file(context, file, *mapping, known, options.dry_run);
+    } catch (const std::exception& failure) {
+      // Whatever went wrong with one file (memory, say) is that file's refusal; the others go on.
+      report = FileReport{
+          file, {advisories::Problem{"/", std::string("not imported: ") + failure.what()}}, std::nullopt, {}};
+    }
     refused = refused || !report.problems.empty();
     if (context.json) {
       documents.push_back(report_json(report));

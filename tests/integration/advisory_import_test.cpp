@@ -19,15 +19,12 @@ class AdvisoryImport : public ApiFixture {
  protected:
   [[nodiscard]] CommandResult import(std::vector<std::string> files,
                                      const std::vector<std::string>& options = {}) const {
-    std::vector<std::string> arguments{server_binary().string(),
-                                       "--data",
-                                       data(),
-                                       "advisories",
-                                       "import",
-                                       "--json",
-                                       "--mapping",
-                                       (source_dir() / "examples" / "product-mapping.json").string()};
+    std::vector<std::string> arguments{server_binary().string(), "--data", data(), "advisories", "import", "--json"};
     arguments.insert(arguments.end(), options.begin(), options.end());
+    if (std::find(options.begin(), options.end(), "--mapping") == options.end()) {
+      arguments.push_back("--mapping");
+      arguments.push_back((source_dir() / "examples" / "product-mapping.json").string());
+    }
     arguments.insert(arguments.end(), files.begin(), files.end());
     return run(arguments);
   }
@@ -190,6 +187,30 @@ TEST_F(AdvisoryImport, ABadFileInABatchIsReportedAndStopsNothing) {
   EXPECT_TRUE(std::none_of(trail.begin(), trail.end(), [](const auto& entry) {
     return entry.subject.find("made-up-for-the-test") != std::string::npos;
   }));
+}
+
+TEST_F(AdvisoryImport, AMappingFixedLaterIsReappliedAndRatingsDoNotDependOnOrder) {
+  const auto sharepoint_49704 = advisory("csaf/msrc_cve-2025-49704.json");
+  ASSERT_EQ(documents_of(import({sharepoint_49704}))[0]["skipped_kbs"], Json::array({"KB5002741", "KB5002744"}));
+  // The operator maps SharePoint 2016's version range by name (MSRC's CSAF ids are local to each
+  // document) to a catalog product, for the test's sake, and imports the same revision again.
+  auto mapping = Json::parse(read_text(source_dir() / "examples" / "product-mapping.json"));
+  mapping["products"].push_back(
+      {{"product", "office-2010-sp2"}, {"names", {"Microsoft SharePoint Enterprise Server 2016 <16.0.5508.1000"}}});
+  const auto mapping_file = (m_dir / "mapping.json").string();
+  write_file(mapping_file, mapping.dump());
+  const auto reapplied = documents_of(import({sharepoint_49704}, {"--mapping", mapping_file}));
+  ASSERT_EQ(reapplied.size(), 1U);
+  EXPECT_EQ(reapplied[0]["status"], "reapplied") << reapplied.dump();
+  EXPECT_EQ(reapplied[0]["updates"], Json::array({"KB5002744"}));
+  EXPECT_EQ(rating("KB5002744", "office-2010-sp2"), catalog::Severity::critical);
+  // CVE-2025-49701's document rates the same KB Important: the highest rating stays.
+  const auto other = documents_of(import({advisory("csaf/msrc_cve-2025-49701.json")}, {"--mapping", mapping_file}));
+  ASSERT_EQ(other.size(), 1U);
+  EXPECT_EQ(other[0]["status"], "new") << other.dump();
+  EXPECT_EQ(rating("KB5002744", "office-2010-sp2"), catalog::Severity::critical);
+  const auto cves = catalog()->find_update("KB5002744").value().value().cves;
+  EXPECT_EQ(cves, (std::vector<std::string>{"CVE-2025-49701", "CVE-2025-49704"}));
 }
 
 TEST_F(AdvisoryImport, ADryRunKeepsNothing) {

@@ -20,8 +20,9 @@ class AdvisoryImportTest : public ::testing::Test {
   void SetUp() override {
     m_catalog = std::move(open_sqlite_catalog(m_dir / "catalog.db").value());
     ASSERT_TRUE(m_catalog->apply_products({sql_server_2005()}, context()));
-    auto manifest = critical_update(); // KB4057113, from its manifest, with its own CVE
+    auto manifest = critical_update(); // KB4057113, from its manifest, with its own CVE and no rating
     manifest.cves = {"CVE-2017-0001"};
+    manifest.products = {ProductRating{"sql-server-2005-sp4", std::nullopt}};
     ASSERT_TRUE(m_catalog->add_update(manifest, context()));
   }
 
@@ -45,30 +46,34 @@ class AdvisoryImportTest : public ::testing::Test {
 };
 
 TEST_F(AdvisoryImportTest, ALaterRevisionReplacesOnlyItsOwnContribution) {
-  auto first = m_catalog->import_advisory(record("msrc", "2017-Jan", "1", "2017-01-10"),
-                                          {fix({"CVE-2017-0010", "CVE-2017-0011"}, Severity::important, {"KB3000001"})},
-                                          context(), false);
-  ASSERT_TRUE(first);
-  EXPECT_EQ(first->status, AdvisoryStatus::new_document);
-  EXPECT_EQ(first->updated, 1);
+  const auto import = [&](const char* id, const char* revision, const char* date, std::vector<AdvisoryUpdate> fixes) {
+    auto outcome = m_catalog->import_advisory(record("msrc", id, revision, date), fixes, context(), false);
+    EXPECT_TRUE(outcome) << outcome.error().message;
+    return outcome ? outcome->status : AdvisoryStatus::older_revision;
+  };
+  const auto severity = [&] { return rating_for(update(), "sql-server-2005-sp4")->severity; };
+
+  EXPECT_EQ(import("2017-Jan", "1", "2017-01-10",
+                   {fix({"CVE-2017-0010", "CVE-2017-0011"}, Severity::important, {"KB3000001"})}),
+            AdvisoryStatus::new_document);
   EXPECT_EQ(update().cves, (std::vector<std::string>{"CVE-2017-0001", "CVE-2017-0010", "CVE-2017-0011"}));
-  EXPECT_EQ(rating_for(update(), "sql-server-2005-sp4")->severity, Severity::important);
+  EXPECT_EQ(severity(), Severity::important);
   EXPECT_EQ(update().supersedes, std::vector<std::string>{"KB3000001"});
   EXPECT_EQ(update().title, "Security update") << "an existing update keeps its title";
   EXPECT_EQ(update().requires_service_pack, "SP4") << "and what only its manifest says";
 
   // Another document about the same KB adds to it.
-  ASSERT_TRUE(m_catalog->import_advisory(record("msrc", "msrc_CVE-2017-0020", "1", "2017-01-12"),
-                                         {fix({"CVE-2017-0020"}, Severity::important, {})}, context(), false));
-  // Revision 2 drops CVE-2017-0011 and the supersedence, and re-rates the product.
-  auto second = m_catalog->import_advisory(record("msrc", "2017-Jan", "2", "2017-02-14"),
-                                           {fix({"CVE-2017-0010"}, Severity::critical, {})}, context(), false);
-  ASSERT_TRUE(second);
-  EXPECT_EQ(second->status, AdvisoryStatus::new_revision);
-  EXPECT_EQ(second->previous->revision, "1");
+  EXPECT_EQ(import("msrc_CVE-2017-0020", "1", "2017-01-12", {fix({"CVE-2017-0020"}, Severity::moderate, {})}),
+            AdvisoryStatus::new_document);
+  EXPECT_EQ(severity(), Severity::important) << "the highest rating anyone gives";
+
+  // Revision 2 drops CVE-2017-0011 and the supersedence, and rates the product Low: the other
+  // document's Moderate is now the highest.
+  EXPECT_EQ(import("2017-Jan", "2", "2017-02-14", {fix({"CVE-2017-0010"}, Severity::low, {})}),
+            AdvisoryStatus::new_revision);
   EXPECT_EQ(update().cves, (std::vector<std::string>{"CVE-2017-0001", "CVE-2017-0010", "CVE-2017-0020"}));
   EXPECT_TRUE(update().supersedes.empty());
-  EXPECT_EQ(rating_for(update(), "sql-server-2005-sp4")->severity, Severity::critical);
+  EXPECT_EQ(severity(), Severity::moderate);
   EXPECT_EQ(m_catalog->list_updates().value().size(), 1U);
   const auto sources = m_catalog->update_advisories("KB4057113").value();
   ASSERT_EQ(sources.size(), 2U);
@@ -76,14 +81,30 @@ TEST_F(AdvisoryImportTest, ALaterRevisionReplacesOnlyItsOwnContribution) {
   EXPECT_EQ(sources[0].revision, "2");
   EXPECT_EQ(m_catalog->affected_products("KB4057113").value(), std::vector<std::string>{"sql-server-2005-sp4"});
 
-  // The same revision, or an older one, changes nothing.
-  const auto same = m_catalog->import_advisory(record("msrc", "2017-Jan", "2", "2017-02-14"),
-                                               {fix({"CVE-2017-0099"}, Severity::low, {})}, context(), false);
-  EXPECT_EQ(same->status, AdvisoryStatus::same_revision);
-  const auto older = m_catalog->import_advisory(record("msrc", "2017-Jan", "1", "2017-01-10"),
-                                                {fix({"CVE-2017-0099"}, Severity::low, {})}, context(), false);
-  EXPECT_EQ(older->status, AdvisoryStatus::older_revision);
-  EXPECT_EQ(rating_for(update(), "sql-server-2005-sp4")->severity, Severity::critical);
+  // The same revision changes nothing; said differently (the mapping changed) it is reapplied;
+  // an older revision changes nothing.
+  EXPECT_EQ(import("2017-Jan", "2", "2017-02-14", {fix({"CVE-2017-0010"}, Severity::low, {})}),
+            AdvisoryStatus::same_revision);
+  EXPECT_EQ(import("2017-Jan", "2", "2017-02-14", {fix({"CVE-2017-0010"}, Severity::critical, {})}),
+            AdvisoryStatus::reapplied);
+  EXPECT_EQ(severity(), Severity::critical);
+  EXPECT_EQ(import("2017-Jan", "1", "2017-01-10", {fix({"CVE-2017-0099"}, Severity::low, {})}),
+            AdvisoryStatus::older_revision);
+  EXPECT_EQ(severity(), Severity::critical);
+
+  // Revision 3 no longer lists the KB: what it said goes, what the manifest and the other
+  // document said stays.
+  EXPECT_EQ(import("2017-Jan", "3", "2017-03-14", {}), AdvisoryStatus::new_revision);
+  EXPECT_EQ(update().cves, (std::vector<std::string>{"CVE-2017-0001", "CVE-2017-0020"}));
+  EXPECT_EQ(severity(), Severity::moderate);
+
+  // The manifest applied again restates its own part; the documents' parts stay.
+  auto manifest = critical_update();
+  manifest.cves = {"CVE-2017-0002"};
+  manifest.products = {ProductRating{"sql-server-2005-sp4", std::nullopt}};
+  ASSERT_TRUE(m_catalog->add_update(manifest, context()));
+  EXPECT_EQ(update().cves, (std::vector<std::string>{"CVE-2017-0002", "CVE-2017-0020"}));
+  EXPECT_EQ(severity(), Severity::moderate);
 }
 
 TEST_F(AdvisoryImportTest, ANewKbIsCreatedAndADryRunKeepsNothing) {
@@ -110,9 +131,18 @@ TEST(AdvisoryRevisions, AreOrderedByDateThenByNumberFieldByField) {
   EXPECT_LT(compare_revisions(record("s", "i", "12", "2020-01-01"), record("s", "i", "2", "2020-02-01")), 0);
   EXPECT_EQ(compare_revisions(record("s", "i", "1.0.0", "2020-01-01"), record("s", "i", "1.0.0", "2020-01-01")), 0);
   EXPECT_GT(compare_revisions(record("s", "i", "1.0.1", "2020-01-01"), record("s", "i", "1.0", "2020-01-01")), 0);
-  // Huge numbers compare as text rather than overflowing.
-  EXPECT_NE(compare_revisions(record("s", "i", std::string(40, '9').c_str(), "2020-01-01"),
-                              record("s", "i", "1", "2020-01-01")),
+  // Semantic versions (CSAF): a pre-release before its release, build metadata ignored.
+  EXPECT_LT(compare_revisions(record("s", "i", "1.0.0-rc.1", "2020-01-01"), record("s", "i", "1.0.0", "2020-01-01")),
+            0);
+  EXPECT_LT(
+      compare_revisions(record("s", "i", "1.0.0-rc.2", "2020-01-01"), record("s", "i", "1.0.0-rc.10", "2020-01-01")),
+      0);
+  EXPECT_LT(compare_revisions(record("s", "i", "1.0.0-1", "2020-01-01"), record("s", "i", "1.0.0-alpha", "2020-01-01")),
+            0);
+  EXPECT_EQ(compare_revisions(record("s", "i", "1.0.0+b2", "2020-01-01"), record("s", "i", "1.0.0", "2020-01-01")), 0);
+  // Numbers of any length compare by value, without overflowing.
+  EXPECT_GT(compare_revisions(record("s", "i", ("1" + std::string(20, '0')).c_str(), "2020-01-01"),
+                              record("s", "i", std::string(19, '9').c_str(), "2020-01-01")),
             0);
 }
 
