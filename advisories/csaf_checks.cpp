@@ -1,9 +1,15 @@
 // Hand-written checks of the CSAF 2.0 schema's rules for the members Lifeline reads, and the
-// mandatory tests on product and group ids. Policy on unknown members: the CSAF 2.0 schema itself
-// lets objects carry extra members, but the strict variant CSAF validators check against does not;
-// on every object checked here a member outside the schema's property list is refused, since a
-// misspelt "product_ids" would otherwise silently drop products. Members that are allowed but not
-// read (notes, references, acknowledgments...) are only type-checked at their top.
+// mandatory tests on product and group ids. Policy:
+// - on the objects Lifeline reads (the root, document, publisher, tracking, product tree,
+//   branches, products, groups, relationships, vulnerabilities, product status, remediations,
+//   threats) types, formats, required members are checked, and a member outside the schema's
+//   property list is refused, since a misspelt "product_ids" would otherwise silently drop
+//   products. The root may also carry "$schema" (real producers emit it; CSAF 2.1 requires it);
+// - members Lifeline does not read (notes, references, acknowledgments, distribution, generator,
+//   aliases, revision history items, flags, scores and their CVSS objects, dates other than the
+//   tracking's, titles of vulnerabilities, summaries...) are only type-checked at their top: an
+//   unknown sub-member, an empty list or a date written "+0000" there refuses nothing. Flags and
+//   scores still have their product and group ids checked (6.1.1, 6.1.4).
 #include "advisories/csaf_checks.hpp"
 
 #include <algorithm>
@@ -13,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "advisories/text.hpp"
 #include "util/date.hpp"
 
 namespace lifeline::advisories::csaf {
@@ -136,8 +143,9 @@ bool is_cve(std::string_view text) {
          all_digits(text.substr(9));
 }
 
+// Document text in a message: shortened, control characters escaped (advisories/text.hpp).
 std::string in_quotes(std::string_view text) {
-  return "\"" + std::string(text) + "\"";
+  return quote_text(text);
 }
 
 class Checker {
@@ -171,6 +179,38 @@ class Checker {
       }
     }
     return true;
+  }
+
+  // An object Lifeline does not read beyond the members named in `required`: any other member
+  // is let be.
+  bool loose_object(const json& value, const std::string& pointer, Names required = {}) {
+    if (!value.is_object()) {
+      fail(pointer, "expected an object, found " + std::string(value.type_name()));
+      return false;
+    }
+    for (const auto name : required) {
+      if (!value.contains(name)) {
+        fail(pointer, "required member " + in_quotes(name) + " is missing");
+      }
+    }
+    return true;
+  }
+
+  // A string Lifeline does not read: its type is checked, not its content.
+  void any_string(const json& value, const std::string& pointer) {
+    if (!value.is_string()) {
+      fail(pointer, "expected a string, found " + std::string(value.type_name()));
+    }
+  }
+
+  // A title or an id, kept as written after trimming: one printable line of 1 to 512 bytes.
+  // Control characters (U+0001, DEL, C1...) and line breaks are refused, not replaced: such a
+  // title is a damaged document, and a repaired one would be shown as if the publisher wrote it.
+  void label(const json& value, const std::string& pointer) {
+    const auto* text = string(value, pointer);
+    if (text != nullptr && !is_clean_label(trim(*text))) {
+      fail(pointer, in_quotes(*text) + " is not one printable line of at most 512 bytes");
+    }
   }
 
   bool array(const json& value, const std::string& pointer, std::size_t min_items = 1) {
@@ -270,21 +310,19 @@ void Checker::document(const json& value, const std::string& pointer) {
               {"category", "csaf_version", "publisher", "title", "tracking"})) {
     return;
   }
-  const auto is_array = [this](const json& v, const std::string& p) { array(v, p); };
-  const auto is_object = [this](const json& v, const std::string& p) {
-    if (!v.is_object()) {
-      fail(p, "expected an object, found " + std::string(v.type_name()));
-    }
-  };
-  const auto is_string = [this](const json& v, const std::string& p) { string(v, p); };
+  const auto is_array = [this](const json& v, const std::string& p) { array(v, p, 0); };
+  const auto is_object = [this](const json& v, const std::string& p) { loose_object(v, p); };
+  const auto is_string = [this](const json& v, const std::string& p) { any_string(v, p); };
   member(value, pointer, "acknowledgments", is_array);
   member(value, pointer, "notes", is_array);
   member(value, pointer, "references", is_array);
   member(value, pointer, "distribution", is_object);
   member(value, pointer, "lang", is_string);
   member(value, pointer, "source_lang", is_string);
-  member(value, pointer, "category", is_string); // free text in CSAF 2.0 ("Cisco Security Advisory")
-  member(value, pointer, "title", is_string);
+  member(value, pointer, "category", [this](const json& v, const std::string& p) {
+    string(v, p); // free text in CSAF 2.0 ("Cisco Security Advisory")
+  });
+  member(value, pointer, "title", [this](const json& v, const std::string& p) { label(v, p); });
   member(value, pointer, "csaf_version", [this](const json& v, const std::string& p) { one_of(v, p, {"2.0"}); });
   member(value, pointer, "aggregate_severity", [this](const json& v, const std::string& p) {
     if (object(v, p, {"namespace", "text"}, {"text"})) {
@@ -302,8 +340,8 @@ void Checker::document(const json& value, const std::string& pointer) {
     });
     member(v, p, "name", [this](const json& w, const std::string& q) { string(w, q); });
     member(v, p, "namespace", [this](const json& w, const std::string& q) { uri(w, q); });
-    member(v, p, "contact_details", [this](const json& w, const std::string& q) { string(w, q); });
-    member(v, p, "issuing_authority", [this](const json& w, const std::string& q) { string(w, q); });
+    member(v, p, "contact_details", [this](const json& w, const std::string& q) { any_string(w, q); });
+    member(v, p, "issuing_authority", [this](const json& w, const std::string& q) { any_string(w, q); });
   });
   member(value, pointer, "tracking", [this](const json& v, const std::string& p) { tracking(v, p); });
 }
@@ -315,30 +353,26 @@ void Checker::tracking(const json& value, const std::string& pointer) {
               {"current_release_date", "id", "initial_release_date", "revision_history", "status", "version"})) {
     return;
   }
-  member(value, pointer, "id", [this](const json& v, const std::string& p) { string(v, p); });
+  member(value, pointer, "id", [this](const json& v, const std::string& p) { label(v, p); });
   member(value, pointer, "status", [this](const json& v, const std::string& p) {
     one_of(v, p, {"draft", "final", "interim"});
   });
   member(value, pointer, "version", [this](const json& v, const std::string& p) { version(v, p); });
   member(value, pointer, "initial_release_date", [this](const json& v, const std::string& p) { date_time(v, p); });
   member(value, pointer, "current_release_date", [this](const json& v, const std::string& p) { date_time(v, p); });
-  member(value, pointer, "aliases", [this](const json& v, const std::string& p) { array(v, p); });
-  member(value, pointer, "generator", [this](const json& v, const std::string& p) {
-    if (!v.is_object()) {
-      fail(p, "expected an object, found " + std::string(v.type_name()));
-    }
-  });
+  member(value, pointer, "aliases", [this](const json& v, const std::string& p) { array(v, p, 0); });
+  member(value, pointer, "generator", [this](const json& v, const std::string& p) { loose_object(v, p); });
   member(value, pointer, "revision_history", [this](const json& v, const std::string& p) {
     if (!array(v, p)) {
       return;
     }
     for (std::size_t i = 0; i < v.size(); ++i) {
       const auto item = p + "/" + std::to_string(i);
-      if (object(v[i], item, {"date", "legacy_version", "number", "summary"}, {"date", "number", "summary"})) {
-        member(v[i], item, "date", [this](const json& w, const std::string& q) { date_time(w, q); });
-        member(v[i], item, "number", [this](const json& w, const std::string& q) { version(w, q); });
-        member(v[i], item, "summary", [this](const json& w, const std::string& q) { string(w, q); });
-        member(v[i], item, "legacy_version", [this](const json& w, const std::string& q) { string(w, q); });
+      // Mandatory but not read (the revision is tracking.version): shapes, not formats.
+      if (loose_object(v[i], item, {"date", "number", "summary"})) {
+        for (const auto name : {"date", "legacy_version", "number", "summary"}) {
+          member(v[i], item, name, [this](const json& w, const std::string& q) { any_string(w, q); });
+        }
       }
     }
   });
@@ -350,11 +384,8 @@ void Checker::full_product_name(const json& value, const std::string& pointer) {
   }
   member(value, pointer, "name", [this](const json& v, const std::string& p) { string(v, p); });
   member(value, pointer, "product_id", [this](const json& v, const std::string& p) { string(v, p); });
-  member(value, pointer, "product_identification_helper", [this](const json& v, const std::string& p) {
-    if (!v.is_object()) {
-      fail(p, "expected an object, found " + std::string(v.type_name()));
-    }
-  });
+  member(value, pointer, "product_identification_helper",
+         [this](const json& v, const std::string& p) { loose_object(v, p); });
 }
 
 // Recursive, but no deeper than the parser's nesting limit allows.
@@ -406,7 +437,7 @@ void Checker::product_tree(const json& value, const std::string& pointer) {
       const auto item = p + "/" + std::to_string(i);
       if (object(v[i], item, {"group_id", "product_ids", "summary"}, {"group_id", "product_ids"})) {
         member(v[i], item, "group_id", [this](const json& w, const std::string& q) { string(w, q); });
-        member(v[i], item, "summary", [this](const json& w, const std::string& q) { string(w, q); });
+        member(v[i], item, "summary", [this](const json& w, const std::string& q) { any_string(w, q); });
         member(v[i], item, "product_ids", [this](const json& w, const std::string& q) {
           ids(w, q);
           if (w.is_array() && w.size() == 1) {
@@ -447,20 +478,17 @@ void Checker::vulnerability(const json& value, const std::string& pointer) {
   if (value.empty()) {
     fail(pointer, "expected at least one member");
   }
-  const auto is_array = [this](const json& v, const std::string& p) { array(v, p); };
+  const auto is_array = [this](const json& v, const std::string& p) { array(v, p, 0); };
   const auto product_ids = [this](const json& v, const std::string& p) { ids(v, p); };
-  const auto is_date_time = [this](const json& v, const std::string& p) { date_time(v, p); };
+  // No date of a vulnerability is read: only the tracking dates are held to RFC 3339.
+  const auto unread_date = [this](const json& v, const std::string& p) { any_string(v, p); };
   for (const auto name : {"acknowledgments", "ids", "involvements", "notes", "references"}) {
     member(value, pointer, name, is_array);
   }
-  member(value, pointer, "discovery_date", is_date_time);
-  member(value, pointer, "release_date", is_date_time);
-  member(value, pointer, "title", [this](const json& v, const std::string& p) { string(v, p); });
-  member(value, pointer, "cwe", [this](const json& v, const std::string& p) {
-    if (!v.is_object()) {
-      fail(p, "expected an object, found " + std::string(v.type_name()));
-    }
-  });
+  member(value, pointer, "discovery_date", unread_date);
+  member(value, pointer, "release_date", unread_date);
+  member(value, pointer, "title", [this](const json& v, const std::string& p) { any_string(v, p); });
+  member(value, pointer, "cwe", [this](const json& v, const std::string& p) { loose_object(v, p); });
   member(value, pointer, "cve", [this](const json& v, const std::string& p) {
     const auto* cve = string(v, p);
     if (cve != nullptr && !is_cve(*cve)) {
@@ -490,7 +518,7 @@ void Checker::vulnerability(const json& value, const std::string& pointer) {
       }
     });
   };
-  items("remediations", [this, &product_ids, &is_date_time](const json& v, const std::string& p) {
+  items("remediations", [this, &product_ids, &unread_date](const json& v, const std::string& p) {
     if (!object(v, p,
                 {"category", "date", "details", "entitlements", "group_ids", "product_ids", "restart_required", "url"},
                 {"category", "details"})) {
@@ -500,18 +528,14 @@ void Checker::vulnerability(const json& value, const std::string& pointer) {
       one_of(w, q, {"mitigation", "no_fix_planned", "none_available", "vendor_fix", "workaround"});
     });
     member(v, p, "details", [this](const json& w, const std::string& q) { string(w, q); });
-    member(v, p, "date", is_date_time);
+    member(v, p, "date", unread_date);
     member(v, p, "url", [this](const json& w, const std::string& q) { uri(w, q); });
     member(v, p, "product_ids", product_ids);
     member(v, p, "group_ids", product_ids);
-    member(v, p, "entitlements", [this](const json& w, const std::string& q) { array(w, q); });
-    member(v, p, "restart_required", [this](const json& w, const std::string& q) {
-      if (!w.is_object()) {
-        fail(q, "expected an object, found " + std::string(w.type_name()));
-      }
-    });
+    member(v, p, "entitlements", [this](const json& w, const std::string& q) { array(w, q, 0); });
+    member(v, p, "restart_required", [this](const json& w, const std::string& q) { loose_object(w, q); });
   });
-  items("threats", [this, &product_ids, &is_date_time](const json& v, const std::string& p) {
+  items("threats", [this, &product_ids, &unread_date](const json& v, const std::string& p) {
     if (!object(v, p, {"category", "date", "details", "group_ids", "product_ids"}, {"category", "details"})) {
       return;
     }
@@ -519,38 +543,29 @@ void Checker::vulnerability(const json& value, const std::string& pointer) {
       one_of(w, q, {"exploit_status", "impact", "target_set"});
     });
     member(v, p, "details", [this](const json& w, const std::string& q) { string(w, q); });
-    member(v, p, "date", is_date_time);
+    member(v, p, "date", unread_date);
     member(v, p, "product_ids", product_ids);
     member(v, p, "group_ids", product_ids);
   });
-  items("flags", [this, &product_ids, &is_date_time](const json& v, const std::string& p) {
-    if (!object(v, p, {"date", "group_ids", "label", "product_ids"}, {"label"})) {
+  // Flags are not read; their ids are still checked (6.1.1, 6.1.4).
+  items("flags", [this, &product_ids, &unread_date](const json& v, const std::string& p) {
+    if (!loose_object(v, p, {"label"})) {
       return;
     }
-    member(v, p, "label", [this](const json& w, const std::string& q) {
-      one_of(w, q,
-             {"component_not_present", "inline_mitigations_already_exist",
-              "vulnerable_code_cannot_be_controlled_by_adversary", "vulnerable_code_not_in_execute_path",
-              "vulnerable_code_not_present"});
-    });
-    member(v, p, "date", is_date_time);
+    member(v, p, "label", [this](const json& w, const std::string& q) { any_string(w, q); });
+    member(v, p, "date", unread_date);
     member(v, p, "product_ids", product_ids);
     member(v, p, "group_ids", product_ids);
   });
+  // Scores are never used as severities; their products are still checked (6.1.1). The CVSS
+  // objects follow FIRST's schemas, which Lifeline does not read into.
   items("scores", [this, &product_ids](const json& v, const std::string& p) {
-    if (!object(v, p, {"cvss_v2", "cvss_v3", "products"}, {"products"})) {
+    if (!loose_object(v, p, {"products"})) {
       return;
     }
     member(v, p, "products", product_ids);
-    // The CVSS objects follow FIRST's schemas; only what the reader looks at is checked.
     for (const auto name : {"cvss_v2", "cvss_v3"}) {
-      member(v, p, name, [this](const json& w, const std::string& q) {
-        if (!w.is_object()) {
-          fail(q, "expected an object, found " + std::string(w.type_name()));
-        } else {
-          member(w, q, "baseSeverity", [this](const json& x, const std::string& r) { string(x, r); });
-        }
-      });
+      member(v, p, name, [this](const json& w, const std::string& q) { loose_object(w, q); });
     }
   });
 }
@@ -708,12 +723,14 @@ std::string pointer_token(std::string_view token) {
   for (const char c : token) {
     out += c == '~' ? std::string_view("~0") : c == '/' ? std::string_view("~1") : std::string_view(&c, 1);
   }
-  return out;
+  // Tokens are the document's keys: shortened, control characters escaped, like quoted text.
+  return printable(out);
 }
 
 Checked check(const json& root) {
   Checker checker;
-  if (checker.object(root, "", {"document", "product_tree", "vulnerabilities"}, {"document"})) {
+  if (checker.object(root, "", {"$schema", "document", "product_tree", "vulnerabilities"}, {"document"})) {
+    checker.member(root, "", "$schema", [&checker](const json& v, const std::string& p) { checker.any_string(v, p); });
     checker.member(root, "", "document", [&checker](const json& v, const std::string& p) { checker.document(v, p); });
     checker.member(root, "", "product_tree",
                    [&checker](const json& v, const std::string& p) { checker.product_tree(v, p); });

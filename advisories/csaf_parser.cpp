@@ -16,6 +16,9 @@
 #include "advisories/advisory.hpp"
 #include "advisories/csaf_checks.hpp"
 #include "advisories/fix_builder.hpp"
+#include "advisories/kb_number.hpp"
+#include "advisories/text.hpp"
+#include "catalog/identifiers.hpp"
 #include "util/strict_json.hpp"
 
 namespace lifeline::advisories {
@@ -85,41 +88,6 @@ void raise(std::optional<catalog::Severity>& into, std::optional<catalog::Severi
   }
 }
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-// The run of 4 to 10 digits at `at`, alone (no digit right after); "" otherwise.
-std::string kb_digits_at(std::string_view text, std::size_t at) {
-  std::size_t end = at;
-  while (end < text.size() && is_digit(text[end])) {
-    ++end;
-  }
-  const auto count = end - at;
-  return count >= 4 && count <= 10 ? std::string(text.substr(at, count)) : std::string();
-}
-
-// MSRC's support URL ".../help/5002744", then "KB1234567" anywhere (any case, not inside a word).
-std::string kb_in(std::string_view text) {
-  for (auto at = text.find("/help/"); at != std::string_view::npos; at = text.find("/help/", at + 1)) {
-    if (auto digits = kb_digits_at(text, at + 6); !digits.empty()) {
-      const auto after = at + 6 + digits.size();
-      if (after == text.size() || text[after] == '/' || text[after] == '?' || text[after] == '#') {
-        return "KB" + digits;
-      }
-    }
-  }
-  for (std::size_t at = 0; at + 2 < text.size(); ++at) {
-    const bool word_start = at == 0 || !std::isalnum(static_cast<unsigned char>(text[at - 1]));
-    if (word_start && (text[at] == 'K' || text[at] == 'k') && (text[at + 1] == 'B' || text[at + 1] == 'b')) {
-      if (auto digits = kb_digits_at(text, at + 2); !digits.empty()) {
-        return "KB" + digits;
-      }
-    }
-  }
-  return {};
-}
-
 // MSRC packs details as "fixedBuild:SubType:URL" ("16.0.5508.1000:Security Update:https://...").
 std::string msrc_sub_type(std::string_view details) {
   const auto first = details.find(':');
@@ -145,6 +113,12 @@ std::string msrc_sub_type(std::string_view details) {
 // Past this many product ids taken from groups the document is refused rather than read for
 // minutes; real documents stay far below (thousands).
 constexpr std::size_t k_max_group_expansion = 1'000'000;
+// Each KB takes its vulnerability's affected products, so (KB, product) pairs can grow with the
+// product of remediations and affected products: a 490 KB document could ask for 437 MB. Past
+// this many pairs over fixed and affected products (the CVRF reader's budget) the document is
+// refused; real documents relate a few thousand.
+constexpr std::size_t k_max_product_pairs = 500'000;
+constexpr std::size_t k_max_notes = 500; // a hostile document could fill memory with notes otherwise
 
 // A fix being gathered across vulnerabilities.
 struct CsafFix : FixBuilder {
@@ -155,7 +129,7 @@ std::string list_of(const std::vector<std::string>& ids) {
   constexpr std::size_t k_listed = 10;
   std::string list;
   for (std::size_t i = 0; i < ids.size() && i < k_listed; ++i) {
-    list += (list.empty() ? "" : ", ") + ids[i];
+    list += (list.empty() ? "" : ", ") + printable(ids[i]);
   }
   if (ids.size() > k_listed) {
     list += " and " + std::to_string(ids.size() - k_listed) + " more";
@@ -163,21 +137,21 @@ std::string list_of(const std::vector<std::string>& ids) {
   return list;
 }
 
-struct TooManyGroupProducts {};
+// Ends reading with the one problem the document is refused with.
+struct Refusal {
+  Problem problem;
+};
 
 class Reader {
  public:
   Reader(const json& root, csaf::Checked checked) : m_root(root), m_checked(std::move(checked)) {}
 
-  // The advisory, or the one problem of a document whose groups expand past the budget.
+  // The advisory, or the one problem of a document past a budget.
   Parsed read() {
     try {
       return Parsed{read_advisory(), {}};
-    } catch (const TooManyGroupProducts&) {
-      return Parsed{std::nullopt,
-                    {Problem{"/product_tree/product_groups",
-                             "product groups expand to more than " + std::to_string(k_max_group_expansion) +
-                                 " product references across remediations and threats"}}};
+    } catch (const Refusal& refusal) {
+      return Parsed{std::nullopt, {refusal.problem}};
     }
   }
 
@@ -188,9 +162,10 @@ class Reader {
     const auto& document = m_root["document"];
     const auto& tracking = document["tracking"];
     advisory.publisher = text_of(document["publisher"], "namespace");
-    advisory.id = text_of(tracking, "id");
+    // The checks accepted both as clean lines once trimmed.
+    advisory.id = std::string(trim(text_of(tracking, "id")));
     advisory.revision = text_of(tracking, "version");
-    advisory.title = text_of(document, "title");
+    advisory.title = std::string(trim(text_of(document, "title")));
     // The checks accepted both as RFC 3339 date-times, whose first ten characters are a valid date.
     advisory.initial_release = util::Date::parse(text_of(tracking, "initial_release_date").substr(0, 10)).value();
     advisory.current_release = util::Date::parse(text_of(tracking, "current_release_date").substr(0, 10)).value();
@@ -210,12 +185,31 @@ class Reader {
         }
       }
       if (!without.empty()) {
-        m_notes.push_back(kb + ": no severity on the MSRC scale for product(s) " + list_of(without));
+        note(kb + ": no severity on the MSRC scale for product(s) " + list_of(without));
       }
       advisory.fixes.push_back(std::move(fix));
     }
+    if (m_dropped_notes > 0) {
+      m_notes.push_back(std::to_string(m_dropped_notes) + " further notes were not kept");
+    }
     advisory.notes = std::move(m_notes);
     return advisory;
+  }
+
+  void note(std::string text) {
+    if (m_notes.size() < k_max_notes) {
+      m_notes.push_back(std::move(text));
+    } else {
+      ++m_dropped_notes;
+    }
+  }
+
+  void spend(std::size_t pairs, const std::string& pointer) {
+    m_product_pairs += pairs;
+    if (m_product_pairs > k_max_product_pairs) {
+      throw Refusal{Problem{pointer, "the fixes relate more than " + std::to_string(k_max_product_pairs) +
+                                         " (KB, product) pairs; real documents relate a few thousand"}};
+    }
   }
 
   void read_document_severity(const json& document) {
@@ -226,14 +220,14 @@ class Reader {
     const auto text = text_of(*aggregate, "text");
     const auto space = text_of(*aggregate, "namespace");
     if (space != k_msrc_severity_namespace) {
-      m_notes.push_back("/document/aggregate_severity: \"" + text + "\" is not in the MSRC rating namespace (" +
-                        (space.empty() ? std::string("none given") : space) + "): not used as a severity");
+      note("/document/aggregate_severity: " + quote_text(text) + " is not in the MSRC rating namespace (" +
+           (space.empty() ? std::string("none given") : printable(space)) + "): not used as a severity");
       return;
     }
     m_document_severity = msrc_severity(text);
     if (!m_document_severity) {
-      m_notes.push_back("/document/aggregate_severity/text: \"" + text +
-                        "\" is not Critical, Important, Moderate or Low: no severity");
+      note("/document/aggregate_severity/text: " + quote_text(text) +
+           " is not Critical, Important, Moderate or Low: no severity");
     }
   }
 
@@ -243,7 +237,9 @@ class Reader {
       if (const auto found = m_checked.groups.find(group); found != m_checked.groups.end()) {
         m_expanded += found->second.size();
         if (m_expanded > k_max_group_expansion) {
-          throw TooManyGroupProducts{};
+          throw Refusal{Problem{"/product_tree/product_groups",
+                                "product groups expand to more than " + std::to_string(k_max_group_expansion) +
+                                    " product references across remediations and threats"}};
         }
         products.insert(products.end(), found->second.begin(), found->second.end());
       }
@@ -287,8 +283,8 @@ class Reader {
       for (const auto name : {"cvss_v3", "cvss_v2"}) {
         const auto* cvss = find((*scores)[i], name);
         if (cvss != nullptr && find(*cvss, "baseSeverity") != nullptr) {
-          m_notes.push_back(pointer + "/scores/" + std::to_string(i) + "/" + name +
-                            "/baseSeverity: CVSS severities are not the MSRC scale and are never used as one");
+          note(pointer + "/scores/" + std::to_string(i) + "/" + name +
+               "/baseSeverity: CVSS severities are not the MSRC scale and are never used as one");
           m_cvss_noted = true;
           return;
         }
@@ -299,7 +295,13 @@ class Reader {
   void read_vulnerability(const json& vulnerability, const std::string& pointer) {
     note_cvss(vulnerability, pointer);
     const auto threats = threat_severities(vulnerability);
-    const auto cve = text_of(vulnerability, "cve");
+    auto cve = text_of(vulnerability, "cve");
+    if (!cve.empty() && !catalog::is_cve(cve)) {
+      // The checks held it to CSAF's pattern; the catalog's CVE ids are also at most 32 bytes.
+      note(pointer + "/cve: " + quote_text(cve) +
+           " is not a CVE id Lifeline keeps; the vulnerability's fixes carry none");
+      cve.clear();
+    }
     std::vector<std::string> affected;
     if (const auto* status = find(vulnerability, "product_status"); status != nullptr) {
       for (const auto name : {"known_affected", "first_affected", "last_affected"}) {
@@ -314,13 +316,13 @@ class Reader {
         continue;
       }
       const auto details = text_of(remediation, "details");
-      auto kb = kb_in(text_of(remediation, "url"));
+      auto kb = kb_in_url(text_of(remediation, "url"));
       if (kb.empty()) {
-        kb = kb_in(details);
+        kb = kb_in_text(details);
       }
       const auto where = pointer + "/remediations/" + std::to_string(i);
       if (kb.empty()) {
-        m_notes.push_back(where + ": vendor_fix without a KB number: not an update Lifeline distributes");
+        note(where + ": vendor_fix without a KB number: not an update Lifeline distributes");
         continue;
       }
       auto& fix = m_fixes[kb];
@@ -330,14 +332,16 @@ class Reader {
       if (fix.last_vulnerability != &vulnerability) {
         // Once per vulnerability: remediations repeating a KB must not re-add its long lists.
         fix.last_vulnerability = &vulnerability;
+        spend(affected.size(), where);
         if (!cve.empty()) {
           fix.cves.insert(cve);
         }
         fix.affected_products.insert(affected.begin(), affected.end());
       }
       const auto products = products_of(remediation);
+      spend(products.size(), where);
       if (products.empty()) {
-        m_notes.push_back(where + ": " + kb + " names no product");
+        note(where + ": " + kb + " names no product");
       }
       fix.fixed_products.insert(products.begin(), products.end());
       const auto all = threats.find("");
@@ -363,10 +367,26 @@ class Reader {
   csaf::Checked m_checked;
   std::optional<catalog::Severity> m_document_severity;
   bool m_cvss_noted = false;
-  std::size_t m_expanded = 0;             // product ids taken from groups so far
+  std::size_t m_expanded = 0;      // product ids taken from groups so far
+  std::size_t m_product_pairs = 0; // (KB, product) pairs taken into fixes so far
+  std::size_t m_dropped_notes = 0;
   std::map<std::string, CsafFix> m_fixes; // by KB, so fixes come out sorted
   std::vector<std::string> m_notes;
 };
+
+// The MSRC API's JSON flavour of CVRF: DocumentTitle, DocumentTracking, ProductTree,
+// Vulnerability at the top, and no CSAF "document".
+bool is_msrc_cvrf_json(const json& root) {
+  if (root.contains("document")) {
+    return false;
+  }
+  for (const auto* name : {"DocumentTitle", "DocumentTracking", "ProductTree", "Vulnerability"}) {
+    if (root.contains(name)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 Parsed refused(std::string location, std::string message) {
   return Parsed{std::nullopt, {Problem{std::move(location), std::move(message)}}};
@@ -382,11 +402,17 @@ Parsed parse_csaf(std::string_view bytes) {
   // Duplicate keys, nesting and invalid UTF-8 are refused here; the message says where.
   auto parsed = util::parse_strict_json<json>(bytes, k_max_depth);
   if (!parsed) {
-    return refused("/", parsed.error().message);
+    // The message repeats the document's keys: shortened and escaped like any quoted text.
+    constexpr std::size_t k_max_message = 400;
+    return refused("/", printable(parsed.error().message, k_max_message));
   }
   const auto& root = *parsed;
   if (!root.is_object()) {
     return refused("/", std::string("a CSAF document is a JSON object, found ") + root.type_name());
+  }
+  if (is_msrc_cvrf_json(root)) {
+    return refused("/", "an MSRC CVRF JSON document: Lifeline reads MSRC CVRF as XML (the API serves it with "
+                        "Accept: application/xml)");
   }
   auto checked = csaf::check(root);
   if (!checked.problems.empty()) {

@@ -17,6 +17,8 @@
 
 #include "advisories/advisory.hpp"
 #include "advisories/fix_builder.hpp"
+#include "advisories/kb_number.hpp"
+#include "advisories/text.hpp"
 #include "advisories/xml_namespaces.hpp"
 #include "advisories/xml_prescan.hpp"
 #include "catalog/identifiers.hpp"
@@ -27,7 +29,6 @@ namespace {
 
 constexpr std::size_t k_max_depth = 64;  // real documents nest about ten deep
 constexpr std::size_t k_max_notes = 500; // a hostile document could fill memory with notes otherwise
-constexpr std::size_t k_max_quoted = 80; // bytes of a document's text repeated in a message
 // Fixes carry their vulnerabilities' affected products, so a hostile document could ask for
 // (fix, product) pairs quadratic in its size; real MSRC months need under 40,000.
 constexpr std::size_t k_max_product_pairs = 500'000;
@@ -59,26 +60,6 @@ Parsed refused(std::string location, std::string message) {
   return Parsed{std::nullopt, {Problem{std::move(location), std::move(message)}}};
 }
 
-// Document text repeated in a message: shortened (on a UTF-8 boundary) and quoted.
-std::string quoted(std::string_view text) {
-  if (text.size() <= k_max_quoted) {
-    return "\"" + std::string(text) + "\"";
-  }
-  auto cut = k_max_quoted;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0U) == 0x80U) {
-    --cut;
-  }
-  return "\"" + std::string(text.substr(0, cut)) + "...\"";
-}
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
-
 // All of the element's own text (a comment or a CDATA section may split it), trimmed.
 std::string text_of(pugi::xml_node element) {
   std::string text;
@@ -106,7 +87,7 @@ struct Where {
     std::string text;
     for (auto step = chain.rbegin(); step != chain.rend(); ++step) {
       const std::string_view name = (*step)->node.name();
-      text += "/" + std::string(name.substr(0, k_max_quoted));
+      text += "/" + printable(name);
       if ((*step)->index > 0) {
         text += "[" + std::to_string((*step)->index) + "]";
       }
@@ -114,15 +95,6 @@ struct Where {
     return text;
   }
 };
-
-// "4537820" or "KB4537820" -> "KB4537820"; nullopt for anything else.
-std::optional<std::string> kb_number(std::string_view text) {
-  if (text.size() >= 2 && (text[0] == 'K' || text[0] == 'k') && (text[1] == 'B' || text[1] == 'b')) {
-    text.remove_prefix(2);
-  }
-  auto kb = "KB" + std::string(text);
-  return catalog::is_kb(kb) ? std::optional(std::move(kb)) : std::nullopt;
-}
 
 // MSRC's words, in any case; "None", "" and anything else are no severity.
 std::optional<catalog::Severity> severity_of(std::string_view word) {
@@ -174,7 +146,8 @@ std::optional<util::Date> date_part(std::string_view text) {
 
 // What one vulnerability says of all its fixes, and what its fixes have taken so far.
 struct VulnerabilityFacts {
-  std::string cve; // "" when it has none worth keeping
+  std::string cve;   // a CVE id (catalog::is_cve), or ""
+  std::string label; // the CVE, or MSRC's advisory id ("ADV160008") in its place, for notes; or ""
   std::set<std::string> affected;
   std::map<std::string, catalog::Severity> severity; // per product: the highest of its Severity threats
   std::set<std::string> fixed;                       // products some KB of it fixes
@@ -244,6 +217,25 @@ class Reader {
     return found;
   }
 
+  // The first child of that kind, or an empty node; any further one gets a note and is not read.
+  // For what real documents repeat harmlessly (a second SubType or CVE).
+  [[nodiscard]] pugi::xml_node first_child(const Where& parent, std::string_view uri, std::string_view local) {
+    pugi::xml_node found;
+    std::size_t index = 0;
+    for (auto child = parent.node.first_child(); child; child = child.next_sibling()) {
+      if (child.type() == pugi::node_element && m_namespaces.is(child, uri, local)) {
+        ++index;
+        if (!found) {
+          found = child;
+        } else {
+          note(Where{&parent, child, index}.path() + ": " + quote_text(text_of(child)) + " is not read; the first " +
+               std::string(local) + ", " + quote_text(text_of(found)) + ", is");
+        }
+      }
+    }
+    return found;
+  }
+
   [[nodiscard]] pugi::xml_node required_child(const Where& parent, std::string_view uri, std::string_view local) const {
     const auto found = optional_child(parent, uri, local);
     if (!found) {
@@ -255,11 +247,21 @@ class Reader {
   [[nodiscard]] std::string required_label(const Where& parent, std::string_view local) const {
     const Where where{&parent, required_child(parent, m_vocabulary.cvrf, local), 0};
     auto text = text_of(where.node);
-    if (!catalog::is_label(text)) {
-      refuse(where.path(), text.empty() ? std::string(local) + " is empty"
-                                        : quoted(text) + " is not one printable line of at most 512 bytes");
-    }
+    check_label(where, local, text);
     return text;
+  }
+
+  // Titles and ids are kept as written, so one that is not a clean line (a line break, a control
+  // character such as U+0001 or DEL, more than 512 bytes) is a damaged document: refused, not
+  // repaired.
+  static void check_label(const Where& where, std::string_view local, const std::string& text) {
+    if (text.empty()) {
+      refuse(where.path(), std::string(local) + " is empty");
+    }
+    if (!is_clean_label(text)) {
+      refuse(where.path(),
+             std::string(local) + " " + quote_text(text) + " is not one printable line of at most 512 bytes");
+    }
   }
 
   [[nodiscard]] util::Date required_date(const Where& parent, std::string_view local) const {
@@ -267,19 +269,20 @@ class Reader {
     const auto text = text_of(where.node);
     const auto date = date_part(text);
     if (!date) {
-      refuse(where.path(), quoted(text) + " is not an ISO 8601 date-time (YYYY-MM-DDThh:mm:ss)");
+      refuse(where.path(), quote_text(text) + " is not an ISO 8601 date-time (YYYY-MM-DDThh:mm:ss)");
     }
     return *date;
   }
 
   // A product id from the element's text or its ProductID attribute: MSRC ids are numbers or
-  // "component-platform" pairs, Cisco's "CVRFPID-103559"; anything else is refused, since every
-  // fix and status names products by it.
+  // "component-platform" pairs, Cisco's "CVRFPID-103559", Red Hat's
+  // "7Server-7.6.AUS:telnet-1:0.17-65.el7_6.src". Any clean line of at most 512 bytes is one;
+  // anything else is refused, since every fix and status names products by it.
   [[nodiscard]] static std::string checked_product_id(std::string_view text,
                                                       const std::function<std::string()>& where) {
     const auto id = trim(text);
-    if (!catalog::is_identifier(id)) {
-      refuse(where(), "product id " + quoted(id) + " is not an identifier ([A-Za-z0-9._-], at most 64 bytes)");
+    if (!is_clean_label(id)) {
+      refuse(where(), "product id " + quote_text(id) + " is not one printable line of at most 512 bytes");
     }
     return std::string(id);
   }
@@ -287,9 +290,7 @@ class Reader {
   void read_header(const Where& document) {
     const Where title{&document, required_child(document, m_vocabulary.cvrf, "DocumentTitle"), 0};
     m_advisory.title = text_of(title.node);
-    if (m_advisory.title.empty()) {
-      refuse(title.path(), "DocumentTitle is empty");
-    }
+    check_label(title, "DocumentTitle", m_advisory.title);
     read_publisher(document);
     const Where tracking{&document, required_child(document, m_vocabulary.cvrf, "DocumentTracking"), 0};
     const Where identification{&tracking, required_child(tracking, m_vocabulary.cvrf, "Identification"), 0};
@@ -316,7 +317,7 @@ class Reader {
     }
     const Where details{&publisher, details_node, 0};
     auto text = text_of(details_node);
-    if (catalog::is_label(text)) {
+    if (is_clean_label(text)) {
       m_advisory.publisher = std::move(text);
     } else if (!text.empty()) {
       note(details.path() + ": not one line of at most 512 bytes; the publisher is left empty");
@@ -333,7 +334,7 @@ class Reader {
         const auto number = number_node ? text_of(number_node) : std::string();
         const auto key = revision_key(number);
         if (!key || !catalog::is_label(number)) {
-          note(revision.path() + ": revision number " + quoted(number) + " is not a dotted number; not compared");
+          note(revision.path() + ": revision number " + quote_text(number) + " is not a dotted number; not compared");
         } else if (!highest || revision_less(*highest, *key)) {
           highest = key;
           m_advisory.revision = number;
@@ -384,19 +385,25 @@ class Reader {
   void read_product(const Where& where, std::map<std::string, std::size_t, std::less<>>& known) {
     auto id =
         checked_product_id(where.node.attribute("ProductID").value(), [&] { return where.path() + "/@ProductID"; });
-    auto name = text_of(where.node);
-    if (!catalog::is_label(name)) {
-      refuse(where.path(), name.empty()
-                               ? "the product has no name"
-                               : "product name " + quoted(name) + " is not one printable line of at most 512 bytes");
+    // Names are for people and for mapping by name: a name wrapped over lines or carrying a
+    // control character reads the same with each such run as one space. An empty name keeps the
+    // product (fixes and statuses name it by id), with a note.
+    auto name = collapse_space(text_of(where.node));
+    if (!name.empty() && !is_clean_label(name)) {
+      refuse(where.path(), "product name " + quote_text(name) + " has more than 512 bytes");
     }
     const auto found = known.find(id);
     if (found == known.end()) {
+      if (name.empty()) {
+        note(where.path() + ": product " + printable(id) + " has no name; kept with an empty one");
+      }
       known.emplace(id, m_advisory.products.size());
       m_advisory.products.push_back(AdvisoryProduct{std::move(id), std::move(name)});
-    } else if (m_advisory.products[found->second].name != name) {
-      note(where.path() + ": product " + id + " is also named " + quoted(name) + "; the first name, " +
-           quoted(m_advisory.products[found->second].name) + ", is kept");
+    } else if (auto& kept = m_advisory.products[found->second].name; kept.empty()) {
+      kept = std::move(name); // an empty name gives way to the first real one
+    } else if (!name.empty() && kept != name) {
+      note(where.path() + ": product " + printable(id) + " is also named " + quote_text(name) + "; the first name, " +
+           quote_text(m_advisory.products[found->second].name) + ", is kept");
     }
   }
 
@@ -411,14 +418,19 @@ class Reader {
 
   void read_vulnerability(const Where& vulnerability) {
     VulnerabilityFacts facts;
-    if (const auto cve_node = optional_child(vulnerability, m_vocabulary.vuln, "CVE")) {
+    if (const auto cve_node = first_child(vulnerability, m_vocabulary.vuln, "CVE")) {
       auto cve = text_of(cve_node);
-      // MSRC puts its advisories ("ADV200001") where the CVE goes: any identifier is kept.
-      if (catalog::is_identifier(cve)) {
-        facts.cve = std::move(cve);
-      } else {
-        note(Where{&vulnerability, cve_node, 0}.path() + ": " + quoted(cve) +
-             " is not a CVE or advisory identifier; the vulnerability's fixes carry none");
+      // Only CVE ids are kept as CVEs. MSRC puts its advisories ("ADV200001") where the CVE goes:
+      // those are named in notes (facts.label), never kept as a CVE.
+      const auto path = [&] { return Where{&vulnerability, cve_node, 0}.path(); };
+      if (catalog::is_cve(cve)) {
+        facts.cve = cve;
+        facts.label = std::move(cve);
+      } else if (cve.size() > 3 && cve.starts_with("ADV") && catalog::is_identifier(cve)) {
+        note(path() + ": " + cve + " is an advisory id, not a CVE; not kept as one");
+        facts.label = std::move(cve);
+      } else if (!cve.empty()) {
+        note(path() + ": " + quote_text(cve) + " is not a CVE id; the vulnerability's fixes carry none");
       }
     }
     if (const auto statuses = optional_child(vulnerability, m_vocabulary.vuln, "ProductStatuses")) {
@@ -448,7 +460,7 @@ class Reader {
     std::set_difference(facts.affected.begin(), facts.affected.end(), facts.fixed.begin(), facts.fixed.end(),
                         std::back_inserter(unfixed));
     if (!unfixed.empty()) {
-      note(vulnerability.path() + ": " + (facts.cve.empty() ? std::string("the vulnerability") : facts.cve) +
+      note(vulnerability.path() + ": " + (facts.label.empty() ? std::string("the vulnerability") : facts.label) +
            " leaves known affected product(s) with no KB fix: " + id_list(unfixed));
     }
   }
@@ -459,7 +471,7 @@ class Reader {
       if (list.size() > 200) {
         return list + ", ... (" + std::to_string(ids.size()) + " in all)";
       }
-      list += (list.empty() ? "" : ", ") + std::string(id);
+      list += (list.empty() ? "" : ", ") + printable(id);
     }
     return list;
   }
@@ -475,7 +487,7 @@ class Reader {
     const auto products = product_ids(threat);
     const auto severity = severity_of(word);
     if (!severity) {
-      note(threat.path() + ": severity " + quoted(word) +
+      note(threat.path() + ": severity " + quote_text(word) +
            " is not Critical, Important, Moderate or Low; no severity from it for " +
            (products.empty() ? std::string("any product") : id_list({products.begin(), products.end()})));
       return;
@@ -496,7 +508,7 @@ class Reader {
     const auto text = description ? text_of(description) : std::string();
     const auto kb = kb_number(text);
     if (!kb) {
-      note(remediation.path() + ": Vendor Fix " + quoted(text) + " is not a KB number; skipped");
+      note(remediation.path() + ": Vendor Fix " + quote_text(text) + " is not a KB number; skipped");
       return;
     }
     auto& fix = m_fixes[*kb];
@@ -507,14 +519,14 @@ class Reader {
       }
       fix.affected_products.insert(facts.affected.begin(), facts.affected.end());
     }
-    if (const auto sub_type_node = optional_child(remediation, m_vocabulary.vuln, "SubType")) {
+    if (const auto sub_type_node = first_child(remediation, m_vocabulary.vuln, "SubType")) {
       auto sub_type = text_of(sub_type_node);
-      if (!sub_type.empty() && !catalog::is_label(sub_type)) {
-        note(remediation.path() + ": SubType " + quoted(sub_type) + " is not one printable line; not kept");
+      if (!sub_type.empty() && !is_clean_label(sub_type)) {
+        note(remediation.path() + ": SubType " + quote_text(sub_type) + " is not one printable line; not kept");
       } else if (fix.sub_type.empty()) {
         fix.sub_type = std::move(sub_type);
       } else if (!sub_type.empty() && sub_type != fix.sub_type && !notes_full()) {
-        note(remediation.path() + ": " + *kb + " is also a " + quoted(sub_type) + "; " + quoted(fix.sub_type) +
+        note(remediation.path() + ": " + *kb + " is also a " + quote_text(sub_type) + "; " + quote_text(fix.sub_type) +
              " is kept");
       }
     }
@@ -548,7 +560,7 @@ class Reader {
       }
       const auto superseded = kb_number(entry);
       if (!superseded) {
-        note(supercedence.path() + ": " + quoted(entry) + " is not a KB number; skipped");
+        note(supercedence.path() + ": " + quote_text(entry) + " is not a KB number; skipped");
       } else if (*superseded == kb) {
         note(supercedence.path() + ": " + kb + " supersedes itself; skipped");
       } else {
@@ -577,7 +589,7 @@ class Reader {
       if ((local == "ProductTree" && uri != m_vocabulary.prod) ||
           (local == "Vulnerability" && uri != m_vocabulary.vuln)) {
         note(document.path() + "/" + std::string(XmlNamespaces::local_name(child)) + " (element " +
-             std::to_string(index) + "): in namespace " + quoted(uri) + ", not this CVRF version's; not read");
+             std::to_string(index) + "): in namespace " + quote_text(uri) + ", not this CVRF version's; not read");
       }
     }
   }
@@ -661,10 +673,10 @@ Parsed parse_cvrf(std::string_view bytes) {
   if (vocabulary == k_vocabularies.end()) {
     const auto uri = namespaces->uri(root);
     return refused(Where{nullptr, root, 0}.path(),
-                   "the root element is " + quoted(XmlNamespaces::local_name(root)) +
-                       (uri.empty() ? std::string(" in no namespace") : " in namespace " + quoted(uri)) +
-                       "; CVRF's is cvrfdoc in " + quoted(k_vocabularies[0].cvrf) + " or " +
-                       quoted(k_vocabularies[1].cvrf));
+                   "the root element is " + quote_text(XmlNamespaces::local_name(root)) +
+                       (uri.empty() ? std::string(" in no namespace") : " in namespace " + quote_text(uri)) +
+                       "; CVRF's is cvrfdoc in " + quote_text(k_vocabularies[0].cvrf) + " or " +
+                       quote_text(k_vocabularies[1].cvrf));
   }
   try {
     Reader reader(*namespaces, *vocabulary);

@@ -353,5 +353,222 @@ TEST(CsafHostile, SemanticVersionsAreVersions) {
   }
 }
 
+// No byte a terminal would take as a control (C0, DEL, the C1 controls in UTF-8).
+bool terminal_safe(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7f ||
+        (byte == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9f)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+TEST(CsafHostile, FixProductPairsHaveABudget) {
+  // 10,000 affected products and 60 KBs: 600,000 (KB, affected product) pairs in a small file.
+  auto document = minimal();
+  auto& names = document["product_tree"]["full_product_names"];
+  auto affected = json::array();
+  for (int i = 0; i < 10000; ++i) {
+    names.push_back({{"product_id", "X" + std::to_string(i)}, {"name", "X " + std::to_string(i)}});
+    affected.push_back("X" + std::to_string(i));
+  }
+  auto& vulnerability = document["vulnerabilities"][0];
+  vulnerability["product_status"] = {{"known_affected", affected}};
+  auto remediations = json::array();
+  for (int kb = 0; kb < 60; ++kb) {
+    remediations.push_back({{"category", "vendor_fix"},
+                            {"details", "KB" + std::to_string(5000000 + kb)},
+                            {"product_ids", json::array({"P1"})}});
+  }
+  vulnerability["remediations"] = remediations;
+  const auto start = std::chrono::steady_clock::now();
+  const auto problem = refusal_of(document);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_EQ(problem.location, "/vulnerabilities/0/remediations/49");
+  EXPECT_EQ(problem.message,
+            "the fixes relate more than 500000 (KB, product) pairs; real documents relate a few thousand");
+  // Within the budget the same shape reads.
+  auto& kept = vulnerability["remediations"];
+  kept.erase(kept.begin() + 40, kept.end());
+  EXPECT_EQ(parse_ok(document.dump()).fixes.size(), 40U);
+}
+
+TEST(CsafLenient, SchemaMemberAndWhatLifelineDoesNotReadAreNotRefused) {
+  auto document = minimal();
+  document["$schema"] = "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json";
+  document["document"]["notes"] = json::array({{{"category", "summary"}, {"text", "x"}, {"vendor_extra", 1}}});
+  document["document"]["references"] = json::array({{{"url", "not a url"}, {"summary", "s"}, {"x-internal", true}}});
+  document["document"]["acknowledgments"] = json::array();
+  document["document"]["distribution"] = {{"tlp", {{"label", "WHITE"}, {"url", "x"}}}, {"extra", "y"}};
+  document["document"]["lang"] = "";
+  document["document"]["tracking"]["aliases"] = json::array();
+  document["document"]["tracking"]["generator"] = {{"date", "2024-01-09T08:00:00+0000"}, {"engine", "e"}};
+  document["document"]["tracking"]["revision_history"][0]["date"] = "2024-01-09T08:00:00+0000";
+  document["document"]["tracking"]["revision_history"][0]["number"] = "1.0";
+  document["document"]["tracking"]["revision_history"][0]["extra"] = "x";
+  document["product_tree"]["product_groups"][0]["summary"] = "";
+  document["product_tree"]["full_product_names"][0]["product_identification_helper"] = {{"cpe", "c"}, {"x", 1}};
+  auto& vulnerability = document["vulnerabilities"][0];
+  vulnerability["release_date"] = "2024-01-09T08:00:00+0000";
+  vulnerability["discovery_date"] = "2024-01-09";
+  vulnerability["title"] = "";
+  vulnerability["notes"] = json::array();
+  vulnerability["remediations"][0]["date"] = "2024-01-09 08:00";
+  vulnerability["threats"][0]["date"] = "2024-01-09T08:00:00+0000";
+  vulnerability["flags"] = json::array(
+      {{{"label", "some_future_label"}, {"product_ids", json::array({"P1"})}, {"date", "yesterday"}, {"extra", 1}}});
+  vulnerability["scores"] =
+      json::array({{{"products", json::array({"P1"})},
+                    {"cvss_v3", {{"version", "3.1"}, {"baseScore", 7.5}, {"baseSeverity", 7}, {"vendor", "x"}}},
+                    {"cvss_v4", {{"version", "4.0"}}}}});
+  const auto advisory = parse_ok(document.dump());
+  ASSERT_EQ(advisory.fixes.size(), 1U);
+  EXPECT_EQ(advisory.fixes[0].kb, "KB5034439");
+}
+
+TEST(CsafLenient, StillStrictOnWhatIsReadAndOnMandatoryMembers) {
+  auto document = minimal();
+  document["vulnerabilities"][0]["remediations"][0]["product_idz"] = json::array({"P1"});
+  EXPECT_EQ(refusal_of(document).location, "/vulnerabilities/0/remediations/0/product_idz");
+  document = minimal();
+  document["document"]["tracking"].erase("revision_history");
+  EXPECT_EQ(refusal_of(document).message, R"(required member "revision_history" is missing)");
+  document = minimal();
+  document["vulnerabilities"][0]["flags"] = json::array({{{"label", "x"}, {"product_ids", json::array({"P9"})}}});
+  EXPECT_NE(refusal_of(document).message.find("CSAF 6.1.1"), std::string::npos);
+  document = minimal();
+  document["vulnerabilities"][0]["scores"] = json::array({{{"products", json::array({"P9"})}}});
+  EXPECT_NE(refusal_of(document).message.find("CSAF 6.1.1"), std::string::npos);
+  document = minimal();
+  document["schema"] = "x";
+  EXPECT_EQ(refusal_of(document).location, "/schema");
+  document = minimal();
+  document["$schema"] = 1;
+  EXPECT_EQ(refusal_of(document).location, "/$schema");
+}
+
+TEST(CsafLenient, Rfc3339DateTimesInTheTracking) {
+  for (const auto* date : {"2024-01-09T08:00:00.123Z", "2024-01-09T08:00:00+05:30", "2024-01-09T08:00:00.5-07:00",
+                           "2024-01-09t08:00:00z"}) {
+    auto document = minimal();
+    document["document"]["tracking"]["initial_release_date"] = date;
+    EXPECT_EQ(parse_ok(document.dump()).initial_release.to_string(), "2024-01-09") << date;
+  }
+  for (const auto* date : {"2024-01-09T08:00:00+0000", "2024-01-09", "2024-01-09T08:00Z", "2024-01-09T08:00:00.Z"}) {
+    auto document = minimal();
+    document["document"]["tracking"]["initial_release_date"] = date;
+    EXPECT_EQ(refusal_of(document).location, "/document/tracking/initial_release_date") << date;
+  }
+}
+
+TEST(CsafHostile, TitleAndTrackingIdAreCleanLines) {
+  auto document = minimal();
+  document["document"]["title"] = "  Example advisory \t";
+  document["document"]["tracking"]["id"] = " EX-1 ";
+  const auto advisory = parse_ok(document.dump());
+  EXPECT_EQ(advisory.title, "Example advisory");
+  EXPECT_EQ(advisory.id, "EX-1");
+  for (const auto* title : {"Bad\u0001title", "Bad\x7ftitle", "Two\nlines", "C1 \xc2\x9b control", "   "}) {
+    document = minimal();
+    document["document"]["title"] = title;
+    const auto problem = refusal_of(document);
+    EXPECT_EQ(problem.location, "/document/title") << title;
+    EXPECT_TRUE(terminal_safe(problem.message)) << problem.message;
+  }
+  document = minimal();
+  document["document"]["tracking"]["id"] = std::string(513, 'a');
+  auto problem = refusal_of(document);
+  EXPECT_EQ(problem.location, "/document/tracking/id");
+  EXPECT_NE(problem.message.find("is not one printable line of at most 512 bytes"), std::string::npos);
+  document["document"]["tracking"]["id"] = std::string(512, 'a');
+  EXPECT_EQ(parse_ok(document.dump()).id.size(), 512U);
+}
+
+TEST(CsafHostile, QuotedTextIsShortAndEscaped) {
+  auto document = minimal();
+  document["document"]["csaf_version"] = "\x1b]0;owned\x07" + std::string(1000, 'x');
+  auto problem = refusal_of(document);
+  EXPECT_TRUE(terminal_safe(problem.message)) << problem.message;
+  EXPECT_LT(problem.message.size(), 200U);
+  EXPECT_NE(problem.message.find("\\u001b]0;owned\\u0007"), std::string::npos) << problem.message;
+
+  document = minimal();
+  document["document"]["publisher"]["\x1b[2J" + std::string(1000, 'k')] = "x";
+  problem = refusal_of(document);
+  EXPECT_TRUE(terminal_safe(problem.location)) << problem.location;
+  EXPECT_TRUE(terminal_safe(problem.message)) << problem.message;
+  EXPECT_LT(problem.location.size(), 200U);
+  EXPECT_LT(problem.message.size(), 200U);
+
+  const auto duplicate = refusal("{\"document\": {\"\x1b[2J\": 1, \"\x1b[2J\": 2}}");
+  EXPECT_TRUE(terminal_safe(duplicate.message)) << duplicate.message;
+
+  document = minimal();
+  document["document"]["aggregate_severity"] = {{"text", "\x1b[31m" + std::string(500, 'y')}};
+  const auto advisory = parse_ok(document.dump());
+  ASSERT_FALSE(advisory.notes.empty());
+  for (const auto& note : advisory.notes) {
+    EXPECT_TRUE(terminal_safe(note)) << note;
+    EXPECT_LT(note.size(), 300U) << note;
+  }
+}
+
+TEST(CsafKb, HelpUrlsCountOnlyOnMicrosoftHosts) {
+  const auto kb_of = [](const std::string& url, const std::string& details) {
+    auto document = minimal();
+    auto& remediation = document["vulnerabilities"][0]["remediations"][0];
+    remediation["url"] = url;
+    remediation["details"] = details;
+    const auto advisory = parse_ok(document.dump());
+    return advisory.fixes.empty() ? std::string() : advisory.fixes[0].kb;
+  };
+  EXPECT_EQ(kb_of("https://support.microsoft.com/help/5002744", "Security Update"), "KB5002744");
+  EXPECT_EQ(kb_of("https://catalog.update.microsoft.com/help/5002744?x=1", "Update"), "KB5002744");
+  EXPECT_EQ(kb_of("https://support.example.com/help/5002744", "Update"), "");
+  EXPECT_EQ(kb_of("https://support.microsoft.com.example.net/help/5002744", "Update"), "");
+  EXPECT_EQ(kb_of("https://support.microsoft.com@example.net/help/5002744", "Update"), "");
+  EXPECT_EQ(kb_of("https://vendor.example/help/1234", "Upgrade to 1.2"), "");
+  EXPECT_EQ(kb_of("https://vendor.example/kb/KB1234567", "Update"), "KB1234567");
+  EXPECT_EQ(kb_of("https://vendor.example/fix", "Install kb4537820 now"), "KB4537820");
+  // One rule with the CVRF reader: 4 to 10 digits.
+  EXPECT_EQ(kb_of("https://vendor.example/fix", "Install KB123"), "");
+  EXPECT_EQ(kb_of("https://vendor.example/fix", "Install KB12345678901"), "");
+  EXPECT_EQ(kb_of("https://vendor.example/fix", "Install KB1234"), "KB1234");
+}
+
+TEST(CsafHostile, AnMsrcCvrfJsonDocumentIsNamed) {
+  const auto problem = refusal(R"({"DocumentTitle": {"Value": "February 2020 Security Updates"},
+    "DocumentType": {"Value": "Security Update"},
+    "DocumentTracking": {"Identification": {"ID": {"Value": "2020-Feb"}}, "Version": "1.0"},
+    "ProductTree": {"Branch": [], "FullProductName": []}, "Vulnerability": []})");
+  EXPECT_EQ(problem.location, "/");
+  EXPECT_EQ(problem.message, "an MSRC CVRF JSON document: Lifeline reads MSRC CVRF as XML (the API serves it with "
+                             "Accept: application/xml)");
+  EXPECT_EQ(parse_advisory(R"({"ProductTree": {}})").problems.at(0).message, problem.message);
+}
+
+TEST(CsafSynthetic, OverlongCveIsNotKept) {
+  auto document = minimal();
+  document["vulnerabilities"][0]["cve"] = "CVE-2024-" + std::string(40, '1');
+  const auto advisory = parse_ok(document.dump());
+  ASSERT_EQ(advisory.fixes.size(), 1U);
+  EXPECT_TRUE(advisory.fixes[0].cves.empty());
+  EXPECT_TRUE(has_note(advisory, "is not a CVE id Lifeline keeps"));
+}
+
+TEST(CsafHostile, NotesAreCapped) {
+  auto document = minimal();
+  auto remediations = json::array();
+  for (int i = 0; i < 600; ++i) {
+    remediations.push_back({{"category", "vendor_fix"}, {"details", "Upgrade"}, {"product_ids", json::array({"P1"})}});
+  }
+  document["vulnerabilities"][0]["remediations"] = remediations;
+  const auto advisory = parse_ok(document.dump());
+  ASSERT_EQ(advisory.notes.size(), 501U);
+  EXPECT_EQ(advisory.notes.back(), "100 further notes were not kept");
+}
+
 } // namespace
 } // namespace lifeline::advisories

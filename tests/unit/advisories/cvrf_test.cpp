@@ -177,14 +177,16 @@ TEST(CvrfShared, OctoberOutOfBandRepeatsItsSeverities) {
   ASSERT_EQ(advisory.fixes.size(), 1U);
   const auto& fix = advisory.fixes[0];
   EXPECT_EQ(fix.kb, "KB3201860");
-  EXPECT_EQ(fix.cves, std::vector<std::string>{"ADV160008"}); // MSRC's advisory id where the CVE goes
+  // MSRC's advisory id where the CVE goes is no CVE: noted, not kept as one.
+  EXPECT_TRUE(fix.cves.empty());
   EXPECT_EQ(fix.supersedes, std::vector<std::string>{"KB3194343"});
   EXPECT_EQ(fix.fixed_products.size(), 11U);
   ASSERT_EQ(fix.severity.size(), 11U);
   for (const auto& [product, severity] : fix.severity) {
     EXPECT_EQ(severity, Severity::critical) << product;
   }
-  EXPECT_TRUE(advisory.notes.empty());
+  EXPECT_EQ(advisory.notes, std::vector<std::string>{"/cvrf:cvrfdoc/vuln:Vulnerability[1]/vuln:CVE: ADV160008 is an "
+                                                     "advisory id, not a CVE; not kept as one"});
 }
 
 TEST(CvrfShared, November2017NoneIsNotASeverity) {
@@ -196,7 +198,7 @@ TEST(CvrfShared, November2017NoneIsNotASeverity) {
   // ADV170020 rates 4497 "None"; KB4011265 also fixes CVE-2017-11854 there, rated Important.
   const auto* fix = find_fix(advisory, "KB4011265");
   ASSERT_NE(fix, nullptr);
-  EXPECT_EQ(fix->cves, (std::vector<std::string>{"ADV170020", "CVE-2017-11854"}));
+  EXPECT_EQ(fix->cves, (std::vector<std::string>{"CVE-2017-11854"}));
   EXPECT_EQ(fix->severity.at("4497"), Severity::important);
 }
 
@@ -576,11 +578,11 @@ TEST(CvrfBuilt, NamespaceAndXmlWellFormednessHolesAreRefused) {
   EXPECT_EQ(refusal(doc.text()).message, "attribute \"a\" is repeated");
 
   doc = Doc{};
-  doc.products = "<prod:ProductTree><prod:FullProductName ProductID=\"10048 OR 1=1\">W</prod:FullProductName>"
+  doc.products = "<prod:ProductTree><prod:FullProductName ProductID=\"10048&#127;\">W</prod:FullProductName>"
                  "</prod:ProductTree>";
   const auto problem = refusal(doc.text());
   EXPECT_EQ(problem.location, "/cvrf:cvrfdoc/prod:ProductTree/prod:FullProductName[1]/@ProductID");
-  EXPECT_EQ(problem.message, "product id \"10048 OR 1=1\" is not an identifier ([A-Za-z0-9._-], at most 64 bytes)");
+  EXPECT_EQ(problem.message, "product id \"10048\\u007f\" is not one printable line of at most 512 bytes");
 }
 
 TEST(CvrfBuilt, QuadraticFixProductPairsAreRefused) {
@@ -615,6 +617,167 @@ TEST(CvrfBuilt, NotesAreCapped) {
   ASSERT_TRUE(parsed.advisory);
   ASSERT_EQ(parsed.advisory->notes.size(), 501U);
   EXPECT_EQ(parsed.advisory->notes.back(), "100 further notes were not kept");
+}
+
+// No byte a terminal would take as a control (C0, DEL, the C1 controls in UTF-8).
+bool terminal_safe(const std::string& text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7f ||
+        (byte == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9f)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Advisory parse_ok(const Doc& doc) {
+  auto parsed = timed_parse(doc.text());
+  if (!parsed.advisory) {
+    ADD_FAILURE() << parsed.problems.at(0).location << ": " << parsed.problems.at(0).message;
+    return {};
+  }
+  return std::move(*parsed.advisory);
+}
+
+TEST(CvrfBuilt, ProductNamesAreCollapsedAndAnEmptyOneIsNoted) {
+  Doc doc;
+  doc.products = "<prod:ProductTree><prod:Branch Type=\"Product Family\" Name=\"Windows\">"
+                 "<prod:FullProductName ProductID=\"10048\">\n      Windows 7\n      for x64-based\tSystems&#127;"
+                 "\xc2\x85 SP1\n    </prod:FullProductName>"
+                 "<prod:FullProductName ProductID=\"3700\"></prod:FullProductName></prod:Branch>"
+                 "<prod:FullProductName ProductID=\"10048\">Windows 7 for x64-based Systems SP1</prod:FullProductName>"
+                 "</prod:ProductTree>";
+  const auto advisory = parse_ok(doc);
+  ASSERT_EQ(advisory.products.size(), 2U);
+  EXPECT_EQ(advisory.products[0].name, "Windows 7 for x64-based Systems SP1");
+  EXPECT_EQ(advisory.products[1].id, "3700");
+  EXPECT_EQ(advisory.products[1].name, "");
+  EXPECT_TRUE(any_note(advisory, "prod:FullProductName[2]: product 3700 has no name; kept with an empty one"));
+  EXPECT_FALSE(any_note(advisory, "is also named"));
+
+  doc.products = "<prod:ProductTree><prod:FullProductName ProductID=\"1\">" + std::string(513, 'n') +
+                 "</prod:FullProductName></prod:ProductTree>";
+  EXPECT_EQ(refusal(doc.text()).location, "/cvrf:cvrfdoc/prod:ProductTree/prod:FullProductName[1]");
+}
+
+TEST(CvrfBuilt, RedHatProductIdsAreAccepted) {
+  const std::string id = "7Server-7.6.AUS:telnet-1:0.17-65.el7_6.src";
+  Doc doc;
+  doc.products = "<prod:ProductTree><prod:FullProductName ProductID=\"" + id +
+                 "\">telnet-1:0.17-65.el7_6.src as a component of Red Hat Enterprise Linux Server AUS (v. 7.6)"
+                 "</prod:FullProductName></prod:ProductTree>";
+  doc.vulnerabilities = "<vuln:Vulnerability><vuln:CVE>CVE-2099-0001</vuln:CVE><vuln:Remediations>"
+                        "<vuln:Remediation Type=\"Vendor Fix\"><vuln:Description>4000001</vuln:Description>"
+                        "<vuln:ProductID> " +
+                        id + " </vuln:ProductID></vuln:Remediation></vuln:Remediations></vuln:Vulnerability>";
+  const auto advisory = parse_ok(doc);
+  ASSERT_EQ(advisory.products.size(), 1U);
+  EXPECT_EQ(advisory.products[0].id, id);
+  ASSERT_EQ(advisory.fixes.size(), 1U);
+  EXPECT_EQ(advisory.fixes[0].fixed_products, std::vector<std::string>{id});
+
+  doc.products = "<prod:ProductTree><prod:FullProductName ProductID=\"" + std::string(513, 'i') +
+                 "\">N</prod:FullProductName></prod:ProductTree>";
+  EXPECT_EQ(refusal(doc.text()).location, "/cvrf:cvrfdoc/prod:ProductTree/prod:FullProductName[1]/@ProductID");
+  doc.products = "<prod:ProductTree><prod:FullProductName ProductID=\"  \">N</prod:FullProductName></prod:ProductTree>";
+  EXPECT_EQ(refusal(doc.text()).message, "product id \"\" is not one printable line of at most 512 bytes");
+}
+
+TEST(CvrfBuilt, ASecondSubTypeOrCveIsNotedNotRefused) {
+  Doc doc;
+  doc.vulnerabilities =
+      "<vuln:Vulnerability><vuln:CVE>CVE-2099-0001</vuln:CVE><vuln:CVE>CVE-2099-0009</vuln:CVE><vuln:Remediations>"
+      "<vuln:Remediation Type=\"Vendor Fix\"><vuln:Description>4000001</vuln:Description>"
+      "<vuln:ProductID>10048</vuln:ProductID><vuln:SubType>Security Update</vuln:SubType>"
+      "<vuln:SubType>Monthly Rollup</vuln:SubType></vuln:Remediation></vuln:Remediations></vuln:Vulnerability>";
+  const auto advisory = parse_ok(doc);
+  ASSERT_EQ(advisory.fixes.size(), 1U);
+  EXPECT_EQ(advisory.fixes[0].cves, std::vector<std::string>{"CVE-2099-0001"});
+  EXPECT_EQ(advisory.fixes[0].sub_type, "Security Update");
+  EXPECT_TRUE(any_note(advisory, "/cvrf:cvrfdoc/vuln:Vulnerability[1]/vuln:CVE[2]: \"CVE-2099-0009\" is not read; "
+                                 "the first CVE, \"CVE-2099-0001\", is"));
+  EXPECT_TRUE(any_note(advisory, "vuln:Remediation[1]/vuln:SubType[2]: \"Monthly Rollup\" is not read; the first "
+                                 "SubType, \"Security Update\", is"));
+}
+
+TEST(CvrfBuilt, OnlyCveIdsAreKeptAsCves) {
+  Doc doc;
+  doc.vulnerabilities =
+      "<vuln:Vulnerability><vuln:CVE>ADV200001</vuln:CVE><vuln:Remediations>"
+      "<vuln:Remediation Type=\"Vendor Fix\"><vuln:Description>4000001</vuln:Description>"
+      "<vuln:ProductID>10048</vuln:ProductID></vuln:Remediation></vuln:Remediations></vuln:Vulnerability>"
+      "<vuln:Vulnerability><vuln:CVE>not-a-cve</vuln:CVE><vuln:Remediations>"
+      "<vuln:Remediation Type=\"Vendor Fix\"><vuln:Description>4000002</vuln:Description>"
+      "<vuln:ProductID>10048</vuln:ProductID></vuln:Remediation></vuln:Remediations></vuln:Vulnerability>";
+  const auto advisory = parse_ok(doc);
+  ASSERT_EQ(advisory.fixes.size(), 2U);
+  EXPECT_TRUE(advisory.fixes[0].cves.empty());
+  EXPECT_TRUE(advisory.fixes[1].cves.empty());
+  EXPECT_TRUE(any_note(advisory, "vuln:Vulnerability[1]/vuln:CVE: ADV200001 is an advisory id, not a CVE; not kept "
+                                 "as one"));
+  EXPECT_TRUE(any_note(advisory, "vuln:Vulnerability[2]/vuln:CVE: \"not-a-cve\" is not a CVE id"));
+  // The advisory id still names its vulnerability in notes.
+  EXPECT_TRUE(any_note(advisory, "ADV200001 leaves known affected product(s)") ||
+              !any_note(advisory, "leaves known affected"));
+}
+
+TEST(CvrfBuilt, KbNumbersHaveFourToTenDigits) {
+  Doc doc;
+  doc.vulnerabilities = "<vuln:Vulnerability><vuln:CVE>CVE-2099-0001</vuln:CVE><vuln:Remediations>";
+  for (const auto* kb : {"KB0", "123", "KB12345678901", "kb1234", "1234567890", "KB 4000001"}) {
+    doc.vulnerabilities += std::string("<vuln:Remediation Type=\"Vendor Fix\"><vuln:Description>") + kb +
+                           "</vuln:Description><vuln:Supercedence>12; KB0; 4000001</vuln:Supercedence>"
+                           "<vuln:ProductID>10048</vuln:ProductID></vuln:Remediation>";
+  }
+  doc.vulnerabilities += "</vuln:Remediations></vuln:Vulnerability>";
+  const auto advisory = parse_ok(doc);
+  ASSERT_EQ(advisory.fixes.size(), 2U);
+  EXPECT_EQ(advisory.fixes[0].kb, "KB1234");
+  EXPECT_EQ(advisory.fixes[1].kb, "KB1234567890");
+  EXPECT_EQ(advisory.fixes[0].supersedes, std::vector<std::string>{"KB4000001"});
+  EXPECT_TRUE(any_note(advisory, "Vendor Fix \"KB0\" is not a KB number; skipped"));
+  EXPECT_TRUE(any_note(advisory, "Vendor Fix \"KB12345678901\" is not a KB number; skipped"));
+  EXPECT_TRUE(any_note(advisory, "\"12\" is not a KB number; skipped"));
+}
+
+TEST(CvrfBuilt, TitleAndIdAreCleanLines) {
+  Doc doc;
+  doc.title = "<cvrf:DocumentTitle>Bad&#127;title</cvrf:DocumentTitle>";
+  auto problem = refusal(doc.text());
+  EXPECT_EQ(problem.location, "/cvrf:cvrfdoc/cvrf:DocumentTitle");
+  EXPECT_EQ(problem.message, "DocumentTitle \"Bad\\u007ftitle\" is not one printable line of at most 512 bytes");
+  doc.title = "<cvrf:DocumentTitle>Two\nlines</cvrf:DocumentTitle>";
+  EXPECT_EQ(refusal(doc.text()).location, "/cvrf:cvrfdoc/cvrf:DocumentTitle");
+  doc.title = "<cvrf:DocumentTitle>" + std::string(513, 't') + "</cvrf:DocumentTitle>";
+  problem = refusal(doc.text());
+  EXPECT_EQ(problem.location, "/cvrf:cvrfdoc/cvrf:DocumentTitle");
+  EXPECT_LT(problem.message.size(), 200U);
+  doc.title = "<cvrf:DocumentTitle>  " + std::string(512, 't') + "\n </cvrf:DocumentTitle>";
+  EXPECT_EQ(parse_ok(doc).title.size(), 512U);
+
+  doc = Doc{};
+  doc.id = "<cvrf:ID>2099\tJan</cvrf:ID>";
+  problem = refusal(doc.text());
+  EXPECT_EQ(problem.location, "/cvrf:cvrfdoc/cvrf:DocumentTracking/cvrf:Identification/cvrf:ID");
+  EXPECT_EQ(problem.message, "ID \"2099\\u0009Jan\" is not one printable line of at most 512 bytes");
+  doc.id = "<cvrf:ID>2099&#x9B;Jan</cvrf:ID>";
+  EXPECT_TRUE(terminal_safe(refusal(doc.text()).message));
+}
+
+TEST(CvrfBuilt, QuotedTextIsShortAndEscaped) {
+  Doc doc;
+  doc.vulnerabilities = "<vuln:Vulnerability><vuln:CVE>CVE-2099-0001</vuln:CVE><vuln:Remediations>"
+                        "<vuln:Remediation Type=\"Vendor Fix\"><vuln:Description>&#x9B;31m&#127;" +
+                        std::string(300, 'x') +
+                        "</vuln:Description></vuln:Remediation></vuln:Remediations></vuln:Vulnerability>";
+  const auto advisory = parse_ok(doc);
+  ASSERT_FALSE(advisory.notes.empty());
+  for (const auto& note : advisory.notes) {
+    EXPECT_TRUE(terminal_safe(note)) << note;
+    EXPECT_LT(note.size(), 250U) << note;
+  }
+  EXPECT_TRUE(any_note(advisory, "Vendor Fix \"\\u009b31m\\u007fxxx"));
 }
 
 } // namespace
