@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "catalog/sqlite/guarded.hpp"
 #include "catalog/sqlite/sqlite_catalog.hpp"
@@ -62,23 +63,15 @@ int rank(const std::optional<Severity>& severity) {
   return 0;
 }
 
-// Contributions read back: with `b` empty, those to update `a` keyed by (source, document);
-// otherwise those of document (a, b) keyed by (update, "").
-std::map<std::pair<std::string, std::string>, Contribution>
-load_contributions(Database& db, const std::string& where, const std::string& a, const std::string& b) {
-  std::map<std::pair<std::string, std::string>, Contribution> all;
-  auto rows = db.prepare("SELECT source, advisory_id, update_id, kind, value, severity FROM advisory_contributions "
-                         "WHERE " +
-                         where);
-  rows.bind(1, a);
-  if (!b.empty()) {
-    rows.bind(2, b);
-  }
+// (source, document, update) of one stored contribution.
+using ContributionKey = std::tuple<std::string, std::string, std::string>;
+
+// The contributions a prepared, bound query selects (source, advisory_id, update_id, kind, value,
+// severity), one per (source, document, update).
+std::map<ContributionKey, Contribution> read_contributions(Statement rows) {
+  std::map<ContributionKey, Contribution> all;
   while (rows.step()) {
-    // Keyed by (source, document) for one update, or by (update, "") for one document.
-    const bool by_document = !b.empty();
-    auto& contribution =
-        all[by_document ? std::pair(rows.text(2), std::string()) : std::pair(rows.text(0), rows.text(1))];
+    auto& contribution = all[ContributionKey{rows.text(0), rows.text(1), rows.text(2)}];
     const auto kind = rows.text(3);
     auto value = rows.text(4);
     if (kind == "cve") {
@@ -94,6 +87,9 @@ load_contributions(Database& db, const std::string& where, const std::string& a,
   }
   return all;
 }
+
+constexpr const char* k_select_contributions =
+    "SELECT source, advisory_id, update_id, kind, value, severity FROM advisory_contributions WHERE ";
 
 void store_contribution(Database& db, const std::string& source, const std::string& document, const std::string& kb,
                         const Contribution& contribution) {
@@ -126,7 +122,8 @@ void store_contribution(Database& db, const std::string& source, const std::stri
 
 // The update as all its contributions say, other fields as they are; the affected products too.
 Update SqliteCatalog::merge_contributions(Update update) {
-  const auto all = load_contributions(m_db, "update_id = ?1", update.id, "");
+  const auto all = read_contributions(
+      std::move(m_db.prepare(std::string(k_select_contributions) + "update_id = ?").bind(1, update.id)));
   Contribution merged;
   for (const auto& [key, contribution] : all) {
     merged.cves.insert(contribution.cves.begin(), contribution.cves.end());
@@ -182,9 +179,10 @@ Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecor
       by_kb[update.kb] = &update;
     }
     std::map<std::string, Contribution> previous;
-    for (auto& [key, contribution] :
-         load_contributions(m_db, "source = ?1 AND advisory_id = ?2", record.source, record.id)) {
-      previous[key.first] = std::move(contribution);
+    auto mine = m_db.prepare(std::string(k_select_contributions) + "source = ? AND advisory_id = ?");
+    mine.bind(1, record.source).bind(2, record.id);
+    for (auto& [key, contribution] : read_contributions(std::move(mine))) {
+      previous[std::get<2>(key)] = std::move(contribution);
     }
     auto stored = m_db.prepare("SELECT format, revision, title, initial_release, current_release FROM advisories "
                                "WHERE source = ? AND id = ?");
