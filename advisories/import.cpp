@@ -12,20 +12,6 @@ namespace {
 
 constexpr std::size_t k_max_title_bytes = 400;
 
-int rank(catalog::Severity severity) {
-  switch (severity) {
-  case catalog::Severity::critical:
-    return 4;
-  case catalog::Severity::important:
-    return 3;
-  case catalog::Severity::moderate:
-    return 2;
-  case catalog::Severity::low:
-    return 1;
-  }
-  return 0;
-}
-
 // A catalog label: control characters become spaces, cut to `limit` bytes on a UTF-8 boundary.
 std::string label_of(std::string text, std::size_t limit) {
   std::replace_if(
@@ -98,7 +84,8 @@ ImportPlan plan_import(const Advisory& advisory, const ProductMapping& mapping,
       }
       const auto severity = fix.severity.find(id);
       auto& rating = ratings[*product];
-      if (severity != fix.severity.end() && (!rating || rank(severity->second) > rank(*rating))) {
+      if (severity != fix.severity.end() &&
+          (!rating || catalog::severity_rank(severity->second) > catalog::severity_rank(rating))) {
         rating = severity->second;
       }
     }

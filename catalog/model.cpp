@@ -58,6 +58,23 @@ std::optional<Severity> parse_severity(const std::string& text) {
   return std::nullopt;
 }
 
+int severity_rank(const std::optional<Severity>& severity) {
+  if (!severity) {
+    return 0;
+  }
+  switch (*severity) {
+  case Severity::low:
+    return 1;
+  case Severity::moderate:
+    return 2;
+  case Severity::important:
+    return 3;
+  case Severity::critical:
+    return 4;
+  }
+  return 0;
+}
+
 std::optional<UpdateKind> parse_update_kind(const std::string& text) {
   for (const auto kind : {UpdateKind::security, UpdateKind::hotfix}) {
     if (to_string(kind) == text) {

@@ -200,6 +200,8 @@ std::string to_string(Severity severity);
 std::string to_string(UpdateKind kind);
 std::string to_string(EnrolmentType type);
 std::optional<Severity> parse_severity(const std::string& text);
+// Low 1 ... Critical 4, no rating 0: the order in which the highest rating wins.
+int severity_rank(const std::optional<Severity>& severity);
 std::optional<UpdateKind> parse_update_kind(const std::string& text);
 std::optional<EnrolmentType> parse_enrolment_type(const std::string& text);
 

@@ -46,23 +46,6 @@ Contribution contribution_of(const Update& update) {
   return contribution;
 }
 
-int rank(const std::optional<Severity>& severity) {
-  if (!severity) {
-    return 0;
-  }
-  switch (*severity) {
-  case Severity::low:
-    return 1;
-  case Severity::moderate:
-    return 2;
-  case Severity::important:
-    return 3;
-  case Severity::critical:
-    return 4;
-  }
-  return 0;
-}
-
 // (source, document, update) of one stored contribution.
 using ContributionKey = std::tuple<std::string, std::string, std::string>;
 
@@ -131,7 +114,7 @@ Update SqliteCatalog::merge_contributions(Update update) {
     merged.affected.insert(contribution.affected.begin(), contribution.affected.end());
     for (const auto& [product, severity] : contribution.ratings) {
       auto [at, added] = merged.ratings.emplace(product, severity);
-      if (!added && rank(severity) > rank(at->second)) {
+      if (!added && severity_rank(severity) > severity_rank(at->second)) {
         at->second = severity; // the highest rating anyone gives; an unrated one never erases it
       }
     }
