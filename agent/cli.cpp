@@ -13,6 +13,7 @@
 #include "signing/tuf/metadata.hpp"
 #include "util/command_line.hpp"
 #include "util/file.hpp"
+#include "util/log.hpp"
 #include "util/progress_line.hpp"
 
 namespace lifeline::agent {
@@ -38,6 +39,33 @@ util::Result<std::string> read_token(const std::string& source) {
     return util::make_error(util::ErrorKind::invalid_input, "the enrolment token is empty");
   }
   return token;
+}
+
+// One structured line per instance and per installed update, for the journal (docs/operations.md).
+void log_sync(const InstanceSync& synced, const char* source) {
+  if (!synced.error.empty()) {
+    util::log::error("sync_failed", {{"instance", synced.instance},
+                                     {"device", synced.device},
+                                     {"source", source},
+                                     {"pending", std::to_string(synced.pending.size())},
+                                     {"error", synced.error}});
+    return;
+  }
+  for (const auto& kb : synced.installed) {
+    util::log::info("installed", {{"instance", synced.instance}, {"device", synced.device}, {"update", kb}});
+  }
+  const auto level = synced.report_errors.empty() && synced.reports_queued.empty() ? util::log::Level::info
+                                                                                   : util::log::Level::warning;
+  util::log::write(level, "sync",
+                   {{"instance", synced.instance},
+                    {"device", synced.device},
+                    {"source", source},
+                    {"downloaded", std::to_string(synced.downloaded.size())},
+                    {"installed", std::to_string(synced.installed.size())},
+                    {"withheld", std::to_string(synced.withheld.size())},
+                    {"pending", std::to_string(synced.pending.size())},
+                    {"reports_queued", std::to_string(synced.reports_queued.size())},
+                    {"report_errors", std::to_string(synced.report_errors.size())}});
 }
 
 } // namespace
@@ -68,6 +96,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   auto* status_app = app.add_subcommand("status", "What the last sync of each instance found");
   bool json = false;
   status_app->add_flag("--json", json, "JSON output");
+  auto* config_app = app.add_subcommand("config", "The configuration file")->require_subcommand(1);
+  auto* config_show = config_app->add_subcommand("show", "Print the configuration in effect, defaults included");
   app.require_subcommand(1);
   if (const auto answered = util::parse_command_line(app, args, out, err, "lifeline-agent", k_version)) {
     return *answered;
@@ -76,6 +106,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   if (!config) {
     err << "lifeline-agent: " << config.error().message << '\n';
     return 3;
+  }
+  if (config_show->parsed()) {
+    out << effective_config_json(*config) << '\n';
+    return 0;
   }
   std::optional<util::FixedClock> fixed;
   if (!util::clock_at(at, fixed, err, "lifeline-agent")) {
@@ -90,6 +124,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
       err << "lifeline-agent: " << registered.error().message << '\n';
       return 1;
     }
+    util::log::info("registered", {{"instance", instance}, {"device", registered->device}});
     out << "registered " << instance << " as device " << registered->device << '\n';
     return 0;
   }
@@ -125,6 +160,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     }
     int failed = 0;
     for (const auto& synced : *outcomes) {
+      log_sync(synced, install_app->parsed() ? "bundle" : "server");
       out << synced.instance << " (" << synced.device << "): ";
       if (!synced.error.empty()) {
         out << "FAILED: " << synced.error << '\n';

@@ -12,6 +12,7 @@
 
 #include "cli/bundle.hpp"
 #include "cli/contact_client.hpp"
+#include "cli/contact_config.hpp"
 #include "cli/pull.hpp"
 #include "cli/session.hpp"
 #include "cli/table.hpp"
@@ -152,8 +153,14 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   std::string root_file;
   std::string credential_file;
   auto* login = app.add_subcommand("login", "Keep the server, trusted root and credential (0600) for later commands");
-  login->add_option("--server", server, "The Lifeline server, https://host[:port]")->required();
-  login->add_option("--root", root_file, "The trusted root.json the vendor shipped (TUF's trust anchor)")->required();
+  std::string config_file;
+  app.add_option("--config", config_file,
+                 std::string("Configuration file (default: ") + k_default_contact_config + ", when present)");
+  auto* config_app = app.add_subcommand("config", "The configuration file")->require_subcommand(1);
+  auto* config_show = config_app->add_subcommand("show", "Print the configuration in effect");
+  login->add_option("--server", server, "The Lifeline server, https://host[:port] (default: the configuration's)");
+  login->add_option("--root", root_file,
+                    "The trusted root.json the vendor shipped, TUF's trust anchor (default: the configuration's)");
   login->add_option("--credential-file", credential_file, "File holding the credential, or - for stdin");
   auto* logout = app.add_subcommand("logout", "Forget the session");
 
@@ -237,9 +244,29 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
     return 2;
   }
   const util::Clock& now = fixed ? static_cast<const util::Clock&>(*fixed) : clock;
-  const auto dir = config_dir();
+  ContactConfig config;
+  std::error_code missing;
+  if (!config_file.empty() || fs::exists(k_default_contact_config, missing)) {
+    auto loaded = load_contact_config(config_file.empty() ? k_default_contact_config : config_file);
+    if (!loaded) {
+      err << "lifeline: " << loaded.error().message << '\n';
+      return 3;
+    }
+    config = std::move(*loaded);
+  }
+  const auto dir = config.session_dir.empty() ? config_dir() : config.session_dir;
+  if (config_show->parsed()) {
+    out << effective_config_json(config, dir) << '\n';
+    return 0;
+  }
 
   if (login->parsed()) {
+    server = server.empty() ? config.server : server;
+    root_file = root_file.empty() ? config.root : root_file;
+    if (server.empty() || root_file.empty()) {
+      err << "lifeline: login needs --server and --root (or both in the configuration file)\n";
+      return 2;
+    }
     const auto root = util::read_file(root_file, 512'000);
     if (!root) {
       return fail(err, root.error());

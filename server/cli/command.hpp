@@ -20,6 +20,8 @@ class App;
 
 namespace lifeline::server::cli {
 
+struct ServerConfig;
+
 struct CommandContext {
   catalog::Catalog& catalog;
   std::ostream& out;
@@ -29,7 +31,8 @@ struct CommandContext {
   std::filesystem::path data_dir;
   std::int64_t now = 0; // Unix time: midnight of --at when given, else the current time
   std::string actor = "operator";
-  bool fixed_date = false; // --at was given: the clock stands still at its midnight
+  bool fixed_date = false;              // --at was given: the clock stands still at its midnight
+  const ServerConfig* config = nullptr; // the configuration file's settings (or the defaults)
 
   [[nodiscard]] catalog::AuditContext audit() const { return catalog::AuditContext{at, actor}; }
 };

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "server/cli/command.hpp"
+#include "server/cli/server_config.hpp"
 
 namespace lifeline::server {
 
@@ -58,13 +59,47 @@ std::optional<std::filesystem::path> prepare_data_dir(const std::string& dir, st
   return std::filesystem::path(dir);
 }
 
+// The configuration: --config FILE, else the packaged file when --data is not given, else the
+// defaults; --data overrides the file's data directory.
+std::optional<cli::ServerConfig> resolve_config(const std::string& config_file, const std::string& data_dir,
+                                                std::ostream& err) {
+  std::string file = config_file;
+  std::error_code ec;
+  if (file.empty() && data_dir.empty()) {
+    if (!std::filesystem::exists(cli::k_default_server_config, ec)) {
+      err << "lifeline-server: give --data DIR or --config FILE (there is no " << cli::k_default_server_config << ")\n";
+      return std::nullopt;
+    }
+    file = cli::k_default_server_config;
+  }
+  cli::ServerConfig config;
+  if (!file.empty()) {
+    auto loaded = cli::load_server_config(file);
+    if (!loaded) {
+      err << "lifeline-server: " << loaded.error().message << '\n';
+      return std::nullopt;
+    }
+    config = std::move(*loaded);
+  }
+  if (!data_dir.empty()) {
+    config.data = data_dir;
+  }
+  return config;
+}
+
 } // namespace
 
 int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                      const util::Clock& clock) {
   CLI::App app{"Lifeline signing server: catalog, Custom Support rules and operator commands", "lifeline-server"};
   std::string data_dir;
-  app.add_option("--data", data_dir, "Server data directory (holds catalog.db)")->required();
+  app.add_option("--data", data_dir, "Server data directory (holds catalog.db); overrides the configuration's");
+  std::string config_file;
+  app.add_option("--config", config_file,
+                 std::string("Configuration file (default: ") + cli::k_default_server_config +
+                     " unless --data is given)");
+  auto* config_app = app.add_subcommand("config", "The configuration file")->require_subcommand(1);
+  auto* config_show = config_app->add_subcommand("show", "Print the configuration in effect, defaults included");
   app.require_subcommand(1);
   cli::CommandSet commands;
   cli::add_document_commands(app, commands);
@@ -90,6 +125,14 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
     err << "lifeline-server: " << error.what() << "\nRun with --help for usage.\n";
     return static_cast<int>(ExitCode::usage);
   }
+  const auto config = resolve_config(config_file, data_dir, err);
+  if (!config) {
+    return static_cast<int>(ExitCode::invalid);
+  }
+  if (config_show->parsed()) {
+    out << cli::effective_config_json(*config) << '\n';
+    return 0;
+  }
   for (const auto& leaf : commands.leaves()) {
     if (!leaf.app->parsed()) {
       continue;
@@ -105,7 +148,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
       at = *parsed;
       now = static_cast<std::int64_t>(at.days_since_epoch()) * 86400;
     }
-    const auto dir = prepare_data_dir(data_dir, err);
+    const auto dir = prepare_data_dir(config->data, err);
     if (!dir) {
       return static_cast<int>(ExitCode::invalid);
     }
@@ -116,6 +159,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
     }
     cli::CommandContext context{**catalog, out, err, at, leaf.options->json, *dir, now};
     context.fixed_date = leaf.at_option->count() > 0;
+    context.config = &*config;
     try {
       return static_cast<int>(leaf.handler(context));
     } catch (const std::exception& error) {

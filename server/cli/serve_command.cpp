@@ -13,57 +13,55 @@
 
 #include "server/api/api.hpp"
 #include "server/cli/command.hpp"
+#include "server/cli/server_config.hpp"
 #include "server/http/http_server.hpp"
 #include "signing/repository/repository.hpp"
+#include "util/log.hpp"
 
 namespace lifeline::server::cli {
 
 namespace {
 
-struct ServeOptions {
-  std::string listen = "127.0.0.1:8443";
-  std::string tls_certificate;
-  std::string tls_private_key;
-  std::size_t threads = 16;
-  std::string accel_redirect;
-  std::size_t max_upload_mib = 256;
-  std::vector<std::string> trusted_proxies;
-  std::int64_t refresh_minutes = 60;
+// The serve command's own options; each one given overrides the configuration file's setting.
+struct ServeOverrides {
+  ServerConfig values;
+  std::vector<std::pair<CLI::Option*, void (*)(ServerConfig&, const ServerConfig&)>> given;
+
+  [[nodiscard]] ServerConfig apply(ServerConfig config) const {
+    for (const auto& [option, copy] : given) {
+      if (option->count() > 0) {
+        copy(config, values);
+      }
+    }
+    return config;
+  }
 };
 
 // One pass of `repository refresh`; its outcome goes to the log, never a secret.
-void refresh_repository(CommandContext& context, const util::Clock& clock) {
+void refresh_repository(const CommandContext& context, const util::Clock& clock) {
   auto repository = signing::Repository::open(context.data_dir);
   if (!repository) {
     return; // no repository yet: nothing to keep fresh
   }
   const auto refreshed = repository->refresh_expiring(clock.now_seconds());
   if (!refreshed) {
-    context.err << "lifeline-server: repository refresh failed: " << refreshed.error().message << std::endl;
+    util::log::error("repository_refresh_failed", {{"error", refreshed.error().message}});
     return;
   }
   for (const auto& line : *refreshed) {
-    context.out << "repository refresh: " << line << std::endl;
+    util::log::info("repository_refresh", {{"detail", line}});
   }
 }
 
-ExitCode serve(CommandContext& context, const ServeOptions& options) {
+ExitCode serve(CommandContext& context, const ServeOverrides& overrides) {
+  const auto options = overrides.apply(context.config != nullptr ? *context.config : ServerConfig{});
+  if (const auto checked = check_server_config(options); !checked) {
+    context.err << "lifeline-server: " << checked.error().message << '\n';
+    return ExitCode::usage;
+  }
   const auto colon = options.listen.rfind(':');
-  int port = -1;
-  try {
-    port = colon == std::string::npos ? -1 : std::stoi(options.listen.substr(colon + 1));
-  } catch (const std::exception&) {
-    port = -1;
-  }
-  if (port < 0 || port > 65535) {
-    context.err << "lifeline-server: --listen must be HOST:PORT, not " << options.listen << '\n';
-    return ExitCode::usage;
-  }
+  const int port = std::stoi(options.listen.substr(colon + 1)); // checked above
   const auto host = options.listen.substr(0, colon);
-  if (options.tls_certificate.empty() != options.tls_private_key.empty()) {
-    context.err << "lifeline-server: --tls-cert and --tls-key go together\n";
-    return ExitCode::usage;
-  }
   // SIGTERM and SIGINT are taken by one thread, so that shutdown is an ordinary stop().
   sigset_t signals;
   sigemptyset(&signals);
@@ -83,8 +81,9 @@ ExitCode serve(CommandContext& context, const ServeOptions& options) {
   }
   const auto router = api::make_router(api_context);
   http::ServerOptions server_options;
-  server_options.threads = options.threads;
-  server_options.max_upload_bytes = options.max_upload_mib * 1024 * 1024;
+  server_options.threads = static_cast<std::size_t>(options.threads);
+  server_options.max_upload_bytes = static_cast<std::size_t>(options.max_upload_mib) * 1024 * 1024;
+  server_options.log_requests = options.log_requests;
   server_options.upload_paths = {"/v1/publish"};
   if (!options.tls_certificate.empty()) {
     server_options.tls_certificate = options.tls_certificate;
@@ -95,7 +94,12 @@ ExitCode serve(CommandContext& context, const ServeOptions& options) {
   if (!bound) {
     return report_error(context, bound.error());
   }
-  context.out << "listening on " << (server.tls() ? "https" : "http") << "://" << host << ':' << *bound << std::endl;
+  const auto url = std::string(server.tls() ? "https" : "http") + "://" + host + ':' + std::to_string(*bound);
+  util::log::info("started", {{"url", url},
+                              {"data", context.data_dir.string()},
+                              {"threads", std::to_string(options.threads)},
+                              {"log_requests", options.log_requests ? "true" : "false"}});
+  context.out << "listening on " << url << std::endl; // the line scripts wait for
   // Timestamp and snapshot expire within days: re-signed here, on a timer, while serving.
   std::mutex mutex;
   std::condition_variable wake;
@@ -128,6 +132,7 @@ ExitCode serve(CommandContext& context, const ServeOptions& options) {
   }
   wake.notify_all();
   refresher.join();
+  util::log::info("stopped", {{"url", url}});
   context.out << "stopped" << std::endl;
   return ExitCode::ok;
 }
@@ -135,24 +140,40 @@ ExitCode serve(CommandContext& context, const ServeOptions& options) {
 } // namespace
 
 void add_serve_command(CLI::App& app, CommandSet& commands) {
-  auto options = std::make_shared<ServeOptions>();
+  auto overrides = std::make_shared<ServeOverrides>();
+  auto& values = overrides->values;
   auto* serve_app = app.add_subcommand("serve", "Serve the HTTP(S) API until SIGTERM");
-  serve_app->add_option("--listen", options->listen, "HOST:PORT to listen on (port 0: any free port)");
-  serve_app->add_option("--tls-cert", options->tls_certificate, "PEM certificate chain (HTTPS)");
-  serve_app->add_option("--tls-key", options->tls_private_key, "PEM private key (HTTPS)");
-  serve_app->add_option("--threads", options->threads, "Worker threads")->check(CLI::Range(1, 1024));
-  serve_app->add_option("--accel-redirect", options->accel_redirect,
-                        "Hand allowed payloads to nginx: X-Accel-Redirect: PREFIX/<target path> (docs/nginx.md)");
-  serve_app->add_option("--trusted-proxy", options->trusted_proxies,
-                        "Address of a reverse proxy whose X-Forwarded-For names the client (repeatable)");
-  serve_app
-      ->add_option("--refresh-minutes", options->refresh_minutes,
-                   "Re-sign expiring timestamp, snapshot and roles this often")
-      ->check(CLI::Range(1, 12 * 60)); // the timestamp lives a day and is re-signed in its second half
-  serve_app->add_option("--max-upload-mib", options->max_upload_mib, "Largest payload POST /v1/publish takes")
-      ->check(CLI::Range(1, 64 * 1024));
+  const auto add = [&](CLI::Option* option, void (*copy)(ServerConfig&, const ServerConfig&)) {
+    overrides->given.emplace_back(option, copy);
+    return option;
+  };
+  add(serve_app->add_option("--listen", values.listen, "HOST:PORT to listen on (port 0: any free port)"),
+      [](ServerConfig& to, const ServerConfig& from) { to.listen = from.listen; });
+  add(serve_app->add_option("--tls-cert", values.tls_certificate, "PEM certificate chain (HTTPS)"),
+      [](ServerConfig& to, const ServerConfig& from) { to.tls_certificate = from.tls_certificate; });
+  add(serve_app->add_option("--tls-key", values.tls_private_key, "PEM private key (HTTPS)"),
+      [](ServerConfig& to, const ServerConfig& from) { to.tls_private_key = from.tls_private_key; });
+  add(serve_app->add_option("--threads", values.threads, "Worker threads")->check(CLI::Range(1, 1024)),
+      [](ServerConfig& to, const ServerConfig& from) { to.threads = from.threads; });
+  add(serve_app->add_option("--accel-redirect", values.accel_redirect,
+                            "Hand allowed payloads to nginx: X-Accel-Redirect: PREFIX/<target path> (docs/nginx.md)"),
+      [](ServerConfig& to, const ServerConfig& from) { to.accel_redirect = from.accel_redirect; });
+  add(serve_app->add_option("--trusted-proxy", values.trusted_proxies,
+                            "Address of a reverse proxy whose X-Forwarded-For names the client (repeatable)"),
+      [](ServerConfig& to, const ServerConfig& from) { to.trusted_proxies = from.trusted_proxies; });
+  // The timestamp lives a day and is re-signed in its second half: at least every 12 hours.
+  add(serve_app
+          ->add_option("--refresh-minutes", values.refresh_minutes,
+                       "Re-sign expiring timestamp, snapshot and roles this often")
+          ->check(CLI::Range(1, 12 * 60)),
+      [](ServerConfig& to, const ServerConfig& from) { to.refresh_minutes = from.refresh_minutes; });
+  add(serve_app->add_option("--max-upload-mib", values.max_upload_mib, "Largest payload POST /v1/publish takes")
+          ->check(CLI::Range(1, 64 * 1024)),
+      [](ServerConfig& to, const ServerConfig& from) { to.max_upload_mib = from.max_upload_mib; });
+  add(serve_app->add_flag("--log-requests", values.log_requests, "One structured log line per request"),
+      [](ServerConfig& to, const ServerConfig& from) { to.log_requests = from.log_requests; });
   commands.add(
-      serve_app, [options](CommandContext& context) { return serve(context, *options); }, false);
+      serve_app, [overrides](CommandContext& context) { return serve(context, *overrides); }, false);
 }
 
 } // namespace lifeline::server::cli

@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <map>
 
 #include <httplib.h>
+
+#include "util/log.hpp"
 
 namespace lifeline::server::http {
 
@@ -39,6 +43,26 @@ HttpRequest to_request(const httplib::Request& in) {
 }
 
 void write_response(const HttpResponse& response, httplib::Response& out);
+
+// When the request being served on this worker thread arrived (set before routing).
+thread_local std::chrono::steady_clock::time_point t_request_start;
+
+// The request line's path only: query strings are left out, as they may carry what a log should
+// not keep. Headers (credentials, cookies) and bodies are never logged.
+void log_request(const httplib::Request& in, const httplib::Response& out) {
+  const auto elapsed = std::chrono::steady_clock::now() - t_request_start;
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  const auto length = out.body.empty() ? out.get_header_value("Content-Length") : std::to_string(out.body.size());
+  char milliseconds[32];
+  std::snprintf(milliseconds, sizeof milliseconds, "%.3f", static_cast<double>(micros) / 1000.0);
+  util::log::write(out.status >= 500 ? util::log::Level::error : util::log::Level::info, "request",
+                   {{"remote", in.remote_addr},
+                    {"method", in.method},
+                    {"path", in.path},
+                    {"status", std::to_string(out.status)},
+                    {"bytes", length.empty() ? "0" : length},
+                    {"ms", milliseconds}});
+}
 
 std::string reason_phrase(int status) {
   static const std::map<int, std::string> k_phrases{
@@ -144,6 +168,7 @@ HttpServer::HttpServer(const Router& router, ServerOptions options)
   // Before any body is read: a well-formed length within the route's limit, no unbounded chunked
   // bodies, and the route's gate (uploads authenticate first).
   server.set_pre_routing_handler([this](const httplib::Request& in, httplib::Response& out) {
+    t_request_start = std::chrono::steady_clock::now();
     const auto refusal = refuse_before_body(in);
     if (!refusal) {
       return httplib::Server::HandlerResponse::Unhandled;
@@ -162,6 +187,9 @@ HttpServer::HttpServer(const Router& router, ServerOptions options)
         }
         return httplib::Server::HandlerResponse::Handled;
       }));
+  if (state.options.log_requests) {
+    server.set_logger(log_request);
+  }
   const auto threads = state.options.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   const auto handle = [this](const httplib::Request& in, httplib::Response& out) {
@@ -173,7 +201,15 @@ HttpServer::HttpServer(const Router& router, ServerOptions options)
     server.Put(pattern, handle);
     server.Delete(pattern, handle);
   }
-  server.set_exception_handler([](const httplib::Request&, httplib::Response& out, std::exception_ptr) {
+  server.set_exception_handler([](const httplib::Request& in, httplib::Response& out, std::exception_ptr failure) {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(failure);
+    } catch (const std::exception& error) {
+      what = error.what();
+    } catch (...) {
+    }
+    util::log::error("internal_error", {{"method", in.method}, {"path", in.path}, {"error", what}});
     const auto response = problem(500, "Internal Server Error", "the request failed inside the server");
     out.status = 500;
     out.set_content(response.body, response.content_type);

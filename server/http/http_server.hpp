@@ -25,6 +25,7 @@ struct ServerOptions {
   std::vector<std::string> upload_paths;
   std::optional<std::string> tls_certificate; // PEM files; both or neither
   std::optional<std::string> tls_private_key;
+  bool log_requests = false; // one structured line per request (util/log.hpp)
 };
 
 class HttpServer {

@@ -1,0 +1,109 @@
+#include "server/cli/server_config.hpp"
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "util/config_file.hpp"
+
+namespace lifeline::server::cli {
+
+namespace {
+
+// HOST:PORT, the port 0 to 65535 (0: any free port).
+bool is_listen_address(std::string_view text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || text.size() > 300) {
+    return false;
+  }
+  const auto port_text = text.substr(colon + 1);
+  int port = -1;
+  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  return ec == std::errc() && end == port_text.data() + port_text.size() && port >= 0 && port <= 65535 &&
+         text.find_first_of(" \t\r\n/") == std::string_view::npos;
+}
+
+bool is_proxy_address(std::string_view text) {
+  return !text.empty() && text.size() <= 64 && text.find_first_of(" \t\r\n,") == std::string_view::npos;
+}
+
+bool is_path_prefix(std::string_view text) {
+  return text.starts_with('/') && text.size() <= 1024 && text.find_first_of(" \t\r\n") == std::string_view::npos;
+}
+
+bool any_path(std::string_view text) {
+  return util::is_config_path(text);
+}
+
+// Settings that are off when empty, so that `config show`'s output reads back as it was.
+bool optional_path(std::string_view text) {
+  return text.empty() || util::is_config_path(text);
+}
+
+bool optional_prefix(std::string_view text) {
+  return text.empty() || is_path_prefix(text);
+}
+
+} // namespace
+
+util::Result<ServerConfig> load_server_config(const std::filesystem::path& path) {
+  auto file = util::ConfigFile::load(path);
+  if (!file) {
+    return file.error();
+  }
+  ServerConfig config;
+  file->text("data", config.data, any_path, "the data directory");
+  file->text("listen", config.listen, is_listen_address, "HOST:PORT");
+  file->text("tls_certificate", config.tls_certificate, optional_path, "a PEM certificate chain file");
+  file->text("tls_private_key", config.tls_private_key, optional_path, "a PEM private key file");
+  file->integer("threads", config.threads, 1, 1024);
+  file->text("accel_redirect", config.accel_redirect, optional_prefix, "a path prefix such as /protected");
+  file->text_list("trusted_proxies", config.trusted_proxies, is_proxy_address, "proxy addresses");
+  file->integer("refresh_minutes", config.refresh_minutes, 1, 12 * 60);
+  file->integer("max_upload_mib", config.max_upload_mib, 1, 64 * 1024);
+  file->boolean("log_requests", config.log_requests);
+  if (config.tls_certificate.empty() != config.tls_private_key.empty()) {
+    file->refuse("tls_private_key", "and /tls_certificate go together");
+  }
+  if (auto finished = file->finish(); !finished) {
+    return finished.error();
+  }
+  return config;
+}
+
+util::Result<void> check_server_config(const ServerConfig& config) {
+  const auto refuse = [](const std::string& why) { return util::make_error(util::ErrorKind::invalid_input, why); };
+  if (!is_listen_address(config.listen)) {
+    return refuse("listen must be HOST:PORT, not " + config.listen);
+  }
+  if (config.tls_certificate.empty() != config.tls_private_key.empty()) {
+    return refuse("the TLS certificate and private key go together");
+  }
+  if (!config.accel_redirect.empty() && !is_path_prefix(config.accel_redirect)) {
+    return refuse("accel_redirect must be a path prefix such as /protected");
+  }
+  for (const auto& proxy : config.trusted_proxies) {
+    if (!is_proxy_address(proxy)) {
+      return refuse("trusted proxy " + proxy + " is not an address");
+    }
+  }
+  return {};
+}
+
+std::string effective_config_json(const ServerConfig& config) {
+  const nlohmann::ordered_json json{
+      {"data", config.data},
+      {"listen", config.listen},
+      {"tls_certificate", config.tls_certificate},
+      {"tls_private_key", config.tls_private_key},
+      {"threads", config.threads},
+      {"accel_redirect", config.accel_redirect},
+      {"trusted_proxies", config.trusted_proxies},
+      {"refresh_minutes", config.refresh_minutes},
+      {"max_upload_mib", config.max_upload_mib},
+      {"log_requests", config.log_requests},
+  };
+  return json.dump(2);
+}
+
+} // namespace lifeline::server::cli

@@ -1,0 +1,38 @@
+// The server's configuration file (docs/configuration.md): where its data lives and how `serve`
+// listens. Command-line options override it; `lifeline-server config show` prints the result.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace lifeline::server::cli {
+
+// Read when neither --config nor --data is given (the packaged service's file).
+inline constexpr const char* k_default_server_config = "/etc/lifeline/server.json";
+
+struct ServerConfig {
+  std::string data = "/var/lib/lifeline";
+  std::string listen = "127.0.0.1:8443";
+  std::string tls_certificate; // PEM chain; with tls_private_key, the server speaks HTTPS
+  std::string tls_private_key;
+  std::int64_t threads = 16;
+  std::string accel_redirect; // nginx X-Accel-Redirect prefix (docs/nginx.md); empty: off
+  std::vector<std::string> trusted_proxies;
+  std::int64_t refresh_minutes = 60; // re-sign expiring timestamp, snapshot and roles this often
+  std::int64_t max_upload_mib = 256;
+  bool log_requests = false; // one structured line per request (off: a proxy in front logs them)
+};
+
+util::Result<ServerConfig> load_server_config(const std::filesystem::path& file);
+
+// Checks what files and command lines may set alike; the error names the setting.
+util::Result<void> check_server_config(const ServerConfig& config);
+
+// The configuration in effect, defaults included, in the file's own format.
+std::string effective_config_json(const ServerConfig& config);
+
+} // namespace lifeline::server::cli
