@@ -9,6 +9,7 @@
 #include "catalog/identifiers.hpp"
 #include "server/cli/command.hpp"
 #include "server/service/publishing.hpp"
+#include "signing/repository/online_keys.hpp"
 #include "signing/repository/repository.hpp"
 #include "util/file.hpp"
 
@@ -161,22 +162,25 @@ ExitCode rotate(CommandContext& context, const RotateArguments& arguments) {
       return report_error(context, rotation.error());
     }
     if (rotation->installed) {
-      context.out << "new key for " << joined(arguments.roles) << "; root version " << rotation->root_version
-                  << " lists it and was signed with the development root key\n";
+      context.out << "new keys for: " << joined(arguments.roles) << "; root version " << rotation->root_version
+                  << " lists them and was signed with the development root key\n";
       report_installed(context, *rotation->installed);
       return ExitCode::ok;
     }
-    const auto data = context.data_dir.string();
     context.out
-        << "new key for " << joined(arguments.roles) << " waiting in " << (context.data_dir / "keys").string()
-        << " (ROLE.pem.pending); the current keys stay in force until the new root is installed\n"
+        << "new keys, in force once the root that lists them is installed (the current keys serve until then):\n";
+    for (const auto& role : arguments.roles) {
+      context.out << "  " << signing::pending_key_path(context.data_dir / "keys", role).string() << '\n';
+    }
+    context.out
         << "wrote the unsigned root version " << rotation->root_version << " to " << arguments.out << "\n\n"
         << "Next steps:\n"
         << "  1. On the offline machine, root key holders sign it in turn until the root threshold is met:\n"
         << "       lifeline-sign root sign --in " << arguments.out << " --keys ROOT-KEYS-DIR [--passphrase-file F]\n"
         << "  2. Install it here; the new keys take over and the metadata is signed again at once:\n"
-        << "       lifeline-server --data " << data << " repository install-root " << arguments.out << '\n'
-        << "Running keys rotate again replaces the pending key, and this draft can then no longer be installed.\n";
+        << "       lifeline-server --data " << context.data_dir.string() << " repository install-root " << arguments.out
+        << '\n'
+        << "Running keys rotate again replaces a pending key, and this draft can then no longer be installed.\n";
     return ExitCode::ok;
   });
 }

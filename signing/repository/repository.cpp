@@ -1006,10 +1006,9 @@ util::Result<RootInstalled> Repository::install_root_unlocked(std::string_view n
   for (const auto role_view : k_online_roles) {
     const std::string role(role_view);
     const auto trust = trust_of(next, role);
-    if (trust.threshold != 1) {
-      return make_error(ErrorKind::invalid_input, "the new root asks " + std::to_string(trust.threshold) +
-                                                      " signatures for " + role +
-                                                      "; the server signs each online role with one key");
+    if (trust.keyids.empty() || trust.threshold != 1) {
+      return make_error(ErrorKind::invalid_input, "the new root must name keys for " + role +
+                                                      " with threshold 1: the server signs it with one key");
     }
     auto listed = listed_key(m_keys, role, trust.keyids);
     if (!listed) {
