@@ -271,6 +271,25 @@ TEST_F(OfflineRootRotation, TheDraftIsSignedOfflineThenInstalled) {
   EXPECT_EQ(server({"repository", "refresh"}).exit_code, 0);
 }
 
+TEST_F(OfflineRootRotation, AnInstallInterruptedAfterTheRootIsWrittenIsFinishedByTheNextRefresh) {
+  const auto draft = (m_dir / "2.root.json").string();
+  ASSERT_EQ(server({"keys", "rotate", "--role", "timestamp", "--role", "targets", "--out", draft}).exit_code, 0);
+  ASSERT_EQ(sign_cli({"root", "sign", "--in", draft, "--keys", (m_dir / "root-keys").string()}), 0);
+  const auto pending = key(keys() / "timestamp.pem.pending");
+  // What install-root leaves when it stops right after writing the root.
+  testing::write_file(metadata() / "2.root.json", testing::read_text(draft));
+  testing::write_file(metadata() / "root.json", testing::read_text(draft));
+
+  const auto refreshed = server({"repository", "refresh"});
+  ASSERT_EQ(refreshed.exit_code, 0) << refreshed.err;
+  EXPECT_NE(refreshed.out.find("targets re-signed"), std::string::npos) << refreshed.out;
+  EXPECT_NE(refreshed.out.find("snapshot and timestamp re-signed"), std::string::npos) << refreshed.out;
+  EXPECT_FALSE(fs::exists(keys() / "timestamp.pem.pending"));
+  EXPECT_FALSE(fs::exists(keys() / "targets.pem.pending"));
+  EXPECT_EQ(key(keys() / "timestamp.pem").keyid, pending.keyid);
+  EXPECT_EQ(client_download(exported("after"), k_target).value(), "critical fix payload\n");
+}
+
 TEST_F(OfflineRootRotation, ARootListingAKeyTheServerDoesNotHoldIsRefusedUntouched) {
   // A correctly signed root whose snapshot key is nowhere on the server.
   const auto stranger = signing::describe(signing::SigningKey::generate().value());
