@@ -1,4 +1,4 @@
-// init, publish, repository export/status/refresh/install-root, keys delegate/revoke: the TUF
+// init, publish, repository export/status/refresh/install-root, keys delegate/revoke/rotate: the TUF
 // repository every published update lives in.
 #include <ostream>
 
@@ -9,6 +9,7 @@
 #include "catalog/identifiers.hpp"
 #include "server/cli/command.hpp"
 #include "server/service/publishing.hpp"
+#include "signing/repository/online_keys.hpp"
 #include "signing/repository/repository.hpp"
 #include "util/file.hpp"
 
@@ -130,6 +131,73 @@ template <typename Action> ExitCode with_repository(CommandContext& context, Act
   return action(*repository);
 }
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) {
+    text += (text.empty() ? "" : ", ") + name;
+  }
+  return text;
+}
+
+void report_installed(CommandContext& context, const signing::RootInstalled& installed) {
+  context.out << "installed root version " << installed.version << '\n';
+  if (!installed.activated.empty()) {
+    context.out << "new keys in force for: " << joined(installed.activated) << '\n';
+  }
+  if (!installed.resigned.empty()) {
+    context.out << "re-signed with the keys the new root lists: " << joined(installed.resigned) << '\n';
+  }
+}
+
+struct RotateArguments {
+  std::vector<std::string> roles;
+  std::string out;
+};
+
+ExitCode rotate(CommandContext& context, const RotateArguments& arguments) {
+  return with_repository(context, [&](signing::Repository& repo) {
+    const auto draft = arguments.out.empty() ? std::nullopt : std::optional<fs::path>(arguments.out);
+    const auto rotation = repo.rotate_online_keys(arguments.roles, draft, context.now);
+    if (!rotation) {
+      return report_error(context, rotation.error());
+    }
+    if (rotation->installed) {
+      context.out << "new keys for: " << joined(arguments.roles) << "; root version " << rotation->root_version
+                  << " lists them and was signed with the development root key\n";
+      report_installed(context, *rotation->installed);
+      return ExitCode::ok;
+    }
+    context.out
+        << "new keys, in force once the root that lists them is installed (the current keys serve until then):\n";
+    for (const auto& role : arguments.roles) {
+      context.out << "  " << signing::pending_key_path(context.data_dir / "keys", role).string() << '\n';
+    }
+    context.out
+        << "wrote the unsigned root version " << rotation->root_version << " to " << arguments.out << "\n\n"
+        << "Next steps:\n"
+        << "  1. On the offline machine, root key holders sign it in turn until the root threshold is met:\n"
+        << "       lifeline-sign root sign --in " << arguments.out << " --keys ROOT-KEYS-DIR [--passphrase-file F]\n"
+        << "  2. Install it here; the new keys take over and the metadata is signed again at once:\n"
+        << "       lifeline-server --data " << context.data_dir.string() << " repository install-root " << arguments.out
+        << '\n'
+        << "Running keys rotate again replaces a pending key, and this draft can then no longer be installed.\n";
+    return ExitCode::ok;
+  });
+}
+
+void add_rotate_command(CLI::App& keys, CommandSet& commands) {
+  auto arguments = std::make_shared<RotateArguments>();
+  auto* rotate_app =
+      keys.add_subcommand("rotate", "Replace the key of targets, snapshot, timestamp or entitlement (a root change)");
+  rotate_app->add_option("--role", arguments->roles, "targets, snapshot, timestamp or entitlement (repeatable)")
+      ->required()
+      ->check(CLI::IsMember({"targets", "snapshot", "timestamp", "entitlement"}));
+  rotate_app->add_option("--out", arguments->out,
+                         "Where to write the unsigned next root (required when the root keys are offline)");
+  commands.add(
+      rotate_app, [arguments](CommandContext& context) { return rotate(context, *arguments); }, false);
+}
+
 } // namespace
 
 void add_repository_commands(CLI::App& app, CommandSet& commands) {
@@ -209,14 +277,16 @@ void add_repository_commands(CLI::App& app, CommandSet& commands) {
           if (!installed) {
             return report_error(context, installed.error());
           }
-          context.out << "installed the new root\n";
+          report_installed(context, *installed);
           return ExitCode::ok;
         });
       },
       false);
 
   auto product = std::make_shared<std::string>();
-  auto* keys = app.add_subcommand("keys", "Online signing keys of the product roles")->require_subcommand(1);
+  auto* keys =
+      app.add_subcommand("keys", "Online signing keys: product roles and top-level roles")->require_subcommand(1);
+  add_rotate_command(*keys, commands);
   for (const auto& [name, help, revoke] :
        {std::tuple{"delegate", "Give a product's role a new key (rotation)", false},
         std::tuple{"revoke", "Remove a product's role: nothing it signed is trusted any more", true}}) {

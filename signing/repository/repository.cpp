@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "signing/entitlement_statement.hpp"
+#include "signing/repository/online_keys.hpp"
+#include "signing/repository/root_rotation.hpp"
 #include "signing/tuf/fetcher.hpp"
 #include "signing/tuf/sign.hpp"
 #include "signing/tuf/trusted_set.hpp"
@@ -117,6 +119,7 @@ struct State {
   Json timestamp;
   Json snapshot;
   Json targets;
+  std::map<std::string, std::vector<std::string>> signed_by; // timestamp, snapshot, targets -> keyids
 };
 
 struct Context {
@@ -169,6 +172,15 @@ util::Result<State> load_state(const fs::path& metadata) {
       return document.error();
     }
     out = std::move((*document)["signed"]);
+    const auto type = out.contains("_type") && out.at("_type").is_string() ? out.at("_type").get<std::string>() : "";
+    if (type != "root" && document->contains("signatures") && document->at("signatures").is_array()) {
+      auto& keyids = state.signed_by[type];
+      for (const auto& signature : document->at("signatures")) {
+        if (signature.is_object() && signature.contains("keyid") && signature.at("keyid").is_string()) {
+          keyids.push_back(signature.at("keyid").get<std::string>());
+        }
+      }
+    }
     return {};
   };
   try {
@@ -195,6 +207,69 @@ util::Result<State> load_state(const fs::path& metadata) {
   return state;
 }
 
+// The keyids and threshold root trusts for an online role (entitlement: its own field).
+struct Trust {
+  std::vector<std::string> keyids;
+  std::int64_t threshold = 0;
+};
+
+Trust trust_of(const Json& root, std::string_view role) {
+  const Json* entry = nullptr;
+  if (role == "entitlement") {
+    entry = root.contains("x-lifeline-entitlement") ? &root.at("x-lifeline-entitlement") : nullptr;
+  } else if (root.contains("roles") && root.at("roles").contains(std::string(role))) {
+    entry = &root.at("roles").at(std::string(role));
+  }
+  Trust trust;
+  if (entry == nullptr || !entry->is_object()) {
+    return trust;
+  }
+  if (entry->contains("keyids") && entry->at("keyids").is_array()) {
+    for (const auto& keyid : entry->at("keyids")) {
+      if (keyid.is_string()) {
+        trust.keyids.push_back(keyid.get<std::string>());
+      }
+    }
+  }
+  if (entry->contains("threshold") && entry->at("threshold").is_number_integer()) {
+    trust.threshold = entry->at("threshold").get<std::int64_t>();
+  }
+  return trust;
+}
+
+// Whether the role's current metadata carries a signature by a key root lists for it: after a
+// rotation, what the old key signed must be signed again.
+bool signed_by_listed_key(const State& state, const std::string& role) {
+  const auto listed = trust_of(state.root, role).keyids;
+  const auto found = state.signed_by.find(role);
+  return found != state.signed_by.end() && std::any_of(found->second.begin(), found->second.end(), [&](const auto& id) {
+           return std::find(listed.begin(), listed.end(), id) != listed.end();
+         });
+}
+
+// A pending key that root lists, while the active one is not listed, takes over: what
+// install-root does, finished here if it was interrupted between the two steps.
+util::Result<std::vector<std::string>> settle_online_keys(const fs::path& keys, const Json& root) {
+  std::vector<std::string> activated;
+  for (const auto role : k_online_roles) {
+    std::error_code ec;
+    if (!fs::exists(pending_key_path(keys, role), ec)) {
+      continue;
+    }
+    auto listed = listed_key(keys, role, trust_of(root, role).keyids);
+    if (!listed) {
+      return listed.error();
+    }
+    if (*listed && (*listed)->pending) {
+      if (auto activated_key = activate_pending_key(keys, role); !activated_key) {
+        return activated_key.error();
+      }
+      activated.emplace_back(role);
+    }
+  }
+  return activated;
+}
+
 // Runs `change` on the repository's current state with the repository locked: every change to
 // the repository goes through here.
 template <typename Change>
@@ -208,11 +283,10 @@ auto locked_change(const fs::path& dir, const Context& context, Change change)
   if (!state) {
     return state.error();
   }
+  if (auto settled = settle_online_keys(context.keys, state->root); !settled) {
+    return settled.error();
+  }
   return change(*state);
-}
-
-util::Result<NamedKey> online_key(const fs::path& keys, const std::string& name) {
-  return load_key(keys / (name + ".pem"), std::nullopt);
 }
 
 fs::path role_key_path(const fs::path& keys, const std::string& role) {
@@ -230,15 +304,34 @@ util::Result<void> check_signer(const Json& role, const NamedKey& key, const std
   return {};
 }
 
+// The online key root lists for `role` (targets, snapshot, timestamp, entitlement).
 util::Result<NamedKey> top_level_key(const Context& context, const State& state, const std::string& role) {
-  auto key = online_key(context.keys, role);
-  if (!key) {
-    return key.error();
-  }
-  if (auto listed = check_signer(state.root.at("roles").at(role), *key, role); !listed) {
+  auto listed = listed_key(context.keys, role, trust_of(state.root, role).keyids);
+  if (!listed) {
     return listed.error();
   }
-  return key;
+  if (!*listed) {
+    return make_error(ErrorKind::conflict, "no key in " + context.keys.string() + " for " + role +
+                                               " is one the root lists; run `lifeline-server keys rotate --role " +
+                                               role + "` and install the root it prepares");
+  }
+  return std::move((*listed)->key);
+}
+
+// The development root key, when it is here and is the root (threshold 1); nullopt otherwise.
+std::optional<NamedKey> development_root_key(const fs::path& keys, const State& state) {
+  std::error_code ec;
+  const auto path = keys / "development-root" / "root.pem";
+  if (!fs::exists(path, ec)) {
+    return std::nullopt;
+  }
+  auto key = load_key(path, std::nullopt);
+  const auto trust = trust_of(state.root, "root");
+  if (!key || trust.threshold != 1 ||
+      std::find(trust.keyids.begin(), trust.keyids.end(), key->keyid) == trust.keyids.end()) {
+    return std::nullopt;
+  }
+  return std::move(*key);
 }
 
 // Signs and writes VERSION.ROLE.json (or ROLE.json for the timestamp).
@@ -291,6 +384,8 @@ util::Result<void> commit(const Context& context, State& state, const ChangedRol
   }
   state.snapshot = std::move(snapshot);
   state.timestamp = std::move(timestamp);
+  state.signed_by["snapshot"] = {snapshot_key->keyid};
+  state.signed_by["timestamp"] = {timestamp_key->keyid};
   return {};
 }
 
@@ -306,6 +401,7 @@ util::Result<Json> write_targets(const Context& context, State& state, tuf::Unix
   if (!written) {
     return written.error();
   }
+  state.signed_by["targets"] = {key->keyid};
   return meta_entry(version_of(state.targets), *written);
 }
 
@@ -794,7 +890,9 @@ util::Result<std::vector<std::string>> Repository::refresh_expiring(tuf::UnixTim
     if (!targets_expiring) {
       return targets_expiring.error();
     }
-    if (*targets_expiring) {
+    // Metadata still signed by a key root no longer lists (an interrupted install-root) is
+    // signed again whatever its expiry.
+    if (*targets_expiring || !signed_by_listed_key(state, "targets")) {
       auto entry = write_targets(context, state, now);
       if (!entry) {
         return entry.error();
@@ -830,7 +928,8 @@ util::Result<std::vector<std::string>> Repository::refresh_expiring(tuf::UnixTim
     if (!snapshot_expiring || !timestamp_expiring) {
       return !snapshot_expiring ? snapshot_expiring.error() : timestamp_expiring.error();
     }
-    if (!changed.empty() || *snapshot_expiring || *timestamp_expiring) {
+    if (!changed.empty() || *snapshot_expiring || *timestamp_expiring || !signed_by_listed_key(state, "snapshot") ||
+        !signed_by_listed_key(state, "timestamp")) {
       if (auto committed = commit(context, state, changed, now); !committed) {
         return committed.error();
       }
@@ -842,10 +941,8 @@ util::Result<std::vector<std::string>> Repository::refresh_expiring(tuf::UnixTim
     }
     if (*root_expiring) {
       // Only a development root (its key here, threshold 1) is re-signed online.
-      auto key = load_key(m_keys / "development-root" / "root.pem", std::nullopt);
-      const auto& root_role = state.root["roles"]["root"];
-      const bool development = key && root_role["threshold"] == 1 && check_signer(root_role, *key, "root");
-      if (!development) {
+      const auto key = development_root_key(m_keys, state);
+      if (!key) {
         report.push_back("WARNING: root expires " + state.root["expires"].get<std::string>() +
                          "; sign the next root offline with lifeline-sign and install it");
       } else {
@@ -866,7 +963,7 @@ util::Result<std::vector<std::string>> Repository::refresh_expiring(tuf::UnixTim
   });
 }
 
-util::Result<void> Repository::install_root(std::string_view next_root, tuf::UnixTime now) {
+util::Result<RootInstalled> Repository::install_root(std::string_view next_root, tuf::UnixTime now) {
   RepositoryLock lock(m_dir);
   if (!lock.held()) {
     return not_locked(m_dir);
@@ -874,8 +971,14 @@ util::Result<void> Repository::install_root(std::string_view next_root, tuf::Uni
   return install_root_unlocked(next_root, now);
 }
 
-util::Result<void> Repository::install_root_unlocked(std::string_view next_root, tuf::UnixTime now) {
-  auto current = root_bytes();
+util::Result<RootInstalled> Repository::install_root_unlocked(std::string_view next_root, tuf::UnixTime now) {
+  const Context context{metadata_dir(), m_keys, m_expiry};
+  auto state = load_state(context.metadata);
+  if (!state) {
+    return state.error();
+  }
+  auto current =
+      util::read_file(context.metadata / (std::to_string(state->root_version) + ".root.json"), k_max_metadata);
   if (!current) {
     return current.error();
   }
@@ -890,11 +993,144 @@ util::Result<void> Repository::install_root_unlocked(std::string_view next_root,
   if (common_part.is_expired(now)) {
     return make_error(ErrorKind::invalid_input, "the new root is already expired");
   }
-  const auto file = std::to_string(common_part.version) + ".root.json";
-  if (auto written = util::write_new_file(metadata_dir() / file, next_root); !written) {
-    return written;
+  auto envelope = util::parse_strict_json<Json>(next_root, 64);
+  if (!envelope) {
+    return envelope.error();
   }
-  return util::write_file_atomically(metadata_dir() / "root.json", next_root);
+  Json next = std::move((*envelope)["signed"]);
+  // Before anything is written: the server must hold, for every online role, a key the new
+  // root lists, or it could sign nothing after the change.
+  RootInstalled installed;
+  installed.version = common_part.version;
+  std::vector<std::string> to_activate;
+  for (const auto role_view : k_online_roles) {
+    const std::string role(role_view);
+    const auto trust = trust_of(next, role);
+    if (trust.keyids.empty() || trust.threshold != 1) {
+      return make_error(ErrorKind::invalid_input, "the new root must name keys for " + role +
+                                                      " with threshold 1: the server signs it with one key");
+    }
+    auto listed = listed_key(m_keys, role, trust.keyids);
+    if (!listed) {
+      return listed.error();
+    }
+    if (!*listed) {
+      return make_error(
+          ErrorKind::conflict,
+          "the new root lists a " + role + " key that is not in " + m_keys.string() + " (neither " + role +
+              ".pem nor a pending " + role + ".pem.pending): the server could no longer sign " + role +
+              ". Nothing was installed; prepare the root with `lifeline-server keys rotate --role " + role + "`");
+    }
+    if ((*listed)->pending) {
+      to_activate.push_back(role);
+    }
+    if (trust_of(state->root, role).keyids != trust.keyids) {
+      installed.rotated.push_back(role);
+    }
+  }
+  const auto file = std::to_string(common_part.version) + ".root.json";
+  if (auto written = util::write_new_file(context.metadata / file, next_root); !written) {
+    return written.error();
+  }
+  if (auto written = util::write_file_atomically(context.metadata / "root.json", next_root); !written) {
+    return written.error();
+  }
+  state->root = std::move(next);
+  state->root_version = common_part.version;
+  for (const auto& role : to_activate) {
+    if (auto activated = activate_pending_key(m_keys, role); !activated) {
+      return activated.error();
+    }
+    installed.activated.push_back(role);
+  }
+  // Clients fetch metadata signed by the new keys at once: a new targets when its key changed,
+  // and a new snapshot and timestamp after any change of online keys (TUF clients start afresh
+  // from them when those keys change, specification 5.3.11).
+  ChangedRoles changed;
+  if (!signed_by_listed_key(*state, "targets")) {
+    auto entry = write_targets(context, *state, now);
+    if (!entry) {
+      return entry.error();
+    }
+    changed["targets"] = std::move(*entry);
+    installed.resigned.emplace_back("targets");
+  }
+  if (!installed.rotated.empty() || !changed.empty() || !signed_by_listed_key(*state, "snapshot") ||
+      !signed_by_listed_key(*state, "timestamp")) {
+    if (auto committed = commit(context, *state, changed, now); !committed) {
+      return committed.error();
+    }
+    installed.resigned.emplace_back("snapshot");
+    installed.resigned.emplace_back("timestamp");
+  }
+  return installed;
+}
+
+util::Result<OnlineKeyRotation> Repository::rotate_online_keys(const std::vector<std::string>& roles,
+                                                               const std::optional<fs::path>& draft,
+                                                               tuf::UnixTime now) {
+  std::set<std::string> unique;
+  for (const auto& role : roles) {
+    if (!is_online_role(role)) {
+      return make_error(ErrorKind::invalid_input,
+                        "\"" + role + "\" is not an online role: targets, snapshot, timestamp or entitlement");
+    }
+    if (!unique.insert(role).second) {
+      return make_error(ErrorKind::invalid_input, role + " is named twice");
+    }
+  }
+  if (roles.empty()) {
+    return make_error(ErrorKind::invalid_input, "name at least one role to rotate");
+  }
+  const Context context{metadata_dir(), m_keys, m_expiry};
+  return locked_change(m_dir, context, [&](State& state) -> util::Result<OnlineKeyRotation> {
+    auto root_key = development_root_key(m_keys, state);
+    if (!root_key && !draft) {
+      return make_error(ErrorKind::invalid_input,
+                        "the root keys are offline: give --out FILE for the unsigned next root");
+    }
+    auto current =
+        util::read_file(context.metadata / (std::to_string(state.root_version) + ".root.json"), k_max_metadata);
+    if (!current) {
+      return current.error();
+    }
+    RootChange change;
+    change.expires = now + m_expiry.root_days * k_day;
+    for (const auto& role : roles) {
+      auto key = create_pending_key(m_keys, role);
+      if (!key) {
+        return key.error();
+      }
+      change.online_keys.emplace(role, key->public_key);
+    }
+    auto next = next_root(*current, change);
+    if (!next) {
+      return next.error();
+    }
+    OnlineKeyRotation rotation;
+    rotation.root_version = state.root_version + 1;
+    std::vector<const NamedKey*> signers;
+    if (root_key) {
+      signers.push_back(&*root_key);
+    }
+    auto bytes = tuf::sign_metadata(*next, signers);
+    if (!bytes) {
+      return bytes.error();
+    }
+    if (draft) {
+      if (auto written = util::write_file_atomically(*draft, *bytes); !written) {
+        return written.error();
+      }
+    }
+    if (root_key) {
+      auto installed = install_root_unlocked(*bytes, now);
+      if (!installed) {
+        return installed.error();
+      }
+      rotation.installed = std::move(*installed);
+    }
+    return rotation;
+  });
 }
 
 util::Result<std::map<std::string, std::string>> Repository::role_targets(const std::string& role) const {
@@ -933,17 +1169,10 @@ util::Result<NamedKey> Repository::entitlement_key() const {
   if (!state) {
     return state.error();
   }
-  auto key = online_key(m_keys, "entitlement");
-  if (!key) {
-    return key.error();
-  }
   if (!state->root.contains("x-lifeline-entitlement")) {
     return make_error(ErrorKind::conflict, "root names no entitlement key");
   }
-  if (auto listed = check_signer(state->root["x-lifeline-entitlement"], *key, "entitlement"); !listed) {
-    return listed.error();
-  }
-  return key;
+  return top_level_key(Context{metadata_dir(), m_keys, m_expiry}, *state, "entitlement");
 }
 
 util::Result<std::string> Repository::root_bytes() const {

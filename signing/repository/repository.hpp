@@ -1,5 +1,6 @@
 // The server's TUF repository, in DATA/repository: consistent snapshots, one delegated targets
-// role per product, online keys for targets, products, snapshot and timestamp in DATA/keys,
+// role per product, online keys for targets, products, snapshot, timestamp and entitlement
+// statements in DATA/keys,
 // root keys offline (or a development root, said loudly). Publishing writes each new version
 // beside the old and commits by replacing timestamp.json: a reader never sees a mix.
 #pragma once
@@ -55,6 +56,18 @@ struct RepositoryStatus {
   bool development_root = false;
 };
 
+struct RootInstalled {
+  std::int64_t version = 0;
+  std::vector<std::string> rotated;   // online roles whose keys the new root changed
+  std::vector<std::string> activated; // online roles whose pending key took over
+  std::vector<std::string> resigned;  // metadata signed again with the keys the new root lists
+};
+
+struct OnlineKeyRotation {
+  std::int64_t root_version = 0;
+  std::optional<RootInstalled> installed; // development root: signed and installed at once
+};
+
 class Repository {
  public:
   // Creates the keys and version 1 of every role. Refuses a directory that has a repository.
@@ -71,9 +84,16 @@ class Repository {
   // A new key for a product's role (rotation), or the role removed with its targets (revocation).
   util::Result<void> delegate(const std::string& role, tuf::UnixTime now);
   util::Result<void> revoke(const std::string& role, tuf::UnixTime now);
-  // Installs a root signed elsewhere (lifeline-sign): it must verify as the next root and not
-  // be expired.
-  util::Result<void> install_root(std::string_view next_root, tuf::UnixTime now);
+  // Installs a root signed elsewhere (lifeline-sign): it must verify as the next root, not be
+  // expired, and list for every online role a key the server holds (active or pending). Pending
+  // keys it lists become active, and what the old keys signed is signed again at once.
+  util::Result<RootInstalled> install_root(std::string_view next_root, tuf::UnixTime now);
+  // New keys for online roles (targets, snapshot, timestamp, entitlement), pending until a root
+  // that lists them is installed. With a development root, that root is signed and installed
+  // here; otherwise its unsigned draft is written to `draft` for the offline root keys to sign.
+  util::Result<OnlineKeyRotation> rotate_online_keys(const std::vector<std::string>& roles,
+                                                     const std::optional<std::filesystem::path>& draft,
+                                                     tuf::UnixTime now);
   // A static copy (metadata/, targets/) that any HTTP server or CDN can serve.
   util::Result<void> export_to(const std::filesystem::path& out) const;
 
@@ -92,7 +112,7 @@ class Repository {
 
  private:
   Repository(std::filesystem::path data_dir, ExpiryPolicy expiry);
-  util::Result<void> install_root_unlocked(std::string_view next_root, tuf::UnixTime now);
+  util::Result<RootInstalled> install_root_unlocked(std::string_view next_root, tuf::UnixTime now);
 
   std::filesystem::path m_dir;  // DATA/repository
   std::filesystem::path m_keys; // DATA/keys

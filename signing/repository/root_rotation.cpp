@@ -1,10 +1,57 @@
 #include "signing/repository/root_rotation.hpp"
 
+#include <algorithm>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
+#include "signing/repository/online_keys.hpp"
 #include "util/strict_json.hpp"
 
 namespace lifeline::signing {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json key_json(const tuf::Key& key) {
+  return Json{{"keytype", key.keytype}, {"scheme", key.scheme}, {"keyval", {{"public", key.public_key}}}};
+}
+
+// Where root says which keys a role trusts: its `roles` entry, or the entitlement field.
+Json& trust_of(Json& root, const std::string& role) {
+  return role == "entitlement" ? root["x-lifeline-entitlement"] : root["roles"][role];
+}
+
+void drop_unused_keys(Json& root) {
+  std::set<std::string> used;
+  const auto collect = [&](const Json& trust) {
+    if (trust.is_object() && trust.contains("keyids") && trust.at("keyids").is_array()) {
+      for (const auto& keyid : trust.at("keyids")) {
+        if (keyid.is_string()) {
+          used.insert(keyid.get<std::string>());
+        }
+      }
+    }
+  };
+  for (const auto& [name, role] : root["roles"].items()) {
+    collect(role);
+  }
+  if (root.contains("x-lifeline-entitlement")) {
+    collect(root.at("x-lifeline-entitlement"));
+  }
+  std::vector<std::string> unused;
+  for (const auto& [keyid, key] : root["keys"].items()) {
+    if (!used.contains(keyid)) {
+      unused.push_back(keyid);
+    }
+  }
+  for (const auto& keyid : unused) {
+    root["keys"].erase(keyid);
+  }
+}
+
+} // namespace
 
 util::Result<nlohmann::ordered_json> next_root(std::string_view current_bytes, const RootChange& change) {
   auto parsed = tuf::parse_root(current_bytes);
@@ -22,20 +69,8 @@ util::Result<nlohmann::ordered_json> next_root(std::string_view current_bytes, c
     std::vector<std::string> keyids;
     for (const auto& key : change.root_keys) {
       const auto keyid = tuf::key_id(key);
-      root["keys"][keyid] = {
-          {"keytype", key.keytype}, {"scheme", key.scheme}, {"keyval", {{"public", key.public_key}}}};
+      root["keys"][keyid] = key_json(key);
       keyids.push_back(keyid);
-    }
-    // Keys no role uses any more leave the key list.
-    for (const auto& old : root["roles"]["root"]["keyids"]) {
-      bool used = false;
-      for (const auto& [name, role] : root["roles"].items()) {
-        used = used ||
-               (name != "root" && std::find(role["keyids"].begin(), role["keyids"].end(), old) != role["keyids"].end());
-      }
-      if (!used && std::find(keyids.begin(), keyids.end(), old.get<std::string>()) == keyids.end()) {
-        root["keys"].erase(old.get<std::string>());
-      }
     }
     root["roles"]["root"]["keyids"] = keyids;
     root["roles"]["root"]["threshold"] =
@@ -43,6 +78,16 @@ util::Result<nlohmann::ordered_json> next_root(std::string_view current_bytes, c
   } else if (change.root_threshold > 0) {
     root["roles"]["root"]["threshold"] = change.root_threshold;
   }
+  for (const auto& [role, key] : change.online_keys) {
+    if (!is_online_role(role)) {
+      return util::make_error(util::ErrorKind::invalid_input,
+                              role + " is not an online role (targets, snapshot, timestamp, entitlement)");
+    }
+    const auto keyid = tuf::key_id(key);
+    root["keys"][keyid] = key_json(key);
+    trust_of(root, role) = Json{{"keyids", Json::array({keyid})}, {"threshold", 1}};
+  }
+  drop_unused_keys(root);
   return root;
 }
 

@@ -57,6 +57,17 @@ cmp "$work/tufjs-targets/sql-server-2005-sp4/KB4057113/KB4057113.cab" "$work/KB4
   cmp "$(find "$work/tufjs-targets" -name 'KB4057113.cab' | head -1)" "$work/KB4057113.cab"
 grep -q "$(sha256sum "$work/KB4012598.cab" | cut -d' ' -f1)" "$work/tufjs.out"
 
+echo "== 1b. tuf-js follows a rotation of every online key (root 2), from root 1 and what it stored"
+"$server" --data "$data" keys rotate --role targets --role snapshot --role timestamp --role entitlement >/dev/null
+"$server" --data "$data" repository export --out "$work/export" >/dev/null
+serve "$work/export"
+node "$tools/refresh-and-download.mjs" --metadata-url "http://127.0.0.1:$port/metadata/" \
+  --targets-url "http://127.0.0.1:$port/targets/" --root "$work/export/metadata/1.root.json" \
+  --metadata-dir "$work/tufjs-metadata" --target-dir "$work/tufjs-targets-rotated" \
+  --target sql-server-2005-sp4/KB4057113/KB4057113.cab >"$work/tufjs-rotated.out"
+grep -q '"version":2' "$work/tufjs-metadata/root.json"
+grep -q "$(sha256sum "$work/KB4057113.cab" | cut -d' ' -f1)" "$work/tufjs-rotated.out"
+
 echo "== 2. our verifier reads a repository built with @tufjs/models"
 node "$tools/make-repository.mjs" --out "$work/good" >/dev/null
 serve "$work/good"
