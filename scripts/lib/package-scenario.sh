@@ -1,8 +1,7 @@
 #!/bin/bash
 # Run by scripts/package-test.sh inside the Debian root where the three packages are installed,
-# as root, in a network namespace with only loopback. Everything it makes outside what the
-# packages own (/package-test, /opt/pkgtest-app) is removed by package-test.sh before the
-# purge's comparison... or here, at the end.
+# as root, in a network namespace with only loopback. What it makes that the packages do not
+# own goes before the purge: /opt/pkgtest-app here, /package-test by package-test.sh.
 set -euo pipefail
 
 units=/lib/systemd/system
@@ -132,7 +131,8 @@ base=$(sed -n 's/^listening on //p' "$work/server.out")
   cat "$work/server.err"
   fail "the server did not start: ${command[*]}"
 }
-[ "$(ps -o user= -p "$server_pid")" = "$user" ] || fail "the server runs as $(ps -o user= -p "$server_pid")"
+# (minbase has no ps: the owner of /proc/PID is the process's effective user)
+[ "$(stat -c %U "/proc/$server_pid")" = "$user" ] || fail "the server runs as $(stat -c %U "/proc/$server_pid")"
 check "the server runs as $user: ${command[*]} ($base)"
 
 # 6. A designated contact makes an enrolment token with lifeline; the agent registers and syncs.
