@@ -46,8 +46,9 @@ started=$(date +%s)
 
 # What apt and dpkg legitimately change about themselves; everything else must come back as it
 # was. The shadow tools' backups (/etc/passwd- ...) are rewritten whenever a user is added or
-# removed; the databases themselves are compared in full.
-EXCLUDED='^/(proc|sys|dev)(/|$)|^/var/cache/apt(/|$)|^/var/lib/apt/(lists|extended_states)(/|$)|^/var/log/(apt/|dpkg\.log|alternatives\.log)|^/var/lib/dpkg/(status|status-old|available|lock|lock-frontend|triggers/)|^/var/cache/debconf/[a-z]+\.dat-old$|^/var/cache/ldconfig/aux-cache$|^/etc/(passwd|group|shadow|gshadow)-$'
+# removed; the databases themselves are compared in full. (Each line of the list is the path,
+# then a tab: \s ends a path.) /proc, /sys, /dev are mount points.
+EXCLUDED='^/(proc|sys|dev)(/|\s)|^/var/cache/apt/|^/var/lib/apt/(lists/|extended_states\s)|^/var/log/(apt/|dpkg\.log\s|alternatives\.log\s)|^/var/lib/dpkg/(status|status-old|available|lock|lock-frontend)\s|^/var/lib/dpkg/triggers/|^/var/cache/debconf/[a-z]+\.dat-old\s|^/var/cache/ldconfig/aux-cache\s|^/etc/(passwd|group|shadow|gshadow)-\s'
 
 step() { printf '== %s (%ds)\n' "$1" $(($(date +%s) - started)); }
 fail() {
@@ -82,6 +83,9 @@ cleanup() {
 trap cleanup EXIT
 mount_root() {
   mount -t proc proc "$root/proc" && mounted+=("$root/proc")
+  # /run is a tmpfs on a running system: what is written there (locks, systemd's runtime
+  # state) is not on disk.
+  mount -t tmpfs -o mode=0755 tmpfs "$root/run" && mounted+=("$root/run")
   mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys" && mounted+=("$root/sys")
   mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev" && mounted+=("$root/dev")
   mkdir -p "$archives"

@@ -60,17 +60,16 @@ if [ -n "${DATA_FALLBACK:-}" ]; then
   echo "  note: --data-fallback: running ${command[*]}"
 fi
 operator=("${command[@]:0:${#command[@]}-1}") # the same options, another command
-# as_service COMMAND...: as the unit runs its process (user, groups, umask, directory, a clean
-# environment with what systemd sets for a User= service).
-as_service() {
-  (
-    umask "${umask_value:-0022}"
-    cd "${directory:-/}"
-    exec setpriv --reuid="$user" --regid="$group" --init-groups -- \
-      env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin HOME="$state_dir" USER="$user" \
-      LOGNAME="$user" SHELL=/usr/sbin/nologin LANG=C.UTF-8 "$@"
-  )
+# service_exec COMMAND...: becomes COMMAND as the unit runs its process (user, groups, umask,
+# directory, a clean environment with what systemd sets for a User= service).
+service_exec() {
+  umask "${umask_value:-0022}"
+  cd "${directory:-/}"
+  exec setpriv --reuid="$user" --regid="$group" --init-groups -- \
+    env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin HOME="$state_dir" USER="$user" \
+    LOGNAME="$user" SHELL=/usr/sbin/nologin LANG=C.UTF-8 "$@"
 }
+as_service() { (service_exec "$@"); }
 ll() { as_service "${operator[@]}" "$@"; }
 
 # 4. A world valid today: a product in Custom Support, a customer enrolled, an update published.
@@ -89,7 +88,7 @@ cat >"$work/order.json" <<JSON
  "contacts": [{"email": "ops@pkgtest.example", "name": "Ops"}],
  "additional_contacts": 0,
  "enrolments": [{"product": "pkgtest-app", "type": "standard", "start": "$start", "important_addon": false,
-   "languages": ["en-US"], "unenrolment_notice": null,
+   "languages": ["en-US"],
    "migration_plan": {"devices": 2, "quarters": [{"start": "$start", "devices": 2}],
      "completion": "$(date -u -d "$start + 2 years" +%F)"},
    "purchases": []}],
@@ -118,7 +117,7 @@ contact=$(ll contacts credential --email ops@pkgtest.example 2>/dev/null) || fai
 check "as $user on $state_dir: init, a product, an order, KB5000001 published, a contact's credential"
 
 # 5. The server, as its unit starts it.
-as_service "${command[@]}" >"$work/server.out" 2>"$work/server.err" &
+service_exec "${command[@]}" >"$work/server.out" 2>"$work/server.err" & # $! is the server itself
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
@@ -131,8 +130,11 @@ base=$(sed -n 's/^listening on //p' "$work/server.out")
   cat "$work/server.err"
   fail "the server did not start: ${command[*]}"
 }
-# (minbase has no ps: the owner of /proc/PID is the process's effective user)
-[ "$(stat -c %U "/proc/$server_pid")" = "$user" ] || fail "the server runs as $(stat -c %U "/proc/$server_pid")"
+# (minbase has no ps) real, effective, saved and file-system user and group ids, and groups
+ids=$(awk '/^(Uid|Gid|Groups):/ {$1 = ""; printf "%s;", $0}' "/proc/$server_pid/status")
+uid=$(id -u "$user")
+gid=$(getent group "$group" | cut -d: -f3)
+[ "$ids" = " $uid $uid $uid $uid; $gid $gid $gid $gid; $gid;" ] || fail "the server runs with ids $ids, not $user:$group"
 check "the server runs as $user: ${command[*]} ($base)"
 
 # 6. A designated contact makes an enrolment token with lifeline; the agent registers and syncs.
@@ -140,7 +142,8 @@ root_json=$state_dir/repository/metadata/1.root.json
 export LIFELINE_CONFIG_DIR=$work/contact
 printf '%s\n' "$contact" | lifeline login --server "$base" --root "$root_json" --credential-file - >/dev/null ||
   fail "lifeline login"
-lifeline enrolment-token create --site lab --product pkgtest-app >"$work/token" || fail "lifeline enrolment-token create"
+lifeline enrolment-token create --site lab --product pkgtest-app >"$work/token" 2>"$work/token.err" ||
+  fail "lifeline enrolment-token create: $(cat "$work/token.err")"
 check "lifeline: logged in, enrolment token created"
 
 install -m 0644 "$root_json" /etc/lifeline/root.json
