@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Lifeline builds and tests with, only those missing.
 # Runs as root on a fresh machine (or via sudo); does nothing when all are present.
-# --package-test adds what make package-test needs (a Debian 12 root with debootstrap, dpkg-dev
-# for dpkg-shlibdeps, shellcheck for the maintainer scripts, systemd-analyze).
+# --package-test adds what make package-test needs (debootstrap for a Debian 12 root, unshare,
+# setpriv and ip for running the server there; systemd-analyze).
 set -euo pipefail
 
 packages=(
@@ -11,10 +11,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 openssl clang-format clang libclang-rt-14-dev
   wrk nginx-light time chromium
-  dpkg-dev file
+  dpkg-dev file shellcheck
 )
 if [ "${1:-}" = --package-test ]; then
-  packages+=(debootstrap shellcheck systemd iproute2 util-linux)
+  packages+=(debootstrap systemd iproute2 util-linux)
 fi
 
 missing=()

@@ -107,7 +107,7 @@ chmod -R a+rX "$work"
 
 ll init >"$work/init.log" 2>&1 || {
   cat "$work/init.log"
-  fail "lifeline-server init"
+  fail "${operator[*]} init, as $user (the unit's options; a lifeline-server without --config: --data-fallback)"
 }
 ll products apply "$work/products.json" >/dev/null || fail "products apply"
 ll orders apply "$work/order.json" >/dev/null || fail "orders apply"
