@@ -17,8 +17,9 @@
 #      a published update with a payload; a designated contact makes an enrolment token with
 #      `lifeline`; lifeline-agent registers with it and runs as lifeline-agent.service runs it,
 #      installs the update, and its ledger says so;
-#   6. the server stopped with SIGTERM; apt-get purge of the three packages, then autoremove of
-#      the dependencies they brought;
+#   6. the server stopped with SIGTERM; the three reinstalled (the maintainer scripts' upgrade
+#      path), lifeline-agent removed, then the three purged and the dependencies they brought
+#      autoremoved;
 #   7. the file list and the user databases again: identical, but for what apt and dpkg keep
 #      about themselves (EXCLUDED below).
 # --data-fallback: while lifeline-server has no --config, run the unit's command with
@@ -111,9 +112,10 @@ mkdir -p "$root"
 tar -C "$root" -xzf "$cache"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 
-# path, type, mode, owner, group, link target of everything in the root (mount points empty).
+# path, type, mode, owner and group ids (the root's, not this machine's names), link target of
+# everything in the root (mount points empty).
 file_list() {
-  (cd "$root" && find . -xdev -printf '%p\t%y\t%m\t%u\t%g\t%l\n' | sed 's|^\.||' | grep -Ev "$EXCLUDED" | LC_ALL=C sort)
+  (cd "$root" && find . -xdev -printf '%p\t%y\t%m\t%U\t%G\t%l\n' | sed 's|^\.||' | grep -Ev "$EXCLUDED" | LC_ALL=C sort)
 }
 user_databases() { cat "$root"/etc/{passwd,group,shadow,gshadow}; }
 
@@ -145,9 +147,17 @@ unshare --net sh -c 'ip link set lo up && exec "$@"' sh \
   DATA_FALLBACK="$data_fallback" /bin/bash /package-test/scenario.sh ||
   fail "the scenario in the root failed (above)"
 
-step "apt-get purge"
+step "apt-get install --reinstall (the upgrade path of the maintainer scripts), remove, purge"
+in_root sh -c 'cd /package-test && apt-get install -y --reinstall ./*.deb' >"$work/reinstall.log" 2>&1 ||
+  fail "apt-get install --reinstall: $work/reinstall.log"
+{ [ -f "$root/var/lib/lifeline/catalog.db" ] && [ -f "$root/var/lib/lifeline-agent/instances/app/device.json" ]; } ||
+  fail "the data did not survive a reinstall"
 rm -rf "$root/package-test"
-in_root apt-get purge -y lifeline-server lifeline-agent lifeline >"$work/purge.log" 2>&1 ||
+# lifeline-agent removed first (its configuration kept), then all three purged: each purge
+# finds the other package in another state.
+in_root apt-get remove -y lifeline-agent >"$work/purge.log" 2>&1 || fail "apt-get remove: $work/purge.log"
+[ -f "$root/etc/lifeline/agent.json" ] || fail "apt-get remove lifeline-agent removed its configuration"
+in_root apt-get purge -y lifeline-server lifeline-agent lifeline >>"$work/purge.log" 2>&1 ||
   fail "apt-get purge: $work/purge.log"
 in_root apt-get autoremove --purge -y >>"$work/purge.log" 2>&1 || fail "apt-get autoremove: $work/purge.log"
 unmount_all
