@@ -105,6 +105,16 @@ echo "patched by KB5000001" >"$work/payload/bin/app.txt"
 tar -C "$work/payload" -cf "$work/KB5000001.tar" bin
 chmod -R a+rX "$work"
 
+if [ -z "${DATA_FALLBACK:-}" ]; then
+  # The effective configuration, as the unit's options give it: the shipped server.json.
+  ll config show >"$work/config.txt" 2>&1 || {
+    cat "$work/config.txt"
+    fail "${operator[*]} config show, as $user"
+  }
+  { grep -q /var/lib/lifeline "$work/config.txt" && grep -q 127.0.0.1:8443 "$work/config.txt"; } ||
+    fail "config show does not give the shipped data directory and listen address: $(cat "$work/config.txt")"
+  check "${operator[*]} config show: /var/lib/lifeline, 127.0.0.1:8443"
+fi
 ll init >"$work/init.log" 2>&1 || {
   cat "$work/init.log"
   fail "${operator[*]} init, as $user (the unit's options; a lifeline-server without --config: --data-fallback)"
@@ -174,9 +184,12 @@ check "lifeline-agent registered with the token"
   fail "KB5000001 is not installed in /opt/pkgtest-app"
 }
 lifeline-agent --config /etc/lifeline/agent.json status --json >"$work/status.json"
-grep -q KB5000001 "$work/status.json" || fail "the agent's status does not list KB5000001: $(cat "$work/status.json")"
+grep -q '"update": "KB5000001"' "$work/status.json" ||
+  fail "the agent's ledger does not list KB5000001 installed: $(cat "$work/status.json")"
+grep -q '"reports_queued": 0' "$work/status.json" ||
+  fail "the agent's install report did not reach the server: $(cat "$work/status.json")"
 [ "$(stat -c '%a' /var/lib/lifeline-agent)" = 700 ] || fail "/var/lib/lifeline-agent is $(stat -c '%a' /var/lib/lifeline-agent)"
-check "lifeline-agent sync ($agent_exec): KB5000001 installed, in its ledger: $(tr -d '\n' <"$work/sync.log" | cut -c1-120)"
+check "lifeline-agent sync ($agent_exec): KB5000001 installed, in its ledger, reported: $(head -2 "$work/sync.log" | tr -s ' \n' ' ')"
 
 # 7. The server stops on SIGTERM.
 kill -TERM "$server_pid"
