@@ -76,12 +76,7 @@ unmount_all() {
   done
   mounted=()
 }
-server_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-  unmount_all
-}
-trap cleanup EXIT
+trap unmount_all EXIT
 mount_root() {
   mount -t proc proc "$root/proc" && mounted+=("$root/proc")
   # /run is a tmpfs on a running system: what is written there (locks, systemd's runtime
@@ -107,7 +102,12 @@ if [ -n "$fresh" ] || [ ! -f "$cache" ]; then
   tar -C "$work/debootstrap" -czf "$cache.tmp" . && mv "$cache.tmp" "$cache"
   rm -rf "$work/debootstrap"
 fi
-rm -rf "$root"
+# A run killed before its trap could leave /dev and /sys of this machine mounted in the old
+# root: detach whatever is mounted there before deleting it, and never cross into a mount.
+awk -v root="$root/" 'index($2, root) == 1 {print $2}' /proc/mounts | sort -r | while read -r leftover; do
+  umount -l "$leftover"
+done
+rm -rf --one-file-system "$root"
 mkdir -p "$root"
 tar -C "$root" -xzf "$cache"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
