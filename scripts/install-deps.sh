@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages Lifeline builds and tests with, only those missing.
 # Runs as root on a fresh machine (or via sudo); does nothing when all are present.
 # --package-test adds what make package-test needs (debootstrap for a Debian 12 root, unshare,
-# setpriv and ip for running the server there; systemd-analyze).
+# setpriv and ip for running the server there, systemd-nspawn for booting it; systemd-analyze).
 set -euo pipefail
 
 packages=(
@@ -14,7 +14,7 @@ packages=(
   dpkg-dev file shellcheck
 )
 if [ "${1:-}" = --package-test ]; then
-  packages+=(debootstrap systemd iproute2 util-linux)
+  packages+=(debootstrap systemd systemd-container iproute2 util-linux)
 fi
 
 missing=()

@@ -2,38 +2,44 @@
 # make package-test: the three .deb files installed, run and purged in a fresh Debian 12 root
 # (docs/packaging.md).
 #
-#   scripts/package-test.sh BUILD_DIR [--fresh] [--data-fallback]
+#   scripts/package-test.sh BUILD_DIR [--fresh] [--data-fallback] [--no-boot]
 #
 # BUILD_DIR/packages holds the packages (make package). The Debian root comes from debootstrap
 # once and is kept as BUILD_DIR/package-test/bookworm.tar.gz; --fresh (or FRESH=1 from make)
 # makes a new one. In the root:
-#   1. a file list (path, type, mode, owner, link target) and the user databases, before;
+#   1. a file list (path, type, mode, owner, group, link target) and the user databases, before;
 #   2. apt-get install ./lifeline-server*.deb ./lifeline-agent*.deb ./lifeline_*.deb;
 #   3. systemd-analyze verify on the three installed units;
-#   4. lifeline-server started exactly as lifeline-server.service starts it: its ExecStart, User,
+#   4. lifeline-server started as lifeline-server.service starts it: its ExecStart, User,
 #      Group, UMask and WorkingDirectory read from the installed unit (in a network namespace
 #      of its own, so that its port is nobody else's);
 #   5. as that user, on the unit's data: a repository, a product, a customer with an enrolment,
 #      a published update with a payload; a designated contact makes an enrolment token with
 #      `lifeline`; lifeline-agent registers with it and runs as lifeline-agent.service runs it,
-#      installs the update, and its ledger says so;
-#   6. the server stopped with SIGTERM; the three reinstalled (the maintainer scripts' upgrade
-#      path), lifeline-agent removed, then the three purged and the dependencies they brought
+#      installs the update, and its ledger says so; the server stops on SIGTERM;
+#   6. the root booted with systemd-nspawn (read-only, a throw-away overlay on top): systemd
+#      starts lifeline-server.service from the installed unit, and it runs as lifeline with no
+#      capabilities, no new privileges and its seccomp filter; `systemctl start
+#      lifeline-agent.service` installs a second update (--no-boot skips this);
+#   7. the three reinstalled (the maintainer scripts' upgrade path), lifeline-agent removed, then the three purged and the dependencies they brought
 #      autoremoved;
-#   7. the file list and the user databases again: identical, but for what apt and dpkg keep
+#   8. the file list and the user databases again: identical, but for what apt and dpkg keep
 #      about themselves (EXCLUDED below).
 # --data-fallback: while lifeline-server has no --config, run the unit's command with
-# --data /var/lib/lifeline instead of --config FILE (reported; the result says so).
+# --data /var/lib/lifeline instead of --config FILE (under systemd: a drop-in that says so;
+# reported, and the result says so).
 set -euo pipefail
 
-build_dir=$(cd "${1:?usage: package-test.sh BUILD_DIR [--fresh] [--data-fallback]}" && pwd)
+build_dir=$(cd "${1:?usage: package-test.sh BUILD_DIR [--fresh] [--data-fallback] [--no-boot]}" && pwd)
 shift
 fresh=${FRESH:-}
 data_fallback=
+boot=1
 for arg in "$@"; do
   case $arg in
   --fresh) fresh=1 ;;
   --data-fallback) data_fallback=1 ;;
+  --no-boot) boot= ;;
   *) echo "package-test: unknown option $arg" >&2 && exit 2 ;;
   esac
 done
@@ -147,12 +153,38 @@ unshare --net sh -c 'ip link set lo up && exec "$@"' sh \
   DATA_FALLBACK="$data_fallback" /bin/bash /package-test/scenario.sh ||
   fail "the scenario in the root failed (above)"
 
+if [ -n "$boot" ]; then
+  step "booted with systemd-nspawn: the units as systemd runs them"
+  command -v systemd-nspawn >/dev/null || fail "systemd-nspawn is missing: scripts/install-deps.sh --package-test"
+  cp "$source_dir/scripts/lib/package-boot-probe.sh" "$root/package-test/boot-probe.sh"
+  probe_unit="$root/etc/systemd/system/lifeline-package-probe.service"
+  printf '[Unit]\nAfter=lifeline-server.service\n[Service]\nType=oneshot\nExecStart=/bin/bash /package-test/boot-probe.sh\n' \
+    >"$probe_unit"
+  ln -s "${probe_unit#"$root"}" "$root/etc/systemd/system/multi-user.target.wants/"
+  if [ -n "$data_fallback" ]; then
+    mkdir -p "$root/etc/systemd/system/lifeline-server.service.d"
+    printf '[Service]\nExecStart=\nExecStart=%s\n' \
+      "$(sed -n 's/^ExecStart=//p' "$root/lib/systemd/system/lifeline-server.service" | sed 's|--config [^ ]*|--data /var/lib/lifeline|')" \
+      >"$root/etc/systemd/system/lifeline-server.service.d/data-fallback.conf"
+  fi
+  rm -rf "$work/probe" && mkdir -p "$work/probe"
+  # The root read-only under a throw-away overlay: the boot changes nothing on disk.
+  timeout 300 systemd-nspawn -q -D "$root" --boot --register=no --keep-unit --private-network \
+    --volatile=overlay --bind="$work/probe:/probe" >"$work/boot.log" 2>&1 || true
+  rm -rf "$probe_unit" "$root/etc/systemd/system/multi-user.target.wants/${probe_unit##*/}" \
+    "$root/etc/systemd/system/lifeline-server.service.d"
+  [ -f "$work/probe/result" ] || fail "the booted root gave no result: $work/boot.log"
+  sed 's/^/  /' "$work/probe/result"
+  { ! grep -q '^FAIL' "$work/probe/result" && grep -qx end "$work/probe/result"; } ||
+    fail "under systemd (above; the boot: $work/boot.log)"
+fi
+
 step "apt-get install --reinstall (the upgrade path of the maintainer scripts), remove, purge"
 in_root sh -c 'cd /package-test && apt-get install -y --reinstall ./*.deb' >"$work/reinstall.log" 2>&1 ||
   fail "apt-get install --reinstall: $work/reinstall.log"
 { [ -f "$root/var/lib/lifeline/catalog.db" ] && [ -f "$root/var/lib/lifeline-agent/instances/app/device.json" ]; } ||
   fail "the data did not survive a reinstall"
-rm -rf "$root/package-test"
+rm -rf "$root/package-test" "$root/opt/pkgtest-app" # the test's, not the packages'
 # lifeline-agent removed first (its configuration kept), then all three purged: each purge
 # finds the other package in another state.
 in_root apt-get remove -y lifeline-agent >"$work/purge.log" 2>&1 || fail "apt-get remove: $work/purge.log"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Run by scripts/package-test.sh inside the Debian root where the three packages are installed,
 # as root, in a network namespace with only loopback. What it makes that the packages do not
-# own goes before the purge: /opt/pkgtest-app here, /package-test by package-test.sh.
+# own (/package-test, /opt/pkgtest-app) package-test.sh removes before the purge.
 set -euo pipefail
 
 units=/lib/systemd/system
@@ -131,7 +131,7 @@ service_exec "${command[@]}" >"$work/server.out" 2>"$work/server.err" & # $! is 
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
-  grep -q '^listening on ' "$work/server.out" && break
+  grep -q '^listening on ' "$work/server.out" 2>/dev/null && break
   kill -0 "$server_pid" 2>/dev/null || break
   sleep 0.1
 done
@@ -203,5 +203,11 @@ trap - EXIT
 grep -qx stopped "$work/server.out" || fail "the server did not say stopped"
 check "the server stopped on SIGTERM"
 
-# What the test made, not the packages: the product's install root.
-rm -rf /opt/pkgtest-app
+# For the boot that follows (package-boot-probe.sh): a second update, for the agent to install
+# when systemd runs it.
+sed 's/KB5000001/KB5000002/g; s/CVE-2026-0001/CVE-2026-0002/' "$work/KB5000001.json" >"$work/KB5000002.json"
+echo "patched by KB5000002" >"$work/payload/bin/app.txt"
+tar -C "$work/payload" -cf "$work/KB5000002.tar" bin
+chmod -R a+rX "$work"
+ll publish --manifest "$work/KB5000002.json" --payload "$work/KB5000002.tar" >/dev/null || fail "publish KB5000002"
+check "KB5000002 published, for the agent under systemd"
