@@ -47,7 +47,8 @@ for script in "$source_dir"/packaging/debian/*/*; do
 done
 if command -v shellcheck >/dev/null; then
   shellcheck -s sh "$source_dir"/packaging/debian/*/* || fail "shellcheck on the maintainer scripts"
-  shellcheck "$source_dir"/scripts/package-test.sh "$source_dir"/scripts/lib/package-scenario.sh ||
+  shellcheck "$source_dir"/scripts/package-test.sh "$source_dir"/scripts/lib/package-scenario.sh \
+    "$source_dir"/scripts/lib/package-boot-probe.sh ||
     fail "shellcheck on the package test"
 fi
 
