@@ -8,8 +8,10 @@ CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
 FUZZ_SECONDS ?= 60
+# make package builds the .deb files from their own tree (no tests, no benchmarks).
+PACKAGE_BUILD_DIR ?= $(BUILD_DIR)/package-build
 
-.PHONY: all deps configure build test demo bench fuzz format format-check clean
+.PHONY: all deps configure build test demo bench fuzz format format-check clean package package-test
 
 all: build
 
@@ -43,6 +45,23 @@ format: deps
 
 format-check: deps
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+
+# Debian packages lifeline-server, lifeline-agent, lifeline (+ -dbgsym) into $(BUILD_DIR)/packages.
+package: deps
+	@if [ ! -f $(PACKAGE_BUILD_DIR)/build.ninja ]; then \
+	  cmake -S . -B $(PACKAGE_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIFELINE_WERROR=ON \
+	    -DLIFELINE_BUILD_TESTS=OFF -DLIFELINE_BUILD_BENCH=OFF $(CMAKE_FLAGS); \
+	fi
+	cmake --build $(PACKAGE_BUILD_DIR) -j $(JOBS)
+	rm -f $(BUILD_DIR)/packages/*.deb $(BUILD_DIR)/packages/*.ddeb
+	cd $(PACKAGE_BUILD_DIR) && cpack -G DEB -B $(abspath $(BUILD_DIR))/packages
+	@ls -1 $(BUILD_DIR)/packages/*.deb
+
+# The packages installed, run and purged in a fresh Debian 12 root (root; FRESH=1 redoes the
+# cached debootstrap). Not part of make test: it takes minutes (docs/packaging.md).
+package-test: package
+	@scripts/install-deps.sh --package-test
+	scripts/package-test.sh $(BUILD_DIR) $(if $(FRESH),--fresh) $(PACKAGE_TEST_FLAGS)
 
 clean:
 	rm -rf $(BUILD_DIR) build-fuzz

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Lifeline builds and tests with, only those missing.
 # Runs as root on a fresh machine (or via sudo); does nothing when all are present.
+# --package-test adds what make package-test needs (debootstrap for a Debian 12 root, unshare,
+# setpriv and ip for running the server there, systemd-nspawn for booting it; systemd-analyze).
 set -euo pipefail
 
 packages=(
@@ -9,7 +11,11 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 openssl clang-format clang libclang-rt-14-dev
   wrk nginx-light time chromium
+  dpkg-dev file shellcheck
 )
+if [ "${1:-}" = --package-test ]; then
+  packages+=(debootstrap systemd systemd-container iproute2 util-linux)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
