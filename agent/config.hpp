@@ -27,7 +27,7 @@ struct AgentConfig {
   std::string server; // http(s)://host[:port]
   std::optional<std::filesystem::path> ca_bundle;
   std::filesystem::path trusted_root;                          // root.json, shipped with the agent (TUF's trust anchor)
-  std::filesystem::path state_dir = "/var/lib/lifeline-agent"; // the unit's StateDirectory
+  std::filesystem::path state_dir = "/var/lib/lifeline-agent"; // the package's
   bool allow_not_regression_tested = false;                    // CS-15 hotfixes are installed only when allowed
   std::int64_t max_download_kib_per_second = 0;                // 0: no bandwidth cap
   int retries = 3;                                             // after a failed transfer, with backoff and jitter

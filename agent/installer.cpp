@@ -108,6 +108,50 @@ void sync_directory(const fs::path& directory) {
   }
 }
 
+void sync_file(const fs::path& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+// Where move_file copies to before renaming over `to`: a crash may leave it, and rollback removes it.
+fs::path copy_beside(const fs::path& to) {
+  return to.parent_path() / ("." + to.filename().string() + ".lifeline-copy");
+}
+
+// rename(2), or across file systems (the state directory and a product's install root are often
+// on different ones): a copy beside `to`, made durable, renamed over it, then `from` removed.
+// Either way `to` is replaced whole, never seen half-written. Throws fs::filesystem_error.
+void move_file(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::rename(from, to, ec);
+  if (ec != std::errc::cross_device_link) {
+    if (ec) {
+      throw fs::filesystem_error("cannot move file", from, to, ec);
+    }
+    return;
+  }
+  const auto copy = copy_beside(to);
+  fs::remove(copy, ec);
+  fs::copy(from, copy, fs::copy_options::copy_symlinks);
+  if (!fs::is_symlink(copy)) {
+    sync_file(copy);
+  }
+  fs::rename(copy, to);
+  fs::remove(from);
+}
+
+void move_file(const fs::path& from, const fs::path& to, std::error_code& ec) {
+  try {
+    move_file(from, to);
+    ec.clear();
+  } catch (const fs::filesystem_error& error) {
+    ec = error.code();
+  }
+}
+
 // Regular files and links of the staging tree, relative, in a stable order.
 std::vector<std::string> staged_files(const fs::path& staging) {
   std::vector<std::string> files;
@@ -146,11 +190,12 @@ struct Installer::State {
       std::error_code ec;
       if (file.existed) {
         if (fs::exists(fs::symlink_status(backup / file.path, ec))) {
-          fs::rename(backup / file.path, installed, ec);
+          move_file(backup / file.path, installed, ec);
         }
       } else {
         fs::remove(installed, ec);
       }
+      fs::remove(copy_beside(installed), ec);
       sync_directory(installed.parent_path());
       stepped();
     }
@@ -236,10 +281,10 @@ util::Result<void> Installer::install(const std::string& update, const std::stri
       fs::create_directories(installed.parent_path(), ec);
       if (file.existed) {
         fs::create_directories((backup / file.path).parent_path(), ec);
-        fs::rename(installed, backup / file.path);
+        move_file(installed, backup / file.path);
         state.stepped();
       }
-      fs::rename(staging / file.path, installed);
+      move_file(staging / file.path, installed);
       sync_directory(installed.parent_path());
       state.stepped();
     }

@@ -105,7 +105,7 @@ TEST_F(Configuration, AgentShowsItsEffectiveConfiguration) {
   const auto shown = run({binary("agent", "lifeline-agent").string(), "--config", file.string(), "config", "show"});
   ASSERT_EQ(shown.exit_code, 0) << shown.err;
   const auto effective = nlohmann::json::parse(shown.out);
-  EXPECT_EQ(effective.at("state_dir"), "/var/lib/lifeline-agent"); // the default, the unit's StateDirectory
+  EXPECT_EQ(effective.at("state_dir"), "/var/lib/lifeline-agent"); // the default, the package's
   EXPECT_EQ(effective.at("retries"), 3);
   EXPECT_EQ(effective.at("instances").at(0).at("install_root"), "/opt/sql");
   write_file(m_dir / "again.json", shown.out);

@@ -1,6 +1,9 @@
 // Transactional installs: the ledger and the files agree after every possible interruption.
 #include <map>
 
+#include <stdlib.h>
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "agent/installer.hpp"
@@ -29,21 +32,49 @@ Tree read_tree(const fs::path& root) {
 
 struct Interrupted {};
 
-class InstallerTest : public ::testing::Test {
+// The product's install root beside the agent's state directory, or (with `true`) on another file
+// system, as /opt and /var/lib often are: the install still swaps whole files and rolls back.
+class InstallerTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
+    if (GetParam()) {
+      char pattern[] = "/dev/shm/lifeline-installer-XXXXXX";
+      ASSERT_NE(::mkdtemp(pattern), nullptr);
+      m_root = pattern;
+      struct stat here {};
+      struct stat there {};
+      ASSERT_EQ(::stat(m_dir.path().c_str(), &here), 0);
+      ASSERT_EQ(::stat(m_root.c_str(), &there), 0);
+      if (here.st_dev == there.st_dev) {
+        GTEST_SKIP() << "/dev/shm is on the temporary directory's file system here";
+      }
+    } else {
+      m_root = m_dir / "root";
+    }
     testing::write_file(root() / "bin" / "server.exe", "old server");
     testing::write_file(root() / "readme.txt", "old readme");
     write_tar(payload(), {{"bin/server.exe", "new server"}, {"bin/patch.dll", "new library"}});
   }
-  [[nodiscard]] fs::path root() const { return m_dir / "root"; }
+  void TearDown() override {
+    if (GetParam() && !m_root.empty()) {
+      std::error_code ec;
+      fs::remove_all(m_root, ec);
+    }
+  }
+  [[nodiscard]] fs::path root() const { return m_root; }
   [[nodiscard]] fs::path work() const { return m_dir / "work"; }
   [[nodiscard]] fs::path payload() const { return m_dir / "KB1.tar"; }
 
   testing::TempDir m_dir;
+  fs::path m_root;
 };
 
-TEST_F(InstallerTest, InstallsRecordsAndUninstallsBackToTheOldFiles) {
+INSTANTIATE_TEST_SUITE_P(Roots, InstallerTest, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "OtherFileSystem" : "SameFileSystem";
+                         });
+
+TEST_P(InstallerTest, InstallsRecordsAndUninstallsBackToTheOldFiles) {
   const auto before = read_tree(root());
   Installer installer(work(), root());
   ASSERT_TRUE(installer.install("KB1", "p/KB1/KB1.tar", payload()));
@@ -58,7 +89,7 @@ TEST_F(InstallerTest, InstallsRecordsAndUninstallsBackToTheOldFiles) {
   EXPECT_FALSE(installer.is_installed("KB1").value());
 }
 
-TEST_F(InstallerTest, AnInterruptionAtAnyStepLeavesTheOldOrTheNewState) {
+TEST_P(InstallerTest, AnInterruptionAtAnyStepLeavesTheOldOrTheNewState) {
   const auto before = read_tree(root());
   int completed_at = 0;
   for (int stop = 1; completed_at == 0 && stop < 50; ++stop) {
@@ -87,7 +118,7 @@ TEST_F(InstallerTest, AnInterruptionAtAnyStepLeavesTheOldOrTheNewState) {
   EXPECT_EQ(read_tree(root()).at("bin/server.exe"), "new server");
 }
 
-TEST_F(InstallerTest, AnUnsafeArchiveChangesNothingAndIsReportedAsFailed) {
+TEST_P(InstallerTest, AnUnsafeArchiveChangesNothingAndIsReportedAsFailed) {
   testing::write_file(payload(), "not an archive");
   const auto before = read_tree(root());
   Installer installer(work(), root());
