@@ -62,13 +62,15 @@ ExitCode backup(FileCommandContext& context, const BackupArguments& arguments) {
                         {"schema_version", summary->schema_version},
                         {"timestamp_version", summary->timestamp_version},
                         {"includes_keys", summary->includes_keys},
+                        {"lock_seconds", summary->lock_seconds},
                         {"seconds", seconds}}
                        .dump(2)
                 << '\n';
   } else {
     context.out << "backup: " << arguments.out << ": " << summary->files << " files, " << mib_text(summary->bytes)
                 << ", catalog schema " << summary->schema_version << ", repository timestamp version "
-                << summary->timestamp_version << ", in " << seconds_text(seconds) << '\n';
+                << summary->timestamp_version << ", in " << seconds_text(seconds) << " (publishing held "
+                << seconds_text(summary->lock_seconds) << ")\n";
   }
   if (summary->includes_keys) {
     context.err << "lifeline-server: " << arguments.out

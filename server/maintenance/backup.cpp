@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -44,6 +45,7 @@ struct Snapshot {
   std::vector<Member> members;
   std::int64_t schema_version = 0;
   std::int64_t timestamp_version = 0;
+  double lock_seconds = 0;
 };
 
 bool is_payload(const std::string& path) {
@@ -84,6 +86,7 @@ std::int64_t timestamp_version_of(const fs::path& timestamp) {
 util::Result<Snapshot> take_snapshot(const fs::path& data_dir, const fs::path& pinned, const BackupOptions& options) {
   std::error_code ec;
   const auto repository = data_dir / k_repository_dir;
+  const auto start = std::chrono::steady_clock::now();
   std::optional<signing::RepositoryLock> lock;
   if (fs::is_directory(repository, ec)) {
     lock.emplace(repository);
@@ -126,6 +129,7 @@ util::Result<Snapshot> take_snapshot(const fs::path& data_dir, const fs::path& p
     }
   }
   snapshot.timestamp_version = timestamp_version_of(pinned / k_repository_dir / "metadata" / "timestamp.json");
+  snapshot.lock_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return snapshot;
 }
 
@@ -320,6 +324,7 @@ util::Result<BackupSummary> create_backup(const fs::path& data_dir, const fs::pa
   summary.schema_version = snapshot->schema_version;
   summary.timestamp_version = snapshot->timestamp_version;
   summary.includes_keys = options.include_keys;
+  summary.lock_seconds = snapshot->lock_seconds;
   return summary;
 }
 

@@ -20,6 +20,7 @@ struct BackupSummary {
   std::int64_t schema_version = 0;
   std::int64_t timestamp_version = 0; // the repository state captured; 0 without a repository
   bool includes_keys = true;
+  double lock_seconds = 0; // how long publishers waited at most: the repository lock was held
 };
 
 // Writes the backup of `data_dir` to `out` (0600), through a temporary file beside it: `out`

@@ -37,7 +37,7 @@ std::string manifest_for(int number) {
 
 std::string payload_for(int number) {
   return "payload of load update " + std::to_string(number) + "\n" +
-         std::string(4096, static_cast<char>('a' + number % 26));
+         std::string(64 * 1024, static_cast<char>('a' + number % 26));
 }
 
 struct Captured {
@@ -45,6 +45,9 @@ struct Captured {
   std::int64_t timestamp_version = 0;
   double seconds = 0;
   std::uintmax_t size = 0;
+  int published_during = 0;       // publishes that completed while it ran
+  bool publish_in_flight = false; // a publish request was being served when it started
+  double lock_seconds = 0;
 };
 
 class BackupUnderLoad : public ApiFixture {};
@@ -55,11 +58,14 @@ TEST_F(BackupUnderLoad, RestoresToAServerThatPassesCheckAndServesTheCapturedStat
   std::atomic<bool> stop = false;
   std::atomic<int> published = 0;
   std::atomic<int> failures = 0;
+  std::atomic<bool> in_flight = false;
   std::mutex seen_mutex;
   std::map<std::int64_t, std::string> timestamps_seen; // every timestamp.json the original served
   std::thread publisher([&] {
     for (int number = 1; !stop; ++number) {
+      in_flight = true;
       const auto reply = client(m_publisher).publish(manifest_for(number), "update.cab", payload_for(number));
+      in_flight = false;
       if (reply.status == 201) {
         ++published;
       } else {
@@ -83,7 +89,8 @@ TEST_F(BackupUnderLoad, RestoresToAServerThatPassesCheckAndServesTheCapturedStat
     }
   });
   std::vector<Captured> backups;
-  for (int round = 0; round < 3; ++round) {
+  const auto load_start = std::chrono::steady_clock::now();
+  for (int round = 0; round < 5; ++round) {
     // Each backup overlaps publishing: wait (without a clock) until some more have landed.
     const int wanted = published + 3;
     while (published < wanted && failures == 0) {
@@ -92,25 +99,37 @@ TEST_F(BackupUnderLoad, RestoresToAServerThatPassesCheckAndServesTheCapturedStat
     Captured captured;
     captured.file = (m_dir / ("backup-" + std::to_string(round) + ".tar")).string();
     const auto start = std::chrono::steady_clock::now();
+    const int before = published;
+    captured.publish_in_flight = in_flight;
     const auto result = run({server_binary().string(), "--data", data(), "backup", "--out", captured.file, "--json"});
+    captured.published_during = published - before;
     captured.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ASSERT_EQ(result.exit_code, 0) << result.err;
-    captured.timestamp_version = nlohmann::json::parse(result.out)["timestamp_version"].get<std::int64_t>();
+    const auto summary = nlohmann::json::parse(result.out);
+    captured.timestamp_version = summary["timestamp_version"].get<std::int64_t>();
+    captured.lock_seconds = summary["lock_seconds"].get<double>();
     captured.size = fs::file_size(captured.file);
     backups.push_back(captured);
   }
   stop = true;
   publisher.join();
   reader.join();
+  const auto load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
   EXPECT_EQ(failures, 0);
-  ASSERT_GE(published, 9);
+  ASSERT_GE(published, 15);
+  EXPECT_TRUE(std::any_of(backups.begin(), backups.end(), [](const Captured& captured) {
+    return captured.publish_in_flight || captured.published_during > 0;
+  })) << "no backup overlapped a publish";
+  std::cout << published << " updates published in " << load_seconds << " s\n";
   const auto original_updates = json_of(client(m_operator).get("/v1/updates"));
 
   for (const auto& captured : backups) {
     std::cout << "backup " << captured.file << ": timestamp version " << captured.timestamp_version << ", "
-              << captured.size << " bytes, " << captured.seconds << " s\n";
-    TempDir target;
-    const auto restored = (target / "data").string();
+              << captured.size << " bytes, " << captured.seconds << " s (lock held " << captured.lock_seconds
+              << " s), publish in flight at its start: " << captured.publish_in_flight << ", "
+              << captured.published_during << " completed while it ran\n";
+    TempDir scratch;
+    const auto restored = (scratch / "data").string();
     const auto restore = run({server_binary().string(), "--data", restored, "restore", "--from", captured.file});
     ASSERT_EQ(restore.exit_code, 0) << restore.err;
     const auto check_start = std::chrono::steady_clock::now();
@@ -160,16 +179,16 @@ TEST_F(BackupUnderLoad, RestoresToAServerThatPassesCheckAndServesTheCapturedStat
         ApiClient(copy.first_line().substr(std::string("listening on ").size()), m_operator).get("/v1/updates"));
     std::set<std::string> listed;
     for (const auto& update : restored_updates["updates"]) {
-      listed.insert(update["id"].get<std::string>());
+      listed.insert(update["kb"].get<std::string>());
     }
     std::set<std::string> original;
     for (const auto& update : original_updates["updates"]) {
-      original.insert(update["id"].get<std::string>());
+      original.insert(update["kb"].get<std::string>());
     }
     EXPECT_TRUE(std::includes(original.begin(), original.end(), listed.begin(), listed.end()));
     std::string newest_path;
-    for (const auto& [path, target] : role_targets.items()) {
-      const auto kb = target["custom"]["lifeline"]["kb"].get<std::string>();
+    for (const auto& [path, signed_target] : role_targets.items()) {
+      const auto kb = signed_target["custom"]["lifeline"]["kb"].get<std::string>();
       EXPECT_TRUE(listed.contains(kb)) << kb << " is published but the restored catalog does not know it";
       if (kb.starts_with("KB99")) {
         newest_path = std::max(newest_path, path);
