@@ -36,6 +36,10 @@ std::string mib_text(std::uint64_t bytes) {
   return text;
 }
 
+std::string counted(std::size_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 ExitCode failed(FileCommandContext& context, const util::Error& error) {
   context.err << "lifeline-server: " << error.message << '\n';
   return ExitCode::invalid;
@@ -147,11 +151,12 @@ ExitCode check(FileCommandContext& context) {
       context.out << severity_name(finding.severity) << "  " << finding.what << "  " << finding.where << ": "
                   << finding.message << '\n';
     }
-    context.out << "check: " << status << ": " << report.problems() << " problems, " << report.warnings()
-                << " warnings (catalog schema " << counts.schema_version << ", " << counts.root_versions
-                << " root versions, " << counts.roles << " roles at timestamp version " << counts.timestamp_version
-                << ", " << counts.targets << " payloads of " << mib_text(counts.target_bytes) << ", " << counts.keys
-                << " keys, in " << seconds_text(seconds) << ")\n";
+    context.out << "check: " << status << ": " << counted(report.problems(), "problem") << ", "
+                << counted(report.warnings(), "warning") << " (catalog schema " << counts.schema_version << ", "
+                << counts.root_versions << " root versions, " << counts.roles << " roles at timestamp version "
+                << counts.timestamp_version << ", " << counts.targets << " payloads of "
+                << mib_text(counts.target_bytes) << ", " << counts.keys << " keys, in " << seconds_text(seconds)
+                << ")\n";
   }
   if (report.could_not_check) {
     return ExitCode::invalid;

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -136,10 +137,18 @@ util::Result<CatalogInspection> inspect_catalog(const std::filesystem::path& dat
     return version.error();
   }
   inspection.schema_version = *version;
+  // One finding per damaged page or index: a row may hold several lines under a header.
   auto integrity = each_row(database, db->get(), "PRAGMA integrity_check", [&](sqlite3_stmt* row) {
-    auto line = column_text(row, 0);
-    if (line != "ok" && inspection.integrity_errors.size() < k_max_reported_rows) {
-      inspection.integrity_errors.push_back(std::move(line));
+    const auto text = column_text(row, 0);
+    std::size_t start = 0;
+    while (start < text.size()) {
+      const auto end = std::min(text.find('\n', start), text.size());
+      auto line = text.substr(start, end - start);
+      start = end + 1;
+      if (line != "ok" && !line.starts_with("*** in database") && !line.empty() &&
+          inspection.integrity_errors.size() < k_max_reported_rows) {
+        inspection.integrity_errors.push_back(std::move(line));
+      }
     }
   });
   if (!integrity) {

@@ -69,6 +69,13 @@ CheckReport check_data_dir(const std::filesystem::path& data_dir, std::int64_t n
            "no catalog in " + data_dir.string() + ": not a Lifeline data directory");
     return out;
   }
+  // A backup interrupted before it cleaned up leaves its pinned copies (keys among them).
+  for (const auto& entry : std::filesystem::directory_iterator(data_dir, ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.starts_with(".backup-")) {
+      report(out, Severity::warning, "backup", name, "left by an interrupted backup (it holds key copies): remove it");
+    }
+  }
   std::set<std::string> update_ids;
   const bool catalog_read = check_catalog(data_dir, out, update_ids);
   check_repository(data_dir, now, catalog_read ? &update_ids : nullptr, out);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <set>
 #include <system_error>
 
 #include "server/maintenance/backup_manifest.hpp"
@@ -141,6 +142,7 @@ util::Result<Unpacked> unpack(const fs::path& backup, const fs::path& staging) {
                       "cannot read " + backup.string() + ": " + archive_error_string(handle.get()));
   }
   Unpacked unpacked;
+  std::set<std::string> seen;
   bool manifest_seen = false;
   archive_entry* entry = nullptr;
   for (;;) {
@@ -168,8 +170,7 @@ util::Result<Unpacked> unpack(const fs::path& backup, const fs::path& staging) {
     if (!is_manifest && !is_backup_member(path)) {
       return refused("unsafe or unexpected path \"" + path + "\"");
     }
-    if (unpacked.files.contains(path) ||
-        std::find(unpacked.directories.begin(), unpacked.directories.end(), path) != unpacked.directories.end()) {
+    if (!seen.insert(path).second) {
       return refused("\"" + path + "\" appears twice");
     }
     std::error_code ec;

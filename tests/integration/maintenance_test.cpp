@@ -134,6 +134,14 @@ TEST_F(Maintenance, CheckFindsAnUpdateTheCatalogDoesNotKnow) {
   EXPECT_NE(result.out.find("does not know update KB4057113"), std::string::npos) << result.out;
 }
 
+TEST_F(Maintenance, CheckWarnsOfWhatAnInterruptedBackupLeft) {
+  fs::create_directories(m_dir / "data" / ".backup-x1y2z3");
+  const auto result = check();
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+  EXPECT_NE(result.out.find("WARNING  backup  .backup-x1y2z3: left by an interrupted backup"), std::string::npos)
+      << result.out;
+}
+
 TEST_F(Maintenance, CheckCannotCheckWithoutACatalog) {
   TempDir empty;
   const auto result = server((empty / "absent").string(), {"check"});
