@@ -39,6 +39,19 @@ struct CommandContext {
 
 using Handler = std::function<ExitCode(CommandContext&)>;
 
+// What a command on the data directory's files receives (backup, restore, check): for these the
+// catalog is neither created nor migrated, and the directory may not exist yet.
+struct FileCommandContext {
+  std::ostream& out;
+  std::ostream& err;
+  util::Date at;
+  bool json = false;
+  std::filesystem::path data_dir;
+  std::int64_t now = 0;
+};
+
+using FileHandler = std::function<ExitCode(FileCommandContext&)>;
+
 // Per-command options that every leaf may take.
 struct LeafOptions {
   std::string at;
@@ -50,12 +63,15 @@ struct Leaf {
   const CLI::Option* at_option = nullptr;
   std::shared_ptr<LeafOptions> options;
   Handler handler;
+  FileHandler file_handler; // instead of `handler`: no catalog is opened
 };
 
 class CommandSet {
  public:
   // Adds `--at DATE` and, when asked, `--json` to `app` and remembers its handler.
   LeafOptions& add(CLI::App* app, Handler handler, bool with_json = true);
+  // The same for a command that works on the data directory's files without the catalog.
+  LeafOptions& add_without_catalog(CLI::App* app, FileHandler handler, bool with_json = true);
   [[nodiscard]] const std::vector<Leaf>& leaves() const { return m_leaves; }
 
  private:
@@ -71,6 +87,7 @@ void add_repository_commands(CLI::App& app, CommandSet& commands);
 void add_serve_command(CLI::App& app, CommandSet& commands);
 void add_credential_commands(CLI::App& app, CommandSet& commands);
 void add_advisory_commands(CLI::App& app, CommandSet& commands);
+void add_maintenance_commands(CLI::App& app, CommandSet& commands);
 
 // Prints a failed Result's error and picks the exit code for it.
 ExitCode report_error(CommandContext& context, const util::Error& error);

@@ -19,8 +19,14 @@ LeafOptions& CommandSet::add(CLI::App* app, Handler handler, bool with_json) {
   if (with_json) {
     app->add_flag("--json", options->json, "Print JSON instead of text");
   }
-  m_leaves.push_back(Leaf{app, at, options, std::move(handler)});
+  m_leaves.push_back(Leaf{app, at, options, std::move(handler), {}});
   return *options;
+}
+
+LeafOptions& CommandSet::add_without_catalog(CLI::App* app, FileHandler handler, bool with_json) {
+  auto& options = add(app, {}, with_json);
+  m_leaves.back().file_handler = std::move(handler);
+  return options;
 }
 
 bool check_value(CommandContext& context, std::string_view option, const std::string& value,
@@ -111,6 +117,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
   cli::add_serve_command(app, commands);
   cli::add_credential_commands(app, commands);
   cli::add_advisory_commands(app, commands);
+  cli::add_maintenance_commands(app, commands);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);
   try {
@@ -147,6 +154,15 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
       }
       at = *parsed;
       now = static_cast<std::int64_t>(at.days_since_epoch()) * 86400;
+    }
+    if (leaf.file_handler) {
+      cli::FileCommandContext context{out, err, at, leaf.options->json, config->data, now};
+      try {
+        return static_cast<int>(leaf.file_handler(context));
+      } catch (const std::exception& error) {
+        err << "lifeline-server: unexpected failure: " << error.what() << '\n';
+        return static_cast<int>(ExitCode::invalid);
+      }
     }
     const auto dir = prepare_data_dir(config->data, err);
     if (!dir) {

@@ -1,7 +1,5 @@
 #include "signing/repository/repository.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +11,7 @@
 
 #include "signing/entitlement_statement.hpp"
 #include "signing/repository/online_keys.hpp"
+#include "signing/repository/repository_lock.hpp"
 #include "signing/repository/root_rotation.hpp"
 #include "signing/tuf/fetcher.hpp"
 #include "signing/tuf/sign.hpp"
@@ -58,28 +57,6 @@ util::Result<void> check_expiry(const ExpiryPolicy& expiry) {
   }
   return {};
 }
-
-// An exclusive lock on the repository for the whole of one change.
-class RepositoryLock {
- public:
-  explicit RepositoryLock(const fs::path& dir)
-      : m_fd(::open((dir / ".lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600)) {
-    if (m_fd >= 0 && ::flock(m_fd, LOCK_EX) != 0) {
-      ::close(std::exchange(m_fd, -1));
-    }
-  }
-  RepositoryLock(const RepositoryLock&) = delete;
-  RepositoryLock& operator=(const RepositoryLock&) = delete;
-  ~RepositoryLock() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-  }
-  [[nodiscard]] bool held() const { return m_fd >= 0; }
-
- private:
-  int m_fd;
-};
 
 util::Error not_locked(const fs::path& dir) {
   return make_error(ErrorKind::io, "cannot lock the repository in " + dir.string());
