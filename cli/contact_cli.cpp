@@ -245,8 +245,12 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   }
   const util::Clock& now = fixed ? static_cast<const util::Clock&>(*fixed) : clock;
   ContactConfig config;
-  std::error_code missing;
-  if (!config_file.empty() || fs::exists(k_default_contact_config, missing)) {
+  std::error_code unreadable;
+  const bool default_present = fs::exists(k_default_contact_config, unreadable);
+  if (config_file.empty() && unreadable) { // said, not fatal: the options still work without it
+    err << "lifeline: warning: cannot read " << k_default_contact_config << ": " << unreadable.message() << '\n';
+  }
+  if (!config_file.empty() || default_present) {
     auto loaded = load_contact_config(config_file.empty() ? k_default_contact_config : config_file);
     if (!loaded) {
       err << "lifeline: " << loaded.error().message << '\n';

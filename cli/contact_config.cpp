@@ -11,11 +11,14 @@ util::Result<ContactConfig> load_contact_config(const std::filesystem::path& pat
   if (!file) {
     return file.error();
   }
+  // Empty means unset, so that `config show`'s output reads back as it was.
+  const auto url_or_empty = [](std::string_view text) { return text.empty() || util::is_http_url(text); };
+  const auto path_or_empty = [](std::string_view text) { return text.empty() || util::is_config_path(text); };
   ContactConfig config;
-  file->text("server", config.server, util::is_http_url, "an http(s):// URL");
-  file->text("root", config.root, util::is_config_path, "the path of the trusted root.json");
+  file->text("server", config.server, url_or_empty, "an http(s):// URL");
+  file->text("root", config.root, path_or_empty, "the path of the trusted root.json");
   std::string session_dir;
-  file->text("session_dir", session_dir, util::is_config_path, "a directory path");
+  file->text("session_dir", session_dir, path_or_empty, "a directory path");
   config.session_dir = session_dir;
   if (auto finished = file->finish(); !finished) {
     return finished.error();

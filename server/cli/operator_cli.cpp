@@ -72,7 +72,12 @@ std::optional<cli::ServerConfig> resolve_config(const std::string& config_file, 
   std::string file = config_file;
   std::error_code ec;
   if (file.empty() && data_dir.empty()) {
-    if (!std::filesystem::exists(cli::k_default_server_config, ec)) {
+    const bool present = std::filesystem::exists(cli::k_default_server_config, ec);
+    if (ec) {
+      err << "lifeline-server: cannot read " << cli::k_default_server_config << ": " << ec.message() << '\n';
+      return std::nullopt;
+    }
+    if (!present) {
       err << "lifeline-server: give --data DIR or --config FILE (there is no " << cli::k_default_server_config << ")\n";
       return std::nullopt;
     }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <utility>
 
 #include <httplib.h>
 
@@ -50,11 +51,16 @@ thread_local std::chrono::steady_clock::time_point t_request_start;
 // The request line's path only: query strings are left out, as they may carry what a log should
 // not keep. Headers (credentials, cookies) and bodies are never logged.
 void log_request(const httplib::Request& in, const httplib::Response& out) {
-  const auto elapsed = std::chrono::steady_clock::now() - t_request_start;
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  // A request refused before routing (malformed) has no start of its own: "-", never a stale one.
+  std::string milliseconds = "-";
+  if (t_request_start != std::chrono::steady_clock::time_point{}) {
+    const auto elapsed = std::chrono::steady_clock::now() - std::exchange(t_request_start, {});
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", static_cast<double>(micros) / 1000.0);
+    milliseconds = text;
+  }
   const auto length = out.body.empty() ? out.get_header_value("Content-Length") : std::to_string(out.body.size());
-  char milliseconds[32];
-  std::snprintf(milliseconds, sizeof milliseconds, "%.3f", static_cast<double>(micros) / 1000.0);
   util::log::write(out.status >= 500 ? util::log::Level::error : util::log::Level::info, "request",
                    {{"remote", in.remote_addr},
                     {"method", in.method},

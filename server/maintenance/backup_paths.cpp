@@ -1,6 +1,7 @@
 #include "server/maintenance/backup_paths.hpp"
 
 #include <algorithm>
+#include <set>
 #include <system_error>
 
 namespace lifeline::server::maintenance {
@@ -17,8 +18,13 @@ bool starts_with_part(std::string_view path, std::string_view part) {
   return path.size() > part.size() && path.starts_with(part) && path[part.size()] == '/';
 }
 
+// Hidden names are locks and temporaries. A product role's pending key exists only while the
+// repository lock is held; a top-level role's (keys rotate) waits for its root, maybe for days,
+// and a restore without it could not finish the rotation: those are kept.
 bool is_skipped(const std::string& name) {
-  return name.starts_with(".") || name.ends_with(".pending");
+  static const std::set<std::string> k_rotation_keys{"targets.pem.pending", "snapshot.pem.pending",
+                                                     "timestamp.pem.pending", "entitlement.pem.pending"};
+  return name.starts_with(".") || (name.ends_with(".pending") && !k_rotation_keys.contains(name));
 }
 
 } // namespace

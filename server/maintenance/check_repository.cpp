@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/maintenance/backup_paths.hpp"
+#include "server/maintenance/catalog_file.hpp"
 #include "server/maintenance/check_parts.hpp"
 #include "server/maintenance/file_digest.hpp"
 #include "signing/repository/key_store.hpp"
@@ -261,7 +262,15 @@ class RepositoryCheck {
       return; // not one of ours: nothing to compare
     }
     const auto kb = custom.at("lifeline").at("kb").get<std::string>();
-    if (!m_update_ids->contains(kb)) {
+    if (!m_update_ids->contains(kb) && !m_catalog_read_again) {
+      // The catalog was read before the metadata: a publish that committed in between is in it
+      // now (the catalog only grows, and publishing adds to it before it signs).
+      m_catalog_read_again = true;
+      if (auto ids = catalog_update_ids(m_data / k_catalog_file)) {
+        m_known_later.insert(ids->begin(), ids->end());
+      }
+    }
+    if (!m_update_ids->contains(kb) && !m_known_later.contains(kb)) {
       add(Severity::problem, "catalog", std::string(k_catalog_file),
           "does not know update " + kb + ", which " + role + " publishes as " + path);
     }
@@ -374,6 +383,8 @@ class RepositoryCheck {
   fs::path m_keys;
   std::int64_t m_now;
   const std::set<std::string>* m_update_ids;
+  bool m_catalog_read_again = false;
+  std::set<std::string> m_known_later;
   CheckReport& m_report;
   Periods m_periods;
   std::vector<Listed> m_listed;

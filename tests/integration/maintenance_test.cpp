@@ -215,7 +215,29 @@ TEST_F(Maintenance, RestoreRefusesAPathOutsideTheDataDirectory) {
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_NE(result.err.find("unsafe or unexpected path"), std::string::npos) << result.err;
   EXPECT_EQ(listing(target.path()), std::vector<std::string>{"evil.tar"});
+  EXPECT_FALSE(fs::exists(target / "escaped.txt"));
   EXPECT_FALSE(fs::exists(target.path().parent_path() / "escaped.txt"));
+}
+
+TEST_F(Maintenance, RestoreRefusesLinksInTheArchive) {
+  for (const char* kind : {"symbolic", "hard"}) {
+    TempDir target;
+    const auto tree = target / "tree";
+    fs::create_directories(tree / "keys");
+    write_file(tree / "catalog.db", "x");
+    if (std::string(kind) == "symbolic") {
+      fs::create_symlink("/etc/passwd", tree / "keys" / "targets.pem");
+    } else {
+      fs::create_hard_link(tree / "catalog.db", tree / "keys" / "targets.pem");
+    }
+    const auto file = target / "links.tar";
+    const auto packed = run({"/bin/tar", "-C", tree.string(), "-cf", file.string(), "catalog.db", "keys"});
+    ASSERT_EQ(packed.exit_code, 0) << packed.err;
+    fs::remove_all(tree);
+    const auto result = server((target / "restored").string(), {"restore", "--from", file.string()});
+    EXPECT_EQ(result.exit_code, 3) << kind;
+    EXPECT_EQ(listing(target.path()), std::vector<std::string>{"links.tar"}) << kind << ": " << result.err;
+  }
 }
 
 TEST_F(Maintenance, RestoreRefusesAnArchiveWithoutAManifest) {

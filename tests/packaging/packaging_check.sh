@@ -64,13 +64,16 @@ LC_ALL=C sort >"$work/expected.txt" <<'LIST'
 /usr/bin/lifeline-server
 /usr/bin/lifeline-sign
 /usr/share/doc/lifeline-agent/agent.md
+/usr/share/doc/lifeline-agent/configuration.md
 /usr/share/doc/lifeline-agent/examples/agent.json
 /usr/share/doc/lifeline-server/README.md
 /usr/share/doc/lifeline-server/advisories.md
 /usr/share/doc/lifeline-server/api.md
 /usr/share/doc/lifeline-server/api/openapi.yaml
 /usr/share/doc/lifeline-server/architecture.md
+/usr/share/doc/lifeline-server/backup.md
 /usr/share/doc/lifeline-server/cli.md
+/usr/share/doc/lifeline-server/configuration.md
 /usr/share/doc/lifeline-server/dashboard.md
 /usr/share/doc/lifeline-server/documents.md
 /usr/share/doc/lifeline-server/examples/order-contoso.json
@@ -83,16 +86,21 @@ LC_ALL=C sort >"$work/expected.txt" <<'LIST'
 /usr/share/doc/lifeline-server/examples/updates/KB4057113.json
 /usr/share/doc/lifeline-server/examples/updates/KB4091664.json
 /usr/share/doc/lifeline-server/nginx.md
+/usr/share/doc/lifeline-server/operations.md
 /usr/share/doc/lifeline-server/packaging.md
 /usr/share/doc/lifeline-server/rules.md
 /usr/share/doc/lifeline-server/signing.md
+/usr/share/doc/lifeline/configuration.md
 /usr/share/doc/lifeline/contacts-cli.md
 LIST
 if ! diff -u "$work/expected.txt" "$work/installed.txt"; then
   fail "cmake --install installs other files than the packages ship (- expected, + installed)"
 fi
-python3 -c 'import json,sys; [json.load(open(f)) for f in sys.argv[1:]]' \
-  "$source_dir/packaging/etc/server.json" "$source_dir/packaging/examples/agent.json" || fail "invalid JSON"
+# The shipped files, read by the binaries' own strict loaders (an unknown or misspelt setting fails).
+"$build_dir/server/lifeline-server" --config "$source_dir/packaging/etc/server.json" config show >/dev/null ||
+  fail "lifeline-server refuses the shipped server.json"
+"$build_dir/agent/lifeline-agent" --config "$source_dir/packaging/examples/agent.json" config show >/dev/null ||
+  fail "lifeline-agent refuses the example agent.json"
 
 [ "$failed" = 0 ] && echo "packaging_check: PASS"
 exit "$failed"

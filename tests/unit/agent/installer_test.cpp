@@ -118,6 +118,25 @@ TEST_P(InstallerTest, AnInterruptionAtAnyStepLeavesTheOldOrTheNewState) {
   EXPECT_EQ(read_tree(root()).at("bin/server.exe"), "new server");
 }
 
+// A crash in the middle of a move across file systems leaves the copy beside its destination:
+// rollback removes it with the rest.
+TEST_P(InstallerTest, RollbackRemovesACopyACrashLeftHalfway) {
+  const auto before = read_tree(root());
+  {
+    Installer installer(work(), root(), [this](int step) {
+      if (step == 1) { // the old server.exe is in the backups; its replacement was being copied
+        testing::write_file(root() / "bin" / ".server.exe.lifeline-copy", "new ser");
+        throw Interrupted{};
+      }
+    });
+    EXPECT_THROW((void)installer.install("KB1", "p/KB1/KB1.tar", payload()), Interrupted);
+  }
+  Installer next_run(work(), root());
+  ASSERT_TRUE(next_run.recover());
+  EXPECT_EQ(read_tree(root()), before);
+  EXPECT_FALSE(next_run.is_installed("KB1").value());
+}
+
 TEST_P(InstallerTest, AnUnsafeArchiveChangesNothingAndIsReportedAsFailed) {
   testing::write_file(payload(), "not an archive");
   const auto before = read_tree(root());
