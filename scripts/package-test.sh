@@ -193,6 +193,13 @@ in_root apt-get purge -y lifeline-server lifeline-agent lifeline >>"$work/purge.
   fail "apt-get purge: $work/purge.log"
 in_root apt-get autoremove --purge -y >>"$work/purge.log" 2>&1 || fail "apt-get autoremove: $work/purge.log"
 unmount_all
+# The trusted root the scenario put in /etc/lifeline is the operator's, not the packages': the
+# purge must leave it, and the directory, closed to others and no longer in the deleted group.
+[ -f "$root/etc/lifeline/root.json" ] || fail "the purge removed a file it did not install (/etc/lifeline/root.json)"
+[ "$(stat -c '%U:%G %a' "$root/etc/lifeline")" = "root:root 750" ] ||
+  fail "/etc/lifeline after the purge: $(stat -c '%U:%G %a' "$root/etc/lifeline"), not root:root 750"
+echo "  ok: the purge kept the operator's /etc/lifeline/root.json, /etc/lifeline root:root 750"
+rm -rf "$root/etc/lifeline" # the scenario's own file, as an operator would clean up
 
 step "nothing left behind"
 file_list >"$work/after.txt"

@@ -14,7 +14,7 @@
 #include "signing/repository/root_rotation.hpp"
 #include "signing/tuf/sign.hpp"
 #include "signing/tuf/updater.hpp"
-#include "tests/support/testing.hpp"
+#include "tests/integration/repository_world.hpp"
 #include "util/file.hpp"
 
 namespace lifeline {
@@ -26,7 +26,7 @@ using signing::NamedKey;
 
 constexpr const char* k_target = "sql-server-2005-sp4/KB4057113/KB4057113.cab";
 
-class KeyRotation : public ::testing::Test {
+class KeyRotation : public testing::RepositoryWorld {
  protected:
   void init(std::vector<std::string> init_args = {}) {
     ASSERT_EQ(server({"products", "apply", example("products.json")}).exit_code, 0);
@@ -41,11 +41,6 @@ class KeyRotation : public ::testing::Test {
     ASSERT_EQ(client_download(exported("before"), k_target).value(), "critical fix payload\n");
   }
 
-  testing::CommandResult server(std::vector<std::string> args) {
-    args.insert(args.begin(), {testing::server_binary().string(), "--data", (m_dir / "data").string()});
-    return testing::run(args);
-  }
-
   int sign_cli(const std::vector<std::string>& args) {
     std::vector<std::string> argv{"lifeline-sign"};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -56,48 +51,10 @@ class KeyRotation : public ::testing::Test {
     return code;
   }
 
-  int publish(const std::string& kb) {
-    const auto result = server(
-        {"publish", "--manifest", example("updates/" + kb + ".json"), "--payload", (m_dir / (kb + ".cab")).string()});
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return result.exit_code;
-  }
-
-  std::string example(const std::string& name) { return (testing::source_dir() / "examples" / name).string(); }
   fs::path keys() { return m_dir / "data" / "keys"; }
   fs::path metadata() { return m_dir / "data" / "repository" / "metadata"; }
 
-  fs::path exported(const std::string& name) {
-    const auto out = m_dir / name;
-    const auto done = server({"repository", "export", "--out", out.string()});
-    EXPECT_EQ(done.exit_code, 0) << done.err;
-    return out;
-  }
-
   NamedKey key(const fs::path& file) { return signing::load_key(file, std::nullopt).value(); }
-
-  // One device per `client` name: its metadata directory survives between refreshes.
-  signing::tuf::Result<std::string> client_download(const fs::path& repository, const std::string& path,
-                                                    const std::string& client = "client") {
-    if (!fs::exists(m_dir / client / "root.json")) {
-      testing::write_file(m_dir / client / "root.json", testing::read_text(repository / "metadata" / "1.root.json"));
-    }
-    signing::tuf::DirectoryFetcher metadata_fetcher(repository / "metadata");
-    signing::tuf::DirectoryFetcher targets_fetcher(repository / "targets");
-    signing::tuf::UpdaterConfig config;
-    config.metadata_dir = m_dir / client;
-    config.reference_time = std::time(nullptr);
-    signing::tuf::Updater updater(config, metadata_fetcher, targets_fetcher);
-    auto target = updater.target_info(path);
-    if (!target) {
-      return target.error();
-    }
-    fs::remove(m_dir / "downloaded");
-    if (auto done = updater.download_target(*target, m_dir / "downloaded"); !done) {
-      return done.error();
-    }
-    return testing::read_text(m_dir / "downloaded");
-  }
 
   // Newer targets, snapshot and timestamp in the exported copy `repository`, each signed by
   // `signers[role]` when given and by the server's current key otherwise: what someone who kept
@@ -131,8 +88,6 @@ class KeyRotation : public ::testing::Test {
     timestamp["version"] = timestamp.at("version").get<int>() + 1;
     write("timestamp", "timestamp.json", timestamp);
   }
-
-  testing::TempDir m_dir;
 };
 
 class DevelopmentRootRotation : public KeyRotation, public ::testing::WithParamInterface<std::string> {};

@@ -3,14 +3,14 @@
 
 #include "signing/entitlement_statement.hpp"
 #include "signing/tuf/updater.hpp"
-#include "tests/support/testing.hpp"
+#include "tests/integration/repository_world.hpp"
 #include "util/date.hpp"
 #include "util/file.hpp"
 
 namespace lifeline {
 namespace {
 
-class RepositoryCli : public ::testing::Test {
+class RepositoryCli : public testing::RepositoryWorld {
  protected:
   void SetUp() override {
     ASSERT_EQ(server({"products", "apply", example("products.json")}).exit_code, 0);
@@ -23,40 +23,6 @@ class RepositoryCli : public ::testing::Test {
     ASSERT_EQ(publish("KB4057113"), 0);
     ASSERT_EQ(publish("KB4019089"), 0);
   }
-
-  testing::CommandResult server(std::vector<std::string> args) {
-    args.insert(args.begin(), {testing::server_binary().string(), "--data", (m_dir / "data").string()});
-    return testing::run(args);
-  }
-
-  int publish(const std::string& kb) {
-    const auto result = server(
-        {"publish", "--manifest", example("updates/" + kb + ".json"), "--payload", (m_dir / (kb + ".cab")).string()});
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return result.exit_code;
-  }
-
-  std::string example(const std::string& name) { return (testing::source_dir() / "examples" / name).string(); }
-
-  signing::tuf::Result<std::string> client_download(const std::filesystem::path& repository, const std::string& path) {
-    signing::tuf::DirectoryFetcher metadata(repository / "metadata");
-    signing::tuf::DirectoryFetcher targets(repository / "targets");
-    testing::write_file(m_dir / "client" / "root.json", testing::read_text(repository / "metadata" / "1.root.json"));
-    signing::tuf::UpdaterConfig config;
-    config.metadata_dir = m_dir / "client";
-    config.reference_time = std::time(nullptr);
-    signing::tuf::Updater updater(config, metadata, targets);
-    auto target = updater.target_info(path);
-    if (!target) {
-      return target.error();
-    }
-    if (auto done = updater.download_target(*target, m_dir / "downloaded"); !done) {
-      return done.error();
-    }
-    return testing::read_text(m_dir / "downloaded");
-  }
-
-  testing::TempDir m_dir;
 };
 
 TEST_F(RepositoryCli, InitRefusesToOverwriteARepository) {
