@@ -2,7 +2,7 @@
 # make package-test: the three .deb files installed, run and purged in a fresh Debian 12 root
 # (docs/packaging.md).
 #
-#   scripts/package-test.sh BUILD_DIR [--fresh] [--data-fallback] [--no-boot]
+#   scripts/package-test.sh BUILD_DIR [--fresh] [--no-boot]
 #
 # BUILD_DIR/packages holds the packages (make package). The Debian root comes from debootstrap
 # once and is kept as BUILD_DIR/package-test/bookworm.tar.gz; --fresh (or FRESH=1 from make)
@@ -25,20 +25,15 @@
 #      autoremoved;
 #   8. the file list and the user databases again: identical, but for what apt and dpkg keep
 #      about themselves (EXCLUDED below).
-# --data-fallback: while lifeline-server has no --config, run the unit's command with
-# --data /var/lib/lifeline instead of --config FILE (under systemd: a drop-in that says so;
-# reported, and the result says so).
 set -euo pipefail
 
-build_dir=$(cd "${1:?usage: package-test.sh BUILD_DIR [--fresh] [--data-fallback] [--no-boot]}" && pwd)
+build_dir=$(cd "${1:?usage: package-test.sh BUILD_DIR [--fresh] [--no-boot]}" && pwd)
 shift
 fresh=${FRESH:-}
-data_fallback=
 boot=1
 for arg in "$@"; do
   case $arg in
   --fresh) fresh=1 ;;
-  --data-fallback) data_fallback=1 ;;
   --no-boot) boot= ;;
   *) echo "package-test: unknown option $arg" >&2 && exit 2 ;;
   esac
@@ -150,7 +145,7 @@ chmod -R a+rX "$root/package-test"
 step "in the root: units verified, the server as its unit starts it, a world, the agent"
 unshare --net sh -c 'ip link set lo up && exec "$@"' sh \
   chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-  DATA_FALLBACK="$data_fallback" /bin/bash /package-test/scenario.sh ||
+  /bin/bash /package-test/scenario.sh ||
   fail "the scenario in the root failed (above)"
 
 if [ -n "$boot" ]; then
@@ -161,18 +156,11 @@ if [ -n "$boot" ]; then
   printf '[Unit]\nAfter=lifeline-server.service\n[Service]\nType=oneshot\nExecStart=/bin/bash /package-test/boot-probe.sh\n' \
     >"$probe_unit"
   ln -s "${probe_unit#"$root"}" "$root/etc/systemd/system/multi-user.target.wants/"
-  if [ -n "$data_fallback" ]; then
-    mkdir -p "$root/etc/systemd/system/lifeline-server.service.d"
-    printf '[Service]\nExecStart=\nExecStart=%s\n' \
-      "$(sed -n 's/^ExecStart=//p' "$root/lib/systemd/system/lifeline-server.service" | sed 's|--config [^ ]*|--data /var/lib/lifeline|')" \
-      >"$root/etc/systemd/system/lifeline-server.service.d/data-fallback.conf"
-  fi
   rm -rf "$work/probe" && mkdir -p "$work/probe"
   # The root read-only under a throw-away overlay: the boot changes nothing on disk.
   timeout 300 systemd-nspawn -q -D "$root" --boot --register=no --keep-unit --private-network \
     --volatile=overlay --bind="$work/probe:/probe" >"$work/boot.log" 2>&1 || true
-  rm -rf "$probe_unit" "$root/etc/systemd/system/multi-user.target.wants/${probe_unit##*/}" \
-    "$root/etc/systemd/system/lifeline-server.service.d"
+  rm -rf "$probe_unit" "$root/etc/systemd/system/multi-user.target.wants/${probe_unit##*/}"
   [ -f "$work/probe/result" ] || fail "the booted root gave no result: $work/boot.log"
   sed 's/^/  /' "$work/probe/result"
   { ! grep -q '^FAIL' "$work/probe/result" && grep -qx end "$work/probe/result"; } ||
@@ -184,7 +172,8 @@ in_root sh -c 'cd /package-test && apt-get install -y --reinstall ./*.deb' >"$wo
   fail "apt-get install --reinstall: $work/reinstall.log"
 { [ -f "$root/var/lib/lifeline/catalog.db" ] && [ -f "$root/var/lib/lifeline-agent/instances/app/device.json" ]; } ||
   fail "the data did not survive a reinstall"
-rm -rf "$root/package-test" "$root/opt/pkgtest-app" # the test's, not the packages'
+rm -rf "$root/package-test" "$root/opt/pkgtest-app" "$root/var/backups/lifeline" \
+  "$root/var/lib/lifeline.before-restore" # the test's, not the packages'
 # lifeline-agent removed first (its configuration kept), then all three purged: each purge
 # finds the other package in another state.
 in_root apt-get remove -y lifeline-agent >"$work/purge.log" 2>&1 || fail "apt-get remove: $work/purge.log"
@@ -224,6 +213,4 @@ for name in lifeline-server lifeline-agent lifeline; do
   }
 done
 [ "$problems" = 0 ] || fail "the purge left something behind (lists in $work)"
-note=
-[ -n "$data_fallback" ] && note=" (with --data-fallback: the unit's --config was replaced by --data)"
-printf 'package-test: PASS in %ds%s\n' $(($(date +%s) - started)) "$note"
+printf 'package-test: PASS in %ds\n' $(($(date +%s) - started))

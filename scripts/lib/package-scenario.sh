@@ -49,16 +49,6 @@ directory=$(unit_value "$server_unit" WorkingDirectory)
 { [ -n "$exec_start" ] && [ -n "$user" ] && [ -n "$group" ]; } || fail "no ExecStart, User or Group in $server_unit"
 read -r -a command <<<"$exec_start"
 [ "${command[-1]}" = serve ] || fail "ExecStart does not end with serve: $exec_start"
-if [ -n "${DATA_FALLBACK:-}" ]; then
-  # Until lifeline-server reads --config: the same command with the unit's data directory.
-  for i in "${!command[@]}"; do
-    if [ "${command[$i]}" = --config ]; then
-      command[i]=--data
-      command[i + 1]=$state_dir
-    fi
-  done
-  echo "  note: --data-fallback: running ${command[*]}"
-fi
 operator=("${command[@]:0:${#command[@]}-1}") # the same options, another command
 # service_exec COMMAND...: becomes COMMAND as the unit runs its process (user, groups, umask,
 # directory, a clean environment with what systemd sets for a User= service).
@@ -105,19 +95,17 @@ echo "patched by KB5000001" >"$work/payload/bin/app.txt"
 tar -C "$work/payload" -cf "$work/KB5000001.tar" bin
 chmod -R a+rX "$work"
 
-if [ -z "${DATA_FALLBACK:-}" ]; then
-  # The effective configuration, as the unit's options give it: the shipped server.json.
-  ll config show >"$work/config.txt" 2>&1 || {
-    cat "$work/config.txt"
-    fail "${operator[*]} config show, as $user"
-  }
-  { grep -q /var/lib/lifeline "$work/config.txt" && grep -q 127.0.0.1:8443 "$work/config.txt"; } ||
-    fail "config show does not give the shipped data directory and listen address: $(cat "$work/config.txt")"
-  check "${operator[*]} config show: /var/lib/lifeline, 127.0.0.1:8443"
-fi
+# The effective configuration, as the unit's options give it: the shipped server.json.
+ll config show >"$work/config.txt" 2>&1 || {
+  cat "$work/config.txt"
+  fail "${operator[*]} config show, as $user"
+}
+{ grep -q /var/lib/lifeline "$work/config.txt" && grep -q 127.0.0.1:8443 "$work/config.txt"; } ||
+  fail "config show does not give the shipped data directory and listen address: $(cat "$work/config.txt")"
+check "${operator[*]} config show: /var/lib/lifeline, 127.0.0.1:8443"
 ll init >"$work/init.log" 2>&1 || {
   cat "$work/init.log"
-  fail "${operator[*]} init, as $user (the unit's options; a lifeline-server without --config: --data-fallback)"
+  fail "${operator[*]} init, as $user (the unit's options)"
 }
 ll products apply "$work/products.json" >/dev/null || fail "products apply"
 ll orders apply "$work/order.json" >/dev/null || fail "orders apply"
@@ -191,6 +179,20 @@ grep -q '"reports_queued": 0' "$work/status.json" ||
 [ "$(stat -c '%a' /var/lib/lifeline-agent)" = 700 ] || fail "/var/lib/lifeline-agent is $(stat -c '%a' /var/lib/lifeline-agent)"
 check "lifeline-agent sync ($agent_exec): KB5000001 installed, in its ledger, reported: $(head -2 "$work/sync.log" | tr -s ' \n' ' ')"
 
+# The runbook's backup while the server runs, and its check (docs/operations.md, docs/backup.md).
+install -d -o "$user" -g "$group" -m 0700 /var/backups/lifeline
+backup=/var/backups/lifeline/package-test.tar
+ll backup --out "$backup" >"$work/backup.log" 2>&1 || {
+  cat "$work/backup.log"
+  fail "${operator[*]} backup --out $backup, as $user, while the server runs"
+}
+[ "$(stat -c '%U %a' "$backup")" = "$user 600" ] || fail "the backup is $(stat -c '%U %a' "$backup")"
+ll check >"$work/check.log" 2>&1 || {
+  cat "$work/check.log"
+  fail "${operator[*]} check on the running server's data"
+}
+check "backup as $user while serving ($(head -1 "$work/backup.log" | cut -c1-80)...), check healthy"
+
 # 7. The server stops on SIGTERM.
 kill -TERM "$server_pid"
 for _ in $(seq 100); do
@@ -202,6 +204,23 @@ wait "$server_pid" || fail "the server exited with status $? on SIGTERM"
 trap - EXIT
 grep -qx stopped "$work/server.out" || fail "the server did not say stopped"
 check "the server stopped on SIGTERM"
+
+# The runbook's restore, as root with the service stopped: the restored directory takes the
+# place of /var/lib/lifeline, is given to the service user and checked. The boot that follows
+# serves from it.
+mv "$state_dir" /var/lib/lifeline.before-restore
+lifeline-server --data "$state_dir" restore --from "$backup" >"$work/restore.log" 2>&1 || {
+  cat "$work/restore.log"
+  fail "lifeline-server --data $state_dir restore --from $backup"
+}
+chown -R "$user:$group" "$state_dir"
+ll check >"$work/check-restored.log" 2>&1 || {
+  cat "$work/check-restored.log"
+  fail "check after the restore"
+}
+[ "$(stat -c '%U:%G %a' "$state_dir")" = "$user:$group 700" ] || fail "$state_dir after the restore: $(stat -c '%U:%G %a' "$state_dir")"
+[ -d "$state_dir/repository/targets/pkgtest-app/KB5000001" ] || fail "KB5000001's payload is not in the restored data"
+check "restored as root into $state_dir (the runbook's steps), checked healthy; the boot below serves from it"
 
 # For the boot that follows (package-boot-probe.sh): a second update, for the agent to install
 # when systemd runs it.
