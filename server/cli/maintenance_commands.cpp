@@ -12,6 +12,7 @@
 #include "server/maintenance/backup.hpp"
 #include "server/maintenance/check.hpp"
 #include "server/maintenance/restore.hpp"
+#include "util/file.hpp"
 
 namespace lifeline::server::cli {
 
@@ -117,9 +118,18 @@ const char* severity_name(maintenance::Severity severity) {
   return severity == maintenance::Severity::problem ? "PROBLEM" : "WARNING";
 }
 
-ExitCode check(FileCommandContext& context) {
+ExitCode check(FileCommandContext& context, const std::string& trusted_root_file) {
+  std::string trusted_root;
+  if (!trusted_root_file.empty()) {
+    auto bytes = util::read_file(trusted_root_file, 1024 * 1024);
+    if (!bytes) {
+      context.err << "lifeline-server: --trusted-root: " << bytes.error().message << '\n';
+      return ExitCode::invalid;
+    }
+    trusted_root = std::move(*bytes);
+  }
   const auto start = Clock::now();
-  const auto report = maintenance::check_data_dir(context.data_dir, context.now);
+  const auto report = maintenance::check_data_dir(context.data_dir, context.now, trusted_root);
   const auto seconds = seconds_since(start);
   const auto& counts = report.counts;
   const auto status = report.could_not_check ? "could not check" : report.problems() > 0 ? "problems found" : "healthy";
@@ -186,7 +196,11 @@ void add_maintenance_commands(CLI::App& app, CommandSet& commands) {
 
   auto* check_app = app.add_subcommand(
       "check", "Verify the catalog, the signed metadata, every payload and the online keys (exit 1: problems found)");
-  commands.add_without_catalog(check_app, [](FileCommandContext& context) { return check(context); });
+  auto trusted_root = std::make_shared<std::string>();
+  check_app->add_option("--trusted-root", *trusted_root,
+                        "Walk the root chain from this root (the one shipped to devices), not the directory's own");
+  commands.add_without_catalog(check_app,
+                               [trusted_root](FileCommandContext& context) { return check(context, *trusted_root); });
 }
 
 } // namespace lifeline::server::cli

@@ -60,7 +60,7 @@ bool check_catalog(const std::filesystem::path& data_dir, CheckReport& out, std:
   return true;
 }
 
-CheckReport check_data_dir(const std::filesystem::path& data_dir, std::int64_t now) {
+CheckReport check_data_dir(const std::filesystem::path& data_dir, std::int64_t now, const std::string& trusted_root) {
   CheckReport out;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(data_dir / k_catalog_file, ec)) {
@@ -78,7 +78,7 @@ CheckReport check_data_dir(const std::filesystem::path& data_dir, std::int64_t n
   }
   std::set<std::string> update_ids;
   const bool catalog_read = check_catalog(data_dir, out, update_ids);
-  check_repository(data_dir, now, catalog_read ? &update_ids : nullptr, out);
+  check_repository(data_dir, now, catalog_read ? &update_ids : nullptr, trusted_root, out);
   return out;
 }
 

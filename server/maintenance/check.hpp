@@ -43,7 +43,10 @@ struct CheckReport {
   [[nodiscard]] std::size_t warnings() const;
 };
 
-// `now` (Unix time) is when expiry is judged (--at).
-CheckReport check_data_dir(const std::filesystem::path& data_dir, std::int64_t now);
+// `now` (Unix time) is when expiry is judged (--at). `trusted_root`, when not empty, is a root
+// known good from elsewhere (the one shipped to devices): the chain is walked from it, and the
+// data directory's root of the same version must be that very document.
+CheckReport check_data_dir(const std::filesystem::path& data_dir, std::int64_t now,
+                           const std::string& trusted_root = {});
 
 } // namespace lifeline::server::maintenance

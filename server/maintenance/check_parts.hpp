@@ -19,6 +19,6 @@ bool check_catalog(const std::filesystem::path& data_dir, CheckReport& report, s
 // Metadata chain, payloads and online keys. `update_ids`, when given, are the catalog's updates:
 // every published target must name one.
 void check_repository(const std::filesystem::path& data_dir, std::int64_t now, const std::set<std::string>* update_ids,
-                      CheckReport& report);
+                      const std::string& trusted_root, CheckReport& report);
 
 } // namespace lifeline::server::maintenance

@@ -45,10 +45,10 @@ std::string duration_text(std::int64_t seconds) {
 class RepositoryCheck {
  public:
   RepositoryCheck(const fs::path& data_dir, std::int64_t now, const std::set<std::string>* update_ids,
-                  CheckReport& report)
+                  const std::string& trusted_root, CheckReport& report)
       : m_data(data_dir), m_metadata(data_dir / k_repository_dir / "metadata"),
         m_targets_dir(data_dir / k_repository_dir / "targets"), m_keys(data_dir / k_keys_dir), m_now(now),
-        m_update_ids(update_ids), m_report(report) {}
+        m_update_ids(update_ids), m_trusted_root(trusted_root), m_report(report) {}
 
   void run() {
     std::error_code ec;
@@ -138,17 +138,12 @@ class RepositoryCheck {
       add(Severity::problem, "root", where("1.root.json"), "no root metadata");
       return std::nullopt;
     }
-    auto first = read_metadata("root", "1.root.json");
-    if (!first) {
-      return std::nullopt;
-    }
-    auto trusted = tuf::TrustedSet::create(*first, 0);
+    auto trusted = m_trusted_root.empty() ? first_root() : given_root();
     if (!trusted) {
-      add(Severity::problem, "root", where("1.root.json"), trusted.error().message);
       return std::nullopt;
     }
     m_report.counts.root_versions = 1;
-    for (std::int64_t version = 2; version <= newest; ++version) {
+    for (auto version = trusted->root().signed_part.common.version + 1; version <= newest; ++version) {
       const auto file = std::to_string(version) + ".root.json";
       auto bytes = read_metadata("root", file);
       if (!bytes) {
@@ -166,6 +161,39 @@ class RepositoryCheck {
     auto newest_bytes = util::read_file(m_metadata / newest_file, k_max_metadata);
     if (!current || !newest_bytes || *current != *newest_bytes) {
       add(Severity::warning, "root", where("root.json"), "is not a copy of the newest root, " + newest_file);
+    }
+    return std::move(*trusted);
+  }
+
+  std::optional<tuf::TrustedSet> first_root() {
+    auto first = read_metadata("root", "1.root.json");
+    if (!first) {
+      return std::nullopt;
+    }
+    auto trusted = tuf::TrustedSet::create(*first, 0);
+    if (!trusted) {
+      add(Severity::problem, "root", where("1.root.json"), trusted.error().message);
+      return std::nullopt;
+    }
+    return std::move(*trusted);
+  }
+
+  // --trusted-root: the chain starts from a root known good elsewhere, so a data directory whose
+  // roots were replaced wholesale (a rewritten backup) cannot vouch for itself.
+  std::optional<tuf::TrustedSet> given_root() {
+    auto trusted = tuf::TrustedSet::create(m_trusted_root, 0);
+    if (!trusted) {
+      add(Severity::problem, "root", "--trusted-root", "not a valid root: " + trusted.error().message);
+      return std::nullopt;
+    }
+    const auto file = std::to_string(trusted->root().signed_part.common.version) + ".root.json";
+    const auto same_version = read_metadata("root", file);
+    if (!same_version) {
+      return std::nullopt;
+    }
+    if (*same_version != m_trusted_root) {
+      add(Severity::problem, "root", where(file), "is not the trusted root given (--trusted-root) of that version");
+      return std::nullopt;
     }
     return std::move(*trusted);
   }
@@ -383,6 +411,7 @@ class RepositoryCheck {
   fs::path m_keys;
   std::int64_t m_now;
   const std::set<std::string>* m_update_ids;
+  const std::string& m_trusted_root;
   bool m_catalog_read_again = false;
   std::set<std::string> m_known_later;
   CheckReport& m_report;
@@ -394,8 +423,8 @@ class RepositoryCheck {
 } // namespace
 
 void check_repository(const fs::path& data_dir, std::int64_t now, const std::set<std::string>* update_ids,
-                      CheckReport& report) {
-  RepositoryCheck(data_dir, now, update_ids, report).run();
+                      const std::string& trusted_root, CheckReport& report) {
+  RepositoryCheck(data_dir, now, update_ids, trusted_root, report).run();
 }
 
 } // namespace lifeline::server::maintenance

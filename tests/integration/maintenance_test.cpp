@@ -71,6 +71,26 @@ TEST_F(Maintenance, CheckPassesOnAHealthyDataDirectory) {
   EXPECT_GE(json["checked"]["keys"], 5);
 }
 
+// A data directory whose repository was replaced wholesale verifies against its own roots; only
+// a root known good from elsewhere (the one shipped to devices) tells it apart.
+TEST_F(Maintenance, CheckFromTheShippedRootFindsARepositoryReplacedWholesale) {
+  const auto shipped = m_dir / "shipped-root.json";
+  write_file(shipped, read_text(fs::path(data()) / "repository" / "metadata" / "1.root.json"));
+  EXPECT_EQ(check({"--trusted-root", shipped.string()}).exit_code, 0);
+
+  TempDir other;
+  const auto other_data = (other / "data").string();
+  ASSERT_EQ(server(other_data, {"init"}).exit_code, 0);
+  fs::remove_all(fs::path(data()) / "repository" / "metadata");
+  fs::copy(fs::path(other_data) / "repository" / "metadata", fs::path(data()) / "repository" / "metadata");
+  const auto replaced = check({"--trusted-root", shipped.string()});
+  EXPECT_EQ(replaced.exit_code, 1) << replaced.out;
+  EXPECT_NE(replaced.out.find("1.root.json: is not the trusted root given (--trusted-root)"), std::string::npos)
+      << replaced.out;
+  const auto bad = check({"--trusted-root", (m_dir / "absent.json").string()});
+  EXPECT_EQ(bad.exit_code, 3) << bad.out;
+}
+
 TEST_F(Maintenance, CheckFindsACorruptedPayload) {
   overwrite(payload_file(), 3, "X");
   const auto result = check();
