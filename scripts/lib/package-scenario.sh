@@ -214,13 +214,13 @@ lifeline-server --data "$state_dir" restore --from "$backup" >"$work/restore.log
   fail "lifeline-server --data $state_dir restore --from $backup"
 }
 chown -R "$user:$group" "$state_dir"
-ll check >"$work/check-restored.log" 2>&1 || {
+ll check --trusted-root /etc/lifeline/root.json >"$work/check-restored.log" 2>&1 || {
   cat "$work/check-restored.log"
-  fail "check after the restore"
+  fail "check --trusted-root (the root shipped to the agent) after the restore"
 }
 [ "$(stat -c '%U:%G %a' "$state_dir")" = "$user:$group 700" ] || fail "$state_dir after the restore: $(stat -c '%U:%G %a' "$state_dir")"
 [ -d "$state_dir/repository/targets/pkgtest-app/KB5000001" ] || fail "KB5000001's payload is not in the restored data"
-check "restored as root into $state_dir (the runbook's steps), checked healthy; the boot below serves from it"
+check "restored as root into $state_dir (the runbook's steps), checked healthy from the shipped root; the boot below serves from it"
 
 # For the boot that follows (package-boot-probe.sh): a second update, for the agent to install
 # when systemd runs it.
