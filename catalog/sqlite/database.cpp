@@ -21,16 +21,19 @@ void StatementDeleter::operator()(sqlite3_stmt* statement) const {
   sqlite3_finalize(statement);
 }
 
-Database::Database(const std::filesystem::path& path) {
+Database::Database(const std::filesystem::path& path, OpenMode mode) {
   sqlite3* raw = nullptr;
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int flags = mode == OpenMode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   m_db.reset(raw);
   if (rc != SQLITE_OK) {
     fail(raw, "cannot open catalog " + path.string());
   }
   sqlite3_busy_timeout(raw, k_busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
+  if (mode != OpenMode::catalog) {
+    return;
+  }
   execute("PRAGMA journal_mode = WAL");
   execute("PRAGMA foreign_keys = ON");
   // FULL: a commit (an audited download, an acknowledged report) survives power loss too.

@@ -30,10 +30,16 @@ struct StatementDeleter {
 
 class Statement;
 
+enum class OpenMode {
+  catalog,   // read-write, created if missing, with WAL, foreign keys and FULL synchronous
+  read_only, // an existing database, changed in nothing (integrity checks)
+  as_is,     // read-write, created if missing, its settings left as they are (online backup)
+};
+
 class Database {
  public:
-  // Opens (creating if needed) with WAL, foreign keys and a busy timeout.
-  explicit Database(const std::filesystem::path& path);
+  // Opens with a busy timeout; the catalog's settings in OpenMode::catalog.
+  explicit Database(const std::filesystem::path& path, OpenMode mode = OpenMode::catalog);
 
   void execute(std::string_view sql); // statements without parameters or results
   // A cached prepared statement, reset and ready to bind. Not reentrant for the same SQL.
