@@ -98,6 +98,17 @@ std::optional<cli::ServerConfig> resolve_config(const std::string& config_file, 
   return config;
 }
 
+// Runs one command's handler. An exception is a bug, not an answer: said once, never an abort
+// with a half-written message.
+template <typename Handler> int run_guarded(std::ostream& err, const Handler& handler) {
+  try {
+    return static_cast<int>(handler());
+  } catch (const std::exception& error) {
+    err << "lifeline-server: unexpected failure: " << error.what() << '\n';
+    return static_cast<int>(ExitCode::invalid);
+  }
+}
+
 } // namespace
 
 int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
@@ -162,12 +173,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
     }
     if (leaf.file_handler) {
       cli::FileCommandContext context{out, err, at, leaf.options->json, config->data, now};
-      try {
-        return static_cast<int>(leaf.file_handler(context));
-      } catch (const std::exception& error) {
-        err << "lifeline-server: unexpected failure: " << error.what() << '\n';
-        return static_cast<int>(ExitCode::invalid);
-      }
+      return run_guarded(err, [&] { return leaf.file_handler(context); });
     }
     const auto dir = prepare_data_dir(config->data, err);
     if (!dir) {
@@ -181,13 +187,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
     cli::CommandContext context{**catalog, out, err, at, leaf.options->json, *dir, now};
     context.fixed_date = leaf.at_option->count() > 0;
     context.config = &*config;
-    try {
-      return static_cast<int>(leaf.handler(context));
-    } catch (const std::exception& error) {
-      // A bug, not an answer: say so once and never abort with a half-written message.
-      err << "lifeline-server: unexpected failure: " << error.what() << '\n';
-      return static_cast<int>(ExitCode::invalid);
-    }
+    return run_guarded(err, [&] { return leaf.handler(context); });
   }
   err << "lifeline-server: missing command; run with --help for usage\n";
   return static_cast<int>(ExitCode::usage);

@@ -119,10 +119,7 @@ TEST_P(DevelopmentRootRotation, TheNewKeyTakesOverAndTheOldOneSignsNothingADevic
     EXPECT_EQ(signing::verify_statement(old_signed, root, "dev-1", now).error().code,
               signing::tuf::ErrorCode::unsigned_metadata);
     EXPECT_TRUE(signing::verify_statement(signing::sign_statement(statement, fresh).value(), root, "dev-1", now));
-    ASSERT_EQ(server({"devices", "register", "--customer", "contoso", "--site", "paris", "--product",
-                      "sql-server-2005-sp4", "--service-pack", "SP4", "--language", "en-US", "--at", "2016-11-01"})
-                  .exit_code,
-              0);
+    ASSERT_NO_FATAL_FAILURE(register_contoso_device());
     const auto issued = server({"entitlement", "statement", "--device", "dev-1", "--at", "2017-04-12"});
     ASSERT_EQ(issued.exit_code, 0) << issued.err;
     EXPECT_TRUE(signing::verify_statement(issued.out.substr(0, issued.out.size() - 1), root, "dev-1",

@@ -54,10 +54,7 @@ TEST_F(RepositoryCli, PublishingAManifestThatBreaksARuleSignsNothing) {
 }
 
 TEST_F(RepositoryCli, TheEntitlementStatementListsOnlyWhatTheRulesAllow) {
-  ASSERT_EQ(server({"devices", "register", "--customer", "contoso", "--site", "paris", "--product",
-                    "sql-server-2005-sp4", "--service-pack", "SP4", "--language", "en-US", "--at", "2016-11-01"})
-                .exit_code,
-            0);
+  ASSERT_NO_FATAL_FAILURE(register_contoso_device());
   const auto statement = server({"entitlement", "statement", "--device", "dev-1", "--at", "2017-04-12"});
   ASSERT_EQ(statement.exit_code, 0) << statement.err;
   const auto root_bytes = testing::read_text(m_dir / "data" / "repository" / "metadata" / "1.root.json");

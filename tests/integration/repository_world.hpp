@@ -29,6 +29,14 @@ class RepositoryWorld : public ::testing::Test {
     return result.exit_code;
   }
 
+  // contoso's device dev-1 (SQL Server 2005 SP4, en-US at paris), registered before its quarters.
+  void register_contoso_device() {
+    const auto registered =
+        server({"devices", "register", "--customer", "contoso", "--site", "paris", "--product", "sql-server-2005-sp4",
+                "--service-pack", "SP4", "--language", "en-US", "--at", "2016-11-01"});
+    ASSERT_EQ(registered.exit_code, 0) << registered.err;
+  }
+
   static std::string example(const std::string& name) { return (source_dir() / "examples" / name).string(); }
 
   // A static copy of the repository (repository export) under m_dir/NAME.
