@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/advisory_record.hpp"
@@ -14,6 +15,7 @@
 #include "catalog/fleet.hpp"
 #include "catalog/model.hpp"
 #include "catalog/rules/entitlement.hpp"
+#include "catalog/views.hpp"
 #include "util/result.hpp"
 
 namespace lifeline::catalog {
@@ -195,6 +197,21 @@ class Catalog {
                                                           const AuditContext& context) = 0;
   // The Ed25519 public key (hex) the device registered for signing its receipts; "" if none.
   virtual Result<std::string> device_public_key(const std::string& device_id) = 0;
+
+  // What a check-in reads, in a few indexed lookups whatever the fleet's size (catalog/views.hpp):
+  // nullopt for an unknown customer or product, or an unknown device.
+  virtual Result<std::optional<EnrolmentView>> enrolment_view(const std::string& customer_id,
+                                                              const std::string& product_id) = 0;
+  virtual Result<std::optional<DeviceView>> device_view(const std::string& device_id, Date at) = 0;
+  // The generation of each scope (catalog/scopes.hpp), 0 for a scope never written, in order.
+  virtual Result<std::vector<std::int64_t>> scope_generations(const std::vector<std::string>& scopes) = 0;
+  // The days devices were last seen, in one transaction; a later day already stored is kept.
+  // Decides nothing, so it moves no scope: check-ins batch it (server/service/last_seen.hpp).
+  virtual Result<void> record_last_seen(const std::vector<std::pair<std::string, Date>>& seen) = 0;
+  // Copies the write-ahead log into the database and truncates it, waiting at most a moment for
+  // readers: a server under constant reads and writes calls it when the log has grown
+  // (docs/architecture.md). Returns the frames left in the log (0 when truncated).
+  virtual Result<std::int64_t> checkpoint() = 0;
 };
 
 // Opens (creating and migrating as needed) the catalog of a server data directory.

@@ -116,10 +116,10 @@ bool plan_in_force(const std::optional<Enrolment>& enrolment, Date at) {
 void check_device_presence(const Device& device, Date at, Findings& findings) {
   if (at < device.registered) {
     findings.add(Reason::device_not_registered,
-                 "device " + device.id + " was registered on " + device.registered.to_string());
+                 "the device was registered on " + device.registered.to_string());
   }
   if (device.retired && *device.retired <= at) {
-    findings.add(Reason::device_retired, "device " + device.id + " was retired on " + device.retired->to_string());
+    findings.add(Reason::device_retired, "the device was retired on " + device.retired->to_string());
   }
 }
 
@@ -131,19 +131,20 @@ void check_site(const std::optional<CustomerFacts>& customer, const std::string&
 
 void check_update_prerequisite(const Update& update, const Device& device, Findings& findings) {
   if (update.requires_service_pack && !same_name(*update.requires_service_pack, device.service_pack)) {
-    findings.add(Reason::service_pack_outdated, update.id + " requires " + *update.requires_service_pack + "; device " +
-                                                    device.id + " runs " + device.service_pack);
+    findings.add(Reason::service_pack_outdated,
+                 update.id + " requires " + *update.requires_service_pack + "; the device runs " + device.service_pack);
   }
 }
 
 void check_update_language(const Update& update, const Device& device, Findings& findings) {
   if (update.language && !same_name(*update.language, device.language)) {
-    findings.add(Reason::update_not_applicable, update.id + " is the " + *update.language + " version; device " +
-                                                    device.id + " runs " + device.language);
+    findings.add(Reason::update_not_applicable,
+                 update.id + " is the " + *update.language + " version; the device runs " + device.language);
   }
 }
 
-// Device checks of the Custom Support path: CS-3, CS-5, CS-6, CS-7.
+// Device checks of the Custom Support path: CS-3, CS-5, CS-6, CS-7. Details never name the device:
+// devices the rules cannot tell apart share one decision (server/api/check_in_offers.hpp).
 void check_device_custom_support(const CheckFacts& facts, const DeviceFacts& subject, Findings& findings) {
   const auto& device = subject.device;
   check_device_presence(device, facts.at, findings);
@@ -153,7 +154,7 @@ void check_device_custom_support(const CheckFacts& facts, const DeviceFacts& sub
     if (subject.active_ahead >= cap) {
       findings.add(Reason::device_limit_reached,
                    "the migration plan allows " + std::to_string(cap) + " devices on " + facts.at.to_string() + "; " +
-                       std::to_string(subject.active_ahead) + " active devices were registered before " + device.id);
+                       std::to_string(subject.active_ahead) + " active devices were registered before this one");
     }
   }
   check_site(facts.customer, device.site, findings);
@@ -161,7 +162,7 @@ void check_device_custom_support(const CheckFacts& facts, const DeviceFacts& sub
     findings.add(Reason::language_not_covered, "language " + device.language + " is not covered by the enrolment");
   }
   if (!same_name(device.service_pack, facts.product.latest_service_pack)) {
-    findings.add(Reason::service_pack_outdated, "device " + device.id + " runs " + device.service_pack +
+    findings.add(Reason::service_pack_outdated, "the device runs " + device.service_pack +
                                                     "; the latest service pack is " +
                                                     facts.product.latest_service_pack);
   }

@@ -6,8 +6,6 @@ namespace lifeline::catalog::sqlite {
 
 namespace {
 
-constexpr int k_busy_timeout_ms = 30'000;
-
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
   throw SqliteError(std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
 }
@@ -29,7 +27,7 @@ Database::Database(const std::filesystem::path& path, OpenMode mode) {
   if (rc != SQLITE_OK) {
     fail(raw, "cannot open catalog " + path.string());
   }
-  sqlite3_busy_timeout(raw, k_busy_timeout_ms);
+  sqlite3_busy_timeout(raw, k_default_busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   if (mode != OpenMode::catalog) {
     return;
@@ -38,6 +36,8 @@ Database::Database(const std::filesystem::path& path, OpenMode mode) {
   execute("PRAGMA foreign_keys = ON");
   // FULL: a commit (an audited download, an acknowledged report) survives power loss too.
   execute("PRAGMA synchronous = FULL");
+  // A log that was reset is cut back to this size, so one burst does not keep its disk space.
+  execute("PRAGMA journal_size_limit = 16777216");
 }
 
 void Database::execute(std::string_view sql) {
@@ -60,6 +60,10 @@ Statement Database::prepare(const std::string& sql) {
     it = m_cache.emplace(sql, std::unique_ptr<sqlite3_stmt, StatementDeleter>(raw)).first;
   }
   return Statement(it->second.get(), m_db.get());
+}
+
+void Database::busy_timeout(int milliseconds) {
+  sqlite3_busy_timeout(m_db.get(), milliseconds);
 }
 
 std::int64_t Database::changes() const {

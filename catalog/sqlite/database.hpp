@@ -45,6 +45,9 @@ class Database {
   // A cached prepared statement, reset and ready to bind. Not reentrant for the same SQL.
   Statement prepare(const std::string& sql);
   [[nodiscard]] std::int64_t changes() const;
+  // How long a statement waits for a lock; the catalog's default when not given.
+  void busy_timeout(int milliseconds = k_default_busy_timeout_ms);
+  static constexpr int k_default_busy_timeout_ms = 30'000;
   [[nodiscard]] sqlite3* handle() const { return m_db.get(); }
 
  private:

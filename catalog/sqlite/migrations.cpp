@@ -233,10 +233,32 @@ CREATE TABLE update_affected (
 );
 )sql";
 
+// Version 7: fleet scale. Each device's CS-5 rank is kept rather than counted: rank_ahead is the
+// number of devices of its enrolment registered before it (date, then sequence) and not retired,
+// moved by registrations and retirements; a partial index finds the few devices retired after an
+// evaluation date. scope_generations moves when a write changes what a scope's decisions read
+// (global, customer:ID, enrolment:CUSTOMER/PRODUCT, device:ID, principal:ROLE/SUBJECT), so caches
+// are invalidated per scope and across processes. Purchases taken are read per device.
+constexpr std::string_view k_v7 = R"sql(
+ALTER TABLE devices ADD COLUMN rank_ahead INTEGER NOT NULL DEFAULT 0;
+UPDATE devices SET rank_ahead = ranked.ahead FROM (
+  SELECT sequence AS device_sequence,
+         COALESCE(SUM(retired IS NULL) OVER (PARTITION BY customer_id, product_id ORDER BY registered, sequence
+                                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS ahead
+  FROM devices) AS ranked
+WHERE devices.sequence = ranked.device_sequence;
+CREATE INDEX devices_by_retirement ON devices (customer_id, product_id, retired) WHERE retired IS NOT NULL;
+CREATE INDEX purchase_consumptions_by_device ON purchase_consumptions (device_id);
+CREATE TABLE scope_generations (
+  scope TEXT PRIMARY KEY,
+  generation INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 } // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> k_all{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6};
+  static const std::vector<std::string_view> k_all{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7};
   return k_all;
 }
 

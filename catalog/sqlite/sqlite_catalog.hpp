@@ -69,6 +69,12 @@ class SqliteCatalog final : public Catalog {
                                                   const std::string& device_public_key,
                                                   const AuditContext& context) override;
   Result<std::string> device_public_key(const std::string& device_id) override;
+  Result<std::optional<EnrolmentView>> enrolment_view(const std::string& customer_id,
+                                                      const std::string& product_id) override;
+  Result<std::optional<DeviceView>> device_view(const std::string& device_id, Date at) override;
+  Result<std::vector<std::int64_t>> scope_generations(const std::vector<std::string>& scopes) override;
+  Result<void> record_last_seen(const std::vector<std::pair<std::string, Date>>& seen) override;
+  Result<std::int64_t> checkpoint() override;
 
  private:
   // Row readers (sqlite_catalog_reads.cpp); they throw SqliteError like the statements.
@@ -83,8 +89,15 @@ class SqliteCatalog final : public Catalog {
   std::vector<Device> load_devices(const std::string& customer_id); // by registration, then sequence
   rules::PurchaseFacts load_purchase(const std::string& customer_id, const std::string& product_id,
                                      const std::string& update_id, const std::optional<std::string>& device_id);
+  // CS-5 from the maintained ranks (sqlite_catalog_ranks.cpp): O(log n) but for evaluation dates
+  // before the device's registration or devices retired after the date.
   std::int64_t count_active_ahead(const Device& device, Date at);
   std::int64_t count_active_devices(const std::string& customer_id, const std::string& product_id, Date at);
+  // Keeps rank_ahead right when a device joins (before its row is inserted) or is retired.
+  std::int64_t rank_for_new_device(const std::string& customer_id, const std::string& product_id, Date registered);
+  void shift_ranks_after(const Device& device, std::int64_t delta);
+  // Moves a scope's generation (catalog/scopes.hpp), inside the caller's write transaction.
+  void touch(const std::string& scope);
   std::optional<rules::CheckFacts> gather_device_facts(const std::string& device_id, const std::string& update_id,
                                                        Date at, std::string& missing);
 

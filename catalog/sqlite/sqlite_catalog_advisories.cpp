@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "catalog/sqlite/guarded.hpp"
+#include "catalog/scopes.hpp"
 #include "catalog/sqlite/sqlite_catalog.hpp"
 
 namespace lifeline::catalog::sqlite {
@@ -253,6 +254,7 @@ Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecor
               to_string(outcome.status) + "): " + std::to_string(outcome.created) + " created, " +
               std::to_string(outcome.updated) + " updated, " + std::to_string(outcome.unchanged) + " unchanged");
     if (!dry_run) {
+      touch(scopes::global());
       transaction.commit();
     }
     return outcome;

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "catalog/scopes.hpp"
 #include "catalog/sqlite/guarded.hpp"
 #include "catalog/sqlite/sqlite_catalog.hpp"
 
@@ -109,8 +110,9 @@ Result<RegistrationOutcome> SqliteCatalog::register_locked(const DeviceRegistrat
       for (auto n = next.integer(0); load_device(id = "dev-" + std::to_string(n)); ++n) {
       }
     }
-    m_db.prepare("INSERT INTO devices (id, customer_id, site, product_id, service_pack, language, registered) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?)")
+    const auto rank = rank_for_new_device(request.customer, request.product, context.at);
+    m_db.prepare("INSERT INTO devices (id, customer_id, site, product_id, service_pack, language, registered, "
+                 "rank_ahead) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, id)
         .bind(2, request.customer)
         .bind(3, request.site)
@@ -118,7 +120,9 @@ Result<RegistrationOutcome> SqliteCatalog::register_locked(const DeviceRegistrat
         .bind(5, request.service_pack)
         .bind(6, request.language)
         .bind(7, context.at.to_string())
+        .bind(8, rank)
         .run();
+    touch(scopes::enrolment(request.customer, request.product));
     outcome.device = load_device(id);
     audit(context, "device.register", request.customer, id, reasons_detail(outcome.decision.warnings));
     return outcome;
@@ -145,6 +149,9 @@ Result<Device> SqliteCatalog::retire_device(const std::string& device_id, const 
         .bind(1, context.at.to_string())
         .bind(2, device_id)
         .run();
+    shift_ranks_after(*device, -1);
+    touch(scopes::enrolment(device->customer, device->product));
+    touch(scopes::device(device_id));
     audit(context, "device.retire", device->customer, device_id, "{}");
     transaction.commit();
     return *load_device(device_id);
@@ -227,6 +234,9 @@ bool SqliteCatalog::consume_purchase_if_needed(const rules::CheckFacts& facts, D
       .bind(4, device.id)
       .bind(5, at.to_string())
       .run();
+  // Every device of the enrolment may now find the purchase exhausted; this one keeps it.
+  touch(scopes::enrolment(device.customer, facts.product.id));
+  touch(scopes::device(device.id));
   return true;
 }
 
@@ -249,6 +259,7 @@ InstallOutcome SqliteCatalog::record_install_locked(const rules::CheckFacts& fac
         .bind(2, update_id)
         .bind(3, context.at.to_string())
         .run();
+    touch(scopes::device(device_id));
   }
   audit(
       context, "install.record", customer, device_id + " " + update_id,

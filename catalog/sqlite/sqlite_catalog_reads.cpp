@@ -266,27 +266,6 @@ rules::PurchaseFacts SqliteCatalog::load_purchase(const std::string& customer_id
   return facts;
 }
 
-std::int64_t SqliteCatalog::count_active_ahead(const Device& device, Date at) {
-  auto count =
-      m_db.prepare("SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 AND registered <= ?3 "
-                   "AND (retired IS NULL OR retired > ?3) AND (registered, sequence) < (?4, ?5)");
-  count.bind(1, device.customer).bind(2, device.product).bind(3, at.to_string());
-  count.bind(4, device.registered.to_string()).bind(5, device.sequence);
-  count.step();
-  return count.integer(0);
-}
-
-std::int64_t SqliteCatalog::count_active_devices(const std::string& customer_id, const std::string& product_id,
-                                                 Date at) {
-  // Devices registered later than `at` count too, so a back-dated registration can never
-  // push a later quarter over its cap.
-  auto count = m_db.prepare("SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 "
-                            "AND (retired IS NULL OR retired > ?3)");
-  count.bind(1, customer_id).bind(2, product_id).bind(3, at.to_string());
-  count.step();
-  return count.integer(0);
-}
-
 std::optional<rules::CheckFacts> SqliteCatalog::gather_device_facts(const std::string& device_id,
                                                                     const std::string& update_id, Date at,
                                                                     std::string& missing) {

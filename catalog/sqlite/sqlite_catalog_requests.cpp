@@ -2,6 +2,7 @@
 // request, install reports received once, check-ins.
 #include <nlohmann/json.hpp>
 
+#include "catalog/scopes.hpp"
 #include "catalog/sqlite/guarded.hpp"
 #include "catalog/sqlite/sqlite_catalog.hpp"
 
@@ -175,6 +176,7 @@ Result<Device> SqliteCatalog::record_check_in(const std::string& device_id, cons
         .bind(4, device_id)
         .run();
     if (device->service_pack != service_pack || device->language != language) {
+      touch(scopes::device(device_id));
       audit(context, "device.inventory", device->customer, device_id,
             nlohmann::json{{"service_pack", service_pack}, {"language", language}}.dump());
     }
@@ -273,6 +275,7 @@ Result<bool> SqliteCatalog::revoke_credential(const std::string& id, const Audit
     const auto principal = row.text(0) + " " + row.text(1);
     const auto customer = row.optional_text(2);
     m_db.prepare("UPDATE credentials SET revoked = 1 WHERE id = ?").bind(1, id).run();
+    touch(scopes::principal(parse_role(row.text(0)).value_or(Role::contact), row.text(1)));
     audit(context, "credential.revoke", customer, principal, "{\"credential\":\"" + id + "\"}");
     transaction.commit();
     return true;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/documents/enrolment_checks.hpp"
+#include "catalog/scopes.hpp"
 #include "catalog/sqlite/guarded.hpp"
 #include "catalog/sqlite/migrations.hpp"
 #include "catalog/sqlite/sqlite_catalog.hpp"
@@ -28,6 +29,13 @@ std::string summary_detail(const ApplySummary& summary) {
 
 SqliteCatalog::SqliteCatalog(const std::filesystem::path& database_file) : m_db(database_file) {
   migrate(m_db);
+}
+
+void SqliteCatalog::touch(const std::string& scope) {
+  m_db.prepare("INSERT INTO scope_generations (scope, generation) VALUES (?, 1) "
+               "ON CONFLICT (scope) DO UPDATE SET generation = generation + 1")
+      .bind(1, scope)
+      .run();
 }
 
 void SqliteCatalog::audit(const AuditContext& context, const std::string& action,
@@ -81,6 +89,7 @@ Result<ApplyOutcome> SqliteCatalog::apply_products(const std::vector<Product>& p
     }
     audit(context, "products.apply", std::nullopt, std::to_string(products.size()) + " products",
           summary_detail(summary));
+    touch(scopes::global());
     transaction.commit();
     return outcome;
   });
@@ -270,6 +279,7 @@ Result<ApplyOutcome> SqliteCatalog::apply_order(const ServiceOrder& order, const
       write_order(order);
     }
     audit(context, "order.apply", order.customer_id, order.customer_id, summary_detail(summary));
+    touch(scopes::customer(order.customer_id));
     transaction.commit();
     return outcome;
   });
@@ -322,6 +332,7 @@ Result<ApplyOutcome> SqliteCatalog::add_update(const Update& update, const Audit
       restate_manifest(update);
     }
     audit(context, "update.add", std::nullopt, update.id, summary_detail(summary));
+    touch(scopes::global());
     transaction.commit();
     return outcome;
   });

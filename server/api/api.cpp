@@ -19,13 +19,28 @@ constexpr int k_max_body_depth = 16;
 
 // The caller of a request, from "Authorization: Bearer TOKEN".
 util::Result<std::optional<catalog::Principal>> caller(Shared& shared, const HttpRequest& request,
-                                                       catalog::Catalog& catalog, std::int64_t generation) {
+                                                       catalog::Catalog& catalog) {
   const auto header = request.header("authorization");
   constexpr std::string_view k_scheme = "Bearer ";
   if (!header.starts_with(k_scheme)) {
     return std::optional<catalog::Principal>();
   }
-  return shared.credentials.authenticate(catalog, std::string_view(header).substr(k_scheme.size()), generation);
+  return shared.credentials.authenticate(catalog, std::string_view(header).substr(k_scheme.size()));
+}
+
+// What check-ins shared and computed (check_in_offers.hpp): a fleet's check-ins should be shared.
+std::string cache_metrics(const Shared& shared) {
+  const auto line = [](const char* name, const char* result, std::uint64_t count) {
+    return std::string(name) + "{result=\"" + result + "\"} " + std::to_string(count) + "\n";
+  };
+  return "# HELP lifeline_check_in_offers_total Check-in offers shared by a class of devices or computed.\n"
+         "# TYPE lifeline_check_in_offers_total counter\n" +
+         line("lifeline_check_in_offers_total", "shared", shared.class_offers.hits()) +
+         line("lifeline_check_in_offers_total", "computed", shared.class_offers.misses()) +
+         "# HELP lifeline_enrolment_views_total Enrolment views shared by check-ins or read from the catalog.\n"
+         "# TYPE lifeline_enrolment_views_total counter\n" +
+         line("lifeline_enrolment_views_total", "shared", shared.enrolment_offers.hits()) +
+         line("lifeline_enrolment_views_total", "read", shared.enrolment_offers.misses());
 }
 
 } // namespace
@@ -43,11 +58,7 @@ std::variant<Call, HttpResponse> open_call(Shared& shared, const HttpRequest& re
   if (!catalog) {
     return http::problem(503, "Service Unavailable", "the catalog cannot be opened");
   }
-  const auto generation = (*catalog)->generation();
-  if (!generation) {
-    return error_response(generation.error());
-  }
-  const auto principal = caller(shared, request, **catalog, *generation);
+  const auto principal = caller(shared, request, **catalog);
   if (!principal) {
     return error_response(principal.error());
   }
@@ -58,7 +69,10 @@ std::variant<Call, HttpResponse> open_call(Shared& shared, const HttpRequest& re
   if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
     return forbidden("a " + catalog::to_string(role) + " credential may not " + request.method + " " + request.path);
   }
-  return Call{**catalog, **principal, shared.context.clock->today(), shared.context.clock->now_seconds(), *generation};
+  if (role != catalog::Role::device && shared.last_seen.pending()) {
+    shared.last_seen.flush(); // what people read shows every check-in this server answered
+  }
+  return Call{**catalog, **principal, shared.context.clock->today(), shared.context.clock->now_seconds()};
 }
 
 http::Handler authorised(const SharedPtr& shared, Roles roles, CallHandler handler) {
@@ -241,7 +255,8 @@ http::Router make_router(const ApiContext& context) {
     return HttpResponse{200, "application/json", R"({"status":"ok"})", {}, {}};
   });
   router.add("GET", "/metrics", authorised(shared, {catalog::Role::operator_role}, [shared](const HttpRequest&, Call&) {
-               return HttpResponse{200, "text/plain; version=0.0.4", shared->metrics.render(), {}, {}};
+               return HttpResponse{200, "text/plain; version=0.0.4", shared->metrics.render() + cache_metrics(*shared),
+                                   {}, {}};
              }));
   router.add(
       "GET", "/v1/whoami",

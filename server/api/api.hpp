@@ -1,6 +1,8 @@
 // The HTTP API's routes over the server data directory (docs/api.md, docs/api/openapi.yaml).
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -22,6 +24,10 @@ struct ApiContext {
   std::vector<std::string> trusted_proxies;
   // Served over TLS: the dashboard's session cookie is marked Secure.
   bool tls = false;
+  // What check-ins share between devices may hold this much (an eighth of it per enrolment).
+  std::size_t check_in_cache_bytes = std::size_t{64} << 20;
+  // How long a check-in's last-seen day may wait before it is written (in one batch).
+  std::chrono::milliseconds last_seen_interval{1000};
 };
 
 http::Router make_router(const ApiContext& context);

@@ -1,6 +1,7 @@
 // Devices: registration with a one-time enrolment token, check-in (inventory in; signed
 // entitlement statement, offered and withheld updates out), install reports.
 #include "catalog/identifiers.hpp"
+#include "catalog/scopes.hpp"
 #include "server/api/routes.hpp"
 #include "server/auth/credentials.hpp"
 #include "server/service/offers.hpp"
@@ -108,6 +109,34 @@ Json offer_json(const service::Offer& offer) {
   return Json{{"updates", offered}, {"withheld", withheld}};
 }
 
+// What every device of the enrolment shares today, read once per change of its scopes.
+util::Result<std::shared_ptr<const EnrolmentOffers>> enrolment_offers(Shared& shared, Call& call,
+                                                                      const catalog::Device& device) {
+  const auto generations = call.catalog.scope_generations({catalog::scopes::global(),
+                                                           catalog::scopes::customer(device.customer),
+                                                           catalog::scopes::enrolment(device.customer, device.product)});
+  if (!generations) {
+    return generations.error();
+  }
+  auto key = device.customer + "\x1f" + device.product + "\x1f" + call.at.to_string();
+  for (const auto generation : *generations) {
+    key += "\x1f" + std::to_string(generation);
+  }
+  if (auto found = shared.enrolment_offers.find(key)) {
+    return found;
+  }
+  auto view = call.catalog.enrolment_view(device.customer, device.product);
+  if (!view) {
+    return view.error();
+  }
+  if (!*view) {
+    return util::make_error(util::ErrorKind::not_found, "the device's customer or product is gone");
+  }
+  auto made = std::make_shared<const EnrolmentOffers>(make_enrolment_offers(std::move(**view), key));
+  shared.enrolment_offers.store(key, made, made->bytes());
+  return made;
+}
+
 HttpResponse check_in(Shared& shared, const HttpRequest& request, Call& call) {
   HttpResponse failure;
   const auto body = json_body(request, failure);
@@ -126,40 +155,49 @@ HttpResponse check_in(Shared& shared, const HttpRequest& request, Call& call) {
   if (!repository) {
     return error_response(repository.error());
   }
-  // Everything the answer depends on. A cached answer was made on this day after this same
-  // inventory was recorded, so recording it again would change nothing.
-  const auto cache_key = call.caller.subject + "|" + *service_pack + "|" + *language + "|" + call.at.to_string() + "|" +
-                         std::to_string(call.generation) + "|" + (*repository)->version();
-  if (auto cached = shared.check_ins.find(cache_key, call.now)) {
-    return HttpResponse{200, "application/json", std::move(*cached), {}, {}};
+  auto device = call.catalog.device_view(call.caller.subject, call.at);
+  if (device && *device && ((*device)->device.service_pack != *service_pack || (*device)->device.language != *language)) {
+    // A new inventory changes decisions: recorded (and audited) before the answer.
+    const auto recorded = call.catalog.record_check_in(call.caller.subject, *service_pack, *language, call.audit());
+    device = recorded ? call.catalog.device_view(call.caller.subject, call.at) : recorded.error();
   }
-  const auto device = call.catalog.record_check_in(call.caller.subject, *service_pack, *language, call.audit());
-  if (!device) {
-    return error_response(device.error());
+  if (!device || !*device) {
+    return !device ? error_response(device.error()) : http::problem(404, "Not Found", "unknown device");
   }
-  const auto payloads = (*repository)->payloads(device->product);
-  const auto decisions = service::decide_device_updates(call.catalog, *device, call.at);
-  if (!payloads || !decisions) {
-    return error_response(!payloads ? payloads.error() : decisions.error());
+  auto& subject = **device;
+  if (subject.device.last_seen != call.at) {
+    shared.last_seen.note(subject.device.id, call.at);
+    subject.device.last_seen = call.at;
   }
-  const auto statement = service::issue_statement(call.catalog, *device, *decisions, *payloads,
-                                                  (*repository)->entitlement_key(), call.at, call.now);
+  const auto offers = enrolment_offers(shared, call, subject.device);
+  if (!offers) {
+    return error_response(offers.error());
+  }
+  const auto key = class_key(**offers, subject, call.at) + "\x1f" + (*repository)->version();
+  auto offer = shared.class_offers.find(key);
+  if (!offer) {
+    const auto payloads = (*repository)->payloads(subject.device.product);
+    if (!payloads) {
+      return error_response(payloads.error());
+    }
+    auto made = std::make_shared<const ClassOffer>(make_class_offer(**offers, subject, call.at, *payloads));
+    shared.class_offers.store(key, made, made->bytes());
+    offer = std::move(made);
+  }
+  const auto statement = service::sign_statement_for(subject.device, (*offers)->terms, offer->targets,
+                                                     (*repository)->entitlement_key(), call.at, call.now);
   if (!statement) {
     return error_response(statement.error());
   }
-  const auto offer = service::device_offer(*decisions, device->product, *payloads);
-  for (const auto& withheld : offer.withheld) {
-    if (!withheld.findings.empty()) {
-      shared.metrics.record_decision("check-in", false, reason_codes(withheld.findings));
-    }
+  for (const auto& reasons : offer->withheld_reasons) {
+    shared.metrics.record_decision("check-in", false, reasons);
   }
   shared.metrics.record_decision("check-in", true, {});
-  auto body_out = offer_json(offer);
-  body_out["device"] = device_json(*device);
-  body_out["entitlement_statement"] = Json::parse(statement->signed_bytes);
-  auto response = json_response(200, body_out);
-  shared.check_ins.store(cache_key, response.body, call.now);
-  return response;
+  return HttpResponse{200, "application/json",
+                      check_in_body(*offer, subject, json_response(200, device_json(subject.device)).body,
+                                    statement->signed_bytes),
+                      {},
+                      {}};
 }
 
 // Signed entitlement statements for every active device of the contact's customer that runs

@@ -12,9 +12,11 @@
 #include "catalog/catalog.hpp"
 #include "server/api/api.hpp"
 #include "server/api/metrics.hpp"
-#include "server/api/response_cache.hpp"
+#include "server/api/check_in_offers.hpp"
+#include "server/api/shared_cache.hpp"
 #include "server/auth/credentials.hpp"
 #include "server/http/router.hpp"
+#include "server/service/last_seen.hpp"
 #include "server/service/repository_cache.hpp"
 
 namespace lifeline::server::api {
@@ -25,14 +27,19 @@ using Json = nlohmann::ordered_json;
 
 // State shared by every route and thread.
 struct Shared {
-  explicit Shared(ApiContext api_context) : context(std::move(api_context)), repository(context.data_dir) {}
+  explicit Shared(ApiContext api_context)
+      : context(std::move(api_context)), repository(context.data_dir),
+        enrolment_offers(context.check_in_cache_bytes / 8), class_offers(context.check_in_cache_bytes),
+        last_seen(context.data_dir / "catalog.db", context.last_seen_interval) {}
 
   ApiContext context;
   Metrics metrics;
   service::RepositoryCache repository;
   auth::CredentialCache credentials;
-  // Check-in answers: a statement stays at most 5 minutes older than its 24-hour validity says.
-  ResponseCache check_ins{300, std::size_t{256} << 20}; // 256 MiB
+  // What check-ins share (check_in_offers.hpp): per enrolment, and per class of devices.
+  SharedCache<EnrolmentOffers> enrolment_offers;
+  SharedCache<ClassOffer> class_offers;
+  service::LastSeen last_seen;
 };
 using SharedPtr = std::shared_ptr<Shared>;
 
@@ -42,7 +49,6 @@ struct Call {
   catalog::Principal caller;
   util::Date at;
   std::int64_t now = 0;
-  std::int64_t generation = 0; // the catalog's, read once when the request came in
 
   // "role:subject", the actor named in the audit trail (never a secret).
   [[nodiscard]] std::string actor() const;

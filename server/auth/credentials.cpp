@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "catalog/scopes.hpp"
 #include "signing/crypto.hpp"
 #include "util/hex.hpp"
 
@@ -85,20 +86,42 @@ util::Result<std::optional<catalog::Principal>> authenticate(catalog::Catalog& c
   return std::optional<catalog::Principal>((*stored)->principal);
 }
 
-util::Result<std::optional<catalog::Principal>>
-CredentialCache::authenticate(catalog::Catalog& catalog, std::string_view token, std::int64_t generation) {
-  constexpr std::size_t k_max_entries = 100'000;
+namespace {
+
+// The scopes whose writes can kill a credential of `principal`.
+std::vector<std::string> killing_scopes(const catalog::Principal& principal) {
+  std::vector<std::string> scopes{catalog::scopes::principal(principal.role, principal.subject)};
+  if (principal.role == catalog::Role::device) {
+    scopes.push_back(catalog::scopes::device(principal.subject));
+  } else if (principal.role == catalog::Role::contact && principal.customer) {
+    scopes.push_back(catalog::scopes::customer(*principal.customer));
+  }
+  return scopes;
+}
+
+} // namespace
+
+util::Result<std::optional<catalog::Principal>> CredentialCache::authenticate(catalog::Catalog& catalog,
+                                                                              std::string_view token) {
+  constexpr std::size_t k_max_entries = 250'000; // ~60 MiB
   const auto parts = split_token(token, k_credential_prefix);
   if (!parts) {
     return std::optional<catalog::Principal>();
   }
-  std::optional<catalog::StoredCredential> credential;
-  bool cached = false;
+  std::optional<Entry> cached;
   {
     const std::lock_guard lock(m_mutex);
-    if (const auto it = m_entries.find(parts->id); it != m_entries.end() && it->second.generation == generation) {
-      credential = it->second.credential;
-      cached = true;
+    if (const auto it = m_entries.find(parts->id); it != m_entries.end()) {
+      cached = it->second;
+    }
+  }
+  if (cached) {
+    const auto now = catalog.scope_generations(killing_scopes(cached->credential.principal));
+    if (!now) {
+      return now.error();
+    }
+    if (*now != cached->generations) {
+      cached.reset();
     }
   }
   if (!cached) {
@@ -106,20 +129,31 @@ CredentialCache::authenticate(catalog::Catalog& catalog, std::string_view token,
     if (!stored) {
       return stored.error();
     }
-    credential = std::move(*stored);
-    // Only live credentials are remembered: made-up ids cannot crowd the cache.
-    if (credential) {
-      const std::lock_guard lock(m_mutex);
-      if (m_entries.size() >= k_max_entries) {
-        m_entries.clear();
-      }
-      m_entries[parts->id] = Entry{generation, credential};
+    if (!*stored) {
+      return std::optional<catalog::Principal>();
     }
+    // The generations are read after the credential was found alive, then it is looked up again:
+    // a write that kills it between the two is seen by one or the other.
+    auto generations = catalog.scope_generations(killing_scopes((*stored)->principal));
+    auto again = generations ? catalog.find_credential(parts->id) : stored;
+    if (!generations || !again) {
+      return !generations ? generations.error() : again.error();
+    }
+    if (!*again) {
+      return std::optional<catalog::Principal>();
+    }
+    cached = Entry{std::move(*generations), std::move(**again)};
+    // Only live credentials are remembered: made-up ids cannot crowd the cache.
+    const std::lock_guard lock(m_mutex);
+    if (m_entries.size() >= k_max_entries) {
+      m_entries.clear();
+    }
+    m_entries[parts->id] = *cached;
   }
-  if (!credential || !secret_matches(parts->secret, credential->secret_hash)) {
+  if (!secret_matches(parts->secret, cached->credential.secret_hash)) {
     return std::optional<catalog::Principal>();
   }
-  return std::optional<catalog::Principal>(credential->principal);
+  return std::optional<catalog::Principal>(cached->credential.principal);
 }
 
 PendingCredential new_device_credential() {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "catalog/catalog.hpp"
 
@@ -28,18 +29,18 @@ util::Result<std::optional<catalog::Principal>> authenticate(catalog::Catalog& c
 // The public id of a well-formed credential token (what find_credential and revocation take).
 std::optional<std::string> token_id(std::string_view token);
 
-// authenticate() remembered per credential while the catalog's generation stays the same: every
-// change that can kill a credential (contact removed, device retired, revocation) is audited
-// and so moves the generation. Only secret hashes are kept, as in the catalog. Thread-safe.
+// authenticate() remembered per credential while the generations of the scopes that can kill it
+// stay the same (catalog/scopes.hpp): its principal's (revocation), a device's own (retirement),
+// a contact's customer's (removed from the order). Other writes leave it warm, in every process.
+// Only secret hashes are kept, as in the catalog. Thread-safe.
 class CredentialCache {
  public:
-  util::Result<std::optional<catalog::Principal>> authenticate(catalog::Catalog& catalog, std::string_view token,
-                                                               std::int64_t generation);
+  util::Result<std::optional<catalog::Principal>> authenticate(catalog::Catalog& catalog, std::string_view token);
 
  private:
   struct Entry {
-    std::int64_t generation = 0;
-    std::optional<catalog::StoredCredential> credential;
+    std::vector<std::int64_t> generations;
+    catalog::StoredCredential credential;
   };
   std::mutex m_mutex;
   std::unordered_map<std::string, Entry> m_entries;

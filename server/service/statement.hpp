@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "catalog/catalog.hpp"
 #include "server/service/offers.hpp"
@@ -17,6 +19,19 @@ struct IssuedStatement {
   signing::EntitlementStatement statement;
   std::string signed_bytes; // the signed JSON document
 };
+
+// What a statement says beyond the device and its targets, read from the catalog once.
+struct StatementTerms {
+  catalog::Product product;
+  catalog::Contract contract;
+  std::optional<catalog::EnrolmentType> enrolment; // none: not enrolled
+};
+
+// Signs the statement of `device` listing `targets` (already the allowed ones), without reading
+// the catalog: what a check-in does for each device.
+util::Result<IssuedStatement> sign_statement_for(const catalog::Device& device, const StatementTerms& terms,
+                                                 std::vector<std::string> targets, const signing::NamedKey& key,
+                                                 util::Date at, std::int64_t now, std::int64_t validity_hours = 24);
 
 // The statement lists the payloads of the updates `decisions` allow.
 util::Result<IssuedStatement> issue_statement(catalog::Catalog& catalog, const catalog::Device& device,
