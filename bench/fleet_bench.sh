@@ -63,7 +63,9 @@ pids+=("$server_pid")
 start_reference_nginx
 pids+=("$nginx_pid")
 
-read -r n_rps n_p50 n_p99 < <(wrk_measure "" "http://127.0.0.1:$nginx_port/static-1k")
+# wrk_measure runs in this shell (not a subshell) so that its failure ends the run.
+wrk_measure "" "http://127.0.0.1:$nginx_port/static-1k" >"$work/wrk"
+read -r n_rps n_p50 n_p99 _ <"$work/wrk"
 echo "reference: nginx 1 KiB static file, wrk -t2 -c32 ${seconds}s: $n_rps req/s (p50 $n_p50, p99 $n_p99)"
 
 "$driver" register "$base" "$work/jobs" "$work/devices" "$clients" >"$work/register" || {
@@ -82,17 +84,20 @@ print_phase check-in "first check-in ($clients clients)"
 [ "$(field check-in offered)" = "$fleet_n" ] || fail "only $(field check-in offered) of $fleet_n devices were offered an update"
 
 awk '{ print $2, $4, $5 }' "$work/devices" >"$work/credentials"
-read -r c_rps c_p50 c_p99 < <(wrk_measure "$work/credentials" "$base/v1/devices/me/check-in")
-print_wrk "check-in, every device in turn (wrk -t2 -c32)" "$c_rps" "$c_p50" "$c_p99"
+wrk_measure "$work/credentials" "$base/v1/devices/me/check-in" >"$work/wrk"
+read -r c_rps c_p50 c_p99 c_errors <"$work/wrk"
+print_wrk "check-in, every device in turn (wrk -t2 -c32)" "$c_rps" "$c_p50" "$c_p99" "$c_errors"
 
 "$driver" download "$base" "$work/plan" 2 20 "$seconds" "$($smoke && echo "$work/acked")" >"$work/download" &
 downloads_pid=$!
-read -r d_rps d_p50 d_p99 < <(wrk_measure "$work/credentials" "$base/v1/devices/me/check-in")
+pids+=("$downloads_pid")
+wrk_measure "$work/credentials" "$base/v1/devices/me/check-in" >"$work/wrk"
+read -r d_rps d_p50 d_p99 d_errors <"$work/wrk"
 wait "$downloads_pid" || {
   cat "$work/download"
   fail "a paced download was not answered 200 or 206"
 }
-print_wrk "check-in while devices download 20/s" "$d_rps" "$d_p50" "$d_p99"
+print_wrk "check-in while devices download 20/s" "$d_rps" "$d_p50" "$d_p99" "$d_errors"
 echo "  the downloads themselves: $(field download requests) in ${seconds} s, p50 $(field download p50_ms) ms," \
   "p99 $(field download p99_ms) ms"
 

@@ -3,6 +3,7 @@
 // killed mid-phase leaves the list of what it promised to keep.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -20,7 +21,12 @@ using Json = nlohmann::json;
 // Rows "download DEVICE PATH" and "report DEVICE CREDENTIAL KB REPORT_ID", one per 2xx answer.
 class AckLog {
  public:
-  explicit AckLog(const std::string& path) : m_file(path.empty() ? nullptr : std::fopen(path.c_str(), "a")) {}
+  explicit AckLog(const std::string& path) : m_file(path.empty() ? nullptr : std::fopen(path.c_str(), "a")) {
+    if (!path.empty() && m_file == nullptr) {
+      std::fprintf(stderr, "fleet_driver: cannot append to %s\n", path.c_str());
+      std::exit(2);
+    }
+  }
   AckLog(const AckLog&) = delete;
   AckLog& operator=(const AckLog&) = delete;
   ~AckLog() {
@@ -53,6 +59,10 @@ std::string target_url(const Row& plan_row) {
 int paced_downloads(const std::string& base, const std::string& plan_file, std::size_t clients, double rate,
                     double seconds, const std::string& acked) {
   const auto plan = read_rows(plan_file);
+  if (plan.empty()) {
+    std::fprintf(stderr, "fleet_driver: no device was offered a payload to download\n");
+    return 1;
+  }
   AckLog log(acked);
   Tally tally;
   const auto start = std::chrono::steady_clock::now();

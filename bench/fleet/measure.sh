@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Sourced by bench/fleet_bench.sh: the nginx reference, wrk runs, and how figures are printed.
-# Needs: work, seconds, source_dir, data, server_pid; the driver's RESULT lines in $work/PHASE.
+# Needs: work, seconds, smoke, source_dir, data, server_pid, n_rps; the driver's RESULT lines in $work/PHASE.
 
 # nginx serving a 1 KiB static file on loopback (2 workers, as many as cores); sets nginx_port.
 start_reference_nginx() {
@@ -17,19 +17,21 @@ start_reference_nginx() {
   curl -sf "http://127.0.0.1:$nginx_port/static-1k" -o /dev/null || fail "nginx does not serve"
 }
 
-# wrk_measure CREDENTIALS_FILE|"" URL -> "requests/s p50 p99"; any non-2xx answer fails the run.
-# With a credentials file, check-ins rotate over those devices (check-in.lua).
+# wrk_measure CREDENTIALS_FILE|"" URL -> "requests/s p50 p99 socket_errors". A non-2xx answer
+# fails the run; socket errors (timeouts past 10 s, resets) fail the smoke test and are printed
+# otherwise. With a credentials file, check-ins rotate over those devices (check-in.lua).
 wrk_measure() {
-  local args=(--latency -t2 -c32 -d"${seconds}s") output
+  local args=(--latency -t2 -c32 -d"${seconds}s" --timeout 10s) output errors
   [ -n "$1" ] && args+=(-s "$source_dir/bench/fleet/check-in.lua")
   args+=("$2")
   [ -n "$1" ] && args+=(-- "$1")
   output=$(wrk "${args[@]}")
-  if grep -q -E "Non-2xx|Socket errors" <<<"$output"; then
+  errors=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' <<<"$output")
+  if grep -q "Non-2xx" <<<"$output" || { $smoke && [ "${errors:-0}" -gt 0 ]; }; then
     echo "$output" >&2
     fail "wrk saw errors on $2"
   fi
-  awk '/Requests\/sec/ {r=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} END {print r, p50, p99}' <<<"$output"
+  awk -v errors="${errors:-0}" '/Requests\/sec/ {r=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} END {print r, p50, p99, errors}' <<<"$output"
 }
 
 # field PHASE KEY [FILE]: a value of the driver's RESULT line for PHASE (in $work/PHASE), 0 when
@@ -47,8 +49,9 @@ print_phase() { # PHASE LABEL: a driver phase beside the nginx reference
     "$(field "$1" p99_ms)" "$(ratio "$(field "$1" rate)" "$n_rps")"
 }
 
-print_wrk() { # LABEL RPS P50 P99
-  printf '%-48s %9s /s  p50 %11s  p99 %11s  %sx nginx\n' "$1:" "$2" "$3" "$4" "$(ratio "$2" "$n_rps")"
+print_wrk() { # LABEL RPS P50 P99 SOCKET_ERRORS
+  printf '%-48s %9s /s  p50 %11s  p99 %11s  %sx nginx%s\n' "$1:" "$2" "$3" "$4" "$(ratio "$2" "$n_rps")" \
+    "$([ "$5" = 0 ] || echo "  ($5 socket errors)")"
 }
 
 print_storage_and_memory() {

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -54,10 +55,16 @@ double run_clients(const std::string& base, std::size_t clients, std::size_t n,
   for (std::size_t c = 0; c < clients; ++c) {
     threads.emplace_back([&] {
       Connection connection(base);
-      for (auto i = next++; i < n; i = next++) {
-        if (!work(connection, i)) {
-          return;
+      try {
+        for (auto i = next++; i < n; i = next++) {
+          if (!work(connection, i)) {
+            return;
+          }
         }
+      } catch (const std::exception& error) { // an answer not shaped as the API says
+        std::fprintf(stderr, "fleet_driver: %s\n", error.what());
+        std::fflush(stdout);
+        std::_Exit(1);
       }
     });
   }
