@@ -41,3 +41,10 @@ echo "== HTTP API under wrk against nginx (same machine, same run)"
 echo
 echo "== agent install: lifeline-agent sync of a ${AGENT_BENCH_PAYLOAD_MIB:-1024} MiB update against curl | openssl sha256 (same server)"
 BENCH_PAYLOAD_MIB=${AGENT_BENCH_PAYLOAD_MIB:-1024} "$source_dir/bench/agent_install_bench.sh" "$build_dir"
+
+echo
+echo "== fleet: devices registering, checking in, downloading over HTTP against nginx (same run)"
+for n in ${FLEET_SIZES:-1000 10000 100000}; do
+  FLEET_N=$n "$source_dir/bench/fleet_bench.sh" "$build_dir"
+  echo
+done

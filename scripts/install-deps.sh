@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev libssl-dev libcurl4-openssl-dev libarchive-dev libcpp-httplib-dev nlohmann-json3-dev libcli11-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 openssl clang-format clang libclang-rt-14-dev
-  wrk nginx-light time chromium
+  wrk nginx-light curl python3 time chromium
   dpkg-dev file shellcheck
 )
 if [ "${1:-}" = --package-test ]; then
