@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -104,6 +105,7 @@ class Transaction {
  private:
   Database& m_db;
   bool m_done = false;
+  std::unique_lock<std::mutex> m_writer; // this process's writers, one at a time
 };
 
 } // namespace lifeline::catalog::sqlite

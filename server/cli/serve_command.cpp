@@ -75,6 +75,8 @@ ExitCode serve(CommandContext& context, const ServeOverrides& overrides) {
     api_context.clock = std::make_shared<util::FixedClock>(context.at);
   }
   api_context.trusted_proxies = options.trusted_proxies;
+  api_context.check_in_cache_bytes = static_cast<std::size_t>(options.check_in_cache_mib) << 20;
+  api_context.last_seen_interval = std::chrono::seconds(options.last_seen_seconds);
   api_context.tls = !options.tls_certificate.empty();
   if (!options.accel_redirect.empty()) {
     api_context.accel_redirect_prefix = options.accel_redirect;
@@ -170,6 +172,16 @@ void add_serve_command(CLI::App& app, CommandSet& commands) {
   add(serve_app->add_option("--max-upload-mib", values.max_upload_mib, "Largest payload POST /v1/publish takes")
           ->check(CLI::Range(1, 64 * 1024)),
       [](ServerConfig& to, const ServerConfig& from) { to.max_upload_mib = from.max_upload_mib; });
+  add(serve_app
+          ->add_option("--check-in-cache-mib", values.check_in_cache_mib,
+                       "Memory for what check-ins share between devices of a class")
+          ->check(CLI::Range(1, 64 * 1024)),
+      [](ServerConfig& to, const ServerConfig& from) { to.check_in_cache_mib = from.check_in_cache_mib; });
+  add(serve_app
+          ->add_option("--last-seen-seconds", values.last_seen_seconds,
+                       "Write check-ins' last-seen days in batches this often")
+          ->check(CLI::Range(1, 60)),
+      [](ServerConfig& to, const ServerConfig& from) { to.last_seen_seconds = from.last_seen_seconds; });
   add(serve_app->add_flag("--log-requests", values.log_requests, "One structured log line per request"),
       [](ServerConfig& to, const ServerConfig& from) { to.log_requests = from.log_requests; });
   commands.add(

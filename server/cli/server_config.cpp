@@ -61,6 +61,8 @@ util::Result<ServerConfig> load_server_config(const std::filesystem::path& path)
   file->text_list("trusted_proxies", config.trusted_proxies, is_proxy_address, "proxy addresses");
   file->integer("refresh_minutes", config.refresh_minutes, 1, 12 * 60);
   file->integer("max_upload_mib", config.max_upload_mib, 1, 64 * 1024);
+  file->integer("check_in_cache_mib", config.check_in_cache_mib, 1, 64 * 1024);
+  file->integer("last_seen_seconds", config.last_seen_seconds, 1, 60);
   file->boolean("log_requests", config.log_requests);
   if (config.tls_certificate.empty() != config.tls_private_key.empty()) {
     file->refuse("tls_private_key", "and /tls_certificate go together");
@@ -101,6 +103,8 @@ std::string effective_config_json(const ServerConfig& config) {
       {"trusted_proxies", config.trusted_proxies},
       {"refresh_minutes", config.refresh_minutes},
       {"max_upload_mib", config.max_upload_mib},
+      {"check_in_cache_mib", config.check_in_cache_mib},
+      {"last_seen_seconds", config.last_seen_seconds},
       {"log_requests", config.log_requests},
   };
   return json.dump(2);
