@@ -131,7 +131,7 @@ HttpResponse check_in(Shared& shared, const HttpRequest& request, Call& call) {
   const auto cache_key = call.caller.subject + "|" + *service_pack + "|" + *language + "|" + call.at.to_string() + "|" +
                          std::to_string(call.generation) + "|" + (*repository)->version();
   if (auto cached = shared.check_ins.find(cache_key, call.now)) {
-    return HttpResponse{200, "application/json", std::move(*cached), {}, {}};
+    return HttpResponse{200, "application/json", std::move(*cached), {}, {}, {}};
   }
   const auto device = call.catalog.record_check_in(call.caller.subject, *service_pack, *language, call.audit());
   if (!device) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <map>
 #include <utility>
@@ -109,6 +110,30 @@ void stream_file(const std::filesystem::path& file, const std::string& content_t
                            });
 }
 
+// A body made while it is sent: httplib asks for the next piece whenever it has sent the last
+// one, so only one piece is held at a time. A failure, even a thrown one, closes the connection
+// before the last chunk: the client sees a broken transfer, never a complete-looking body.
+void stream_chunks(const BodyChunks& chunks, const std::string& content_type, httplib::Response& out) {
+  out.set_chunked_content_provider(content_type, [chunks](std::size_t, httplib::DataSink& sink) {
+    std::string failure;
+    try {
+      const auto piece = chunks();
+      if (piece && piece->empty()) {
+        sink.done();
+        return true;
+      }
+      if (piece) {
+        return sink.write(piece->data(), piece->size()); // false: the client went away
+      }
+      failure = piece.error().message;
+    } catch (const std::exception& error) {
+      failure = error.what();
+    }
+    util::log::error("stream_failed", {{"error", failure}});
+    return false;
+  });
+}
+
 void write_response(const HttpResponse& response, httplib::Response& out) {
   // A file answered 200 keeps httplib's unset status, so that a Range request gets its 206.
   if (!response.file || response.status != 200) {
@@ -119,6 +144,8 @@ void write_response(const HttpResponse& response, httplib::Response& out) {
   }
   if (response.file) {
     stream_file(*response.file, response.content_type, out);
+  } else if (response.chunks) {
+    stream_chunks(response.chunks, response.content_type, out);
   } else {
     out.set_content(response.body, response.content_type);
   }
