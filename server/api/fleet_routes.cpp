@@ -2,6 +2,7 @@
 // key (?limit=, ?cursor= the previous page's next_cursor), its audit trail by sequence, and
 // whole-fleet exports streamed as CSV or JSON while they are made, a page at a time, so that
 // neither the server's memory nor one answer grows with the fleet.
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -160,37 +161,110 @@ std::vector<std::string> compliance_row(const service::DeviceCompliance& entry) 
           by_state[UpdateState::superseded]};
 }
 
-// One device with each applicable update in one explicit state.
-Json device_compliance_json(const service::DeviceCompliance& entry) {
+// A JSON string as nlohmann's dump writes it: plain printable ASCII as it is, anything else
+// (quotes, control characters, UTF-8) through the library, so the text is the same either way.
+void append_string(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+  } else {
+    out += dumped(Json(std::string(text)));
+  }
+}
+
+void append_date(std::string& out, const std::optional<util::Date>& date) {
+  if (date) {
+    append_string(out, date->to_string());
+  } else {
+    out += "null";
+  }
+}
+
+template <typename Strings> void append_strings(std::string& out, const Strings& strings) {
+  out += '[';
+  bool first = true;
+  for (const auto& text : strings) {
+    out += first ? "" : ",";
+    append_string(out, text);
+    first = false;
+  }
+  out += ']';
+}
+
+// One device with each applicable update in one explicit state, written straight out as JSON
+// text (a whole fleet's worth goes through here): what device_json gives, then "stale", the
+// updates "installed" and "entitled_missing", the "withheld" ones and every update's state.
+void append_device_compliance(std::string& out, const service::DeviceCompliance& entry) {
   using service::UpdateState;
-  Json updates = Json::array();
-  Json installed = Json::array();
-  Json missing = Json::array();
-  Json withheld = Json::array();
+  const auto& device = *entry.device;
+  const auto field = [&](const char* name) {
+    out += out.back() == '{' ? "\"" : ",\"";
+    out += name;
+    out += "\":";
+  };
+  out += '{';
+  field("id");
+  append_string(out, device.id);
+  field("customer");
+  append_string(out, device.customer);
+  field("site");
+  append_string(out, device.site);
+  field("product");
+  append_string(out, device.product);
+  field("service_pack");
+  append_string(out, device.service_pack);
+  field("language");
+  append_string(out, device.language);
+  field("registered");
+  append_string(out, device.registered.to_string());
+  field("retired");
+  append_date(out, device.retired);
+  field("last_seen");
+  append_date(out, device.last_seen);
+  field("stale");
+  out += entry.stale ? "true" : "false";
+  std::vector<std::string_view> installed;
+  std::vector<std::string_view> missing;
+  std::string withheld = "[";
+  std::string updates = "[";
   for (const auto& status : entry.updates) {
-    Json reasons = Json::array();
-    for (const auto& reason : status.reasons) {
-      reasons.push_back(reason);
-    }
-    const Json by = status.superseded_by != nullptr ? Json(status.superseded_by->id) : Json();
     const auto& kb = status.update->id;
+    std::string detail = "\"reasons\":";
+    append_strings(detail, status.reasons);
+    detail += ",\"superseded_by\":";
+    if (status.superseded_by != nullptr) {
+      append_string(detail, status.superseded_by->id);
+    } else {
+      detail += "null";
+    }
     if (status.state == UpdateState::installed) {
       installed.push_back(kb);
     } else if (status.state == UpdateState::entitled_missing) {
       missing.push_back(kb);
     } else if (status.state != UpdateState::not_applicable) {
-      withheld.push_back(Json{{"kb", kb}, {"reasons", reasons}, {"superseded_by", by}});
+      withheld += withheld.size() > 1 ? ",{\"kb\":" : "{\"kb\":";
+      append_string(withheld, kb);
+      withheld += "," + detail + "}";
     }
-    updates.push_back(
-        Json{{"kb", kb}, {"state", service::to_string(status.state)}, {"reasons", reasons}, {"superseded_by", by}});
+    updates += updates.size() > 1 ? ",{\"kb\":" : "{\"kb\":";
+    append_string(updates, kb);
+    updates += ",\"state\":";
+    append_string(updates, service::to_string(status.state));
+    updates += "," + detail + "}";
   }
-  auto json = device_json(*entry.device);
-  json["stale"] = entry.stale;
-  json["installed"] = installed;
-  json["entitled_missing"] = missing;
-  json["withheld"] = withheld;
-  json["updates"] = updates;
-  return json;
+  field("installed");
+  append_strings(out, installed);
+  field("entitled_missing");
+  append_strings(out, missing);
+  field("withheld");
+  out += withheld + "]";
+  field("updates");
+  out += updates + "]}";
 }
 
 HttpResponse list_devices(const HttpRequest& request, Call& call) {
@@ -284,10 +358,13 @@ HttpResponse compliance(const HttpRequest& request, Call& call) {
     start = service::FleetPosition{asked->cursor->customer, asked->cursor->device};
   }
   service::ComplianceWalk walk(scope->customers, call.at, *days, start);
-  // Each device's JSON is written out as soon as it is made: the page is held as text only.
+  // Each device's JSON is written out as text as soon as it is decided: the page is held as text only.
   std::string devices;
   const auto more = walk.next(call.catalog, asked->limit, [&](const service::DeviceCompliance& entry) {
-    devices += (devices.empty() ? "" : ",") + dumped(device_compliance_json(entry));
+    if (!devices.empty()) {
+      devices += ',';
+    }
+    append_device_compliance(devices, entry);
   });
   if (!more) {
     return error_response(more.error());
@@ -339,7 +416,10 @@ HttpResponse export_compliance(const Shared& shared, const HttpRequest& request,
       if (s.csv) {
         piece += util::csv_line(compliance_row(entry));
       } else {
-        piece += (first_row ? "" : ",") + dumped(device_compliance_json(entry));
+        if (!first_row) {
+          piece += ',';
+        }
+        append_device_compliance(piece, entry);
         first_row = false;
       }
     });
