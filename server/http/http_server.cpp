@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -48,6 +49,8 @@ void write_response(const HttpResponse& response, httplib::Response& out);
 
 // When the request being served on this worker thread arrived (set before routing).
 thread_local std::chrono::steady_clock::time_point t_request_start;
+// The bytes of the body streamed in pieces on this worker thread, for its log line.
+thread_local std::uint64_t t_streamed_bytes = 0;
 
 // The request line's path only: query strings are left out, as they may carry what a log should
 // not keep. Headers (credentials, cookies) and bodies are never logged.
@@ -61,7 +64,10 @@ void log_request(const httplib::Request& in, const httplib::Response& out) {
     std::snprintf(text, sizeof text, "%.3f", static_cast<double>(micros) / 1000.0);
     milliseconds = text;
   }
-  const auto length = out.body.empty() ? out.get_header_value("Content-Length") : std::to_string(out.body.size());
+  auto length = out.body.empty() ? out.get_header_value("Content-Length") : std::to_string(out.body.size());
+  if (length.empty() && t_streamed_bytes > 0) {
+    length = std::to_string(std::exchange(t_streamed_bytes, 0));
+  }
   util::log::write(out.status >= 500 ? util::log::Level::error : util::log::Level::info, "request",
                    {{"remote", in.remote_addr},
                     {"method", in.method},
@@ -114,6 +120,7 @@ void stream_file(const std::filesystem::path& file, const std::string& content_t
 // one, so only one piece is held at a time. A failure, even a thrown one, closes the connection
 // before the last chunk: the client sees a broken transfer, never a complete-looking body.
 void stream_chunks(const BodyChunks& chunks, const std::string& content_type, httplib::Response& out) {
+  t_streamed_bytes = 0;
   out.set_chunked_content_provider(content_type, [chunks](std::size_t, httplib::DataSink& sink) {
     std::string failure;
     try {
@@ -123,6 +130,7 @@ void stream_chunks(const BodyChunks& chunks, const std::string& content_type, ht
         return true;
       }
       if (piece) {
+        t_streamed_bytes += piece->size();
         return sink.write(piece->data(), piece->size()); // false: the client went away
       }
       failure = piece.error().message;
