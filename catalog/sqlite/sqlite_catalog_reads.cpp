@@ -1,4 +1,5 @@
 // Reading catalog rows back into the domain model, and gathering the facts a decision reads.
+#include <algorithm>
 #include <unordered_map>
 
 #include "catalog/sqlite/sqlite_catalog.hpp"
@@ -264,7 +265,7 @@ std::vector<Device> SqliteCatalog::load_devices_page(const std::string& customer
   rows.bind(1, customer_id);
   rows.bind(2, after ? after->registered.to_string() : std::string());
   rows.bind(3, after ? after->sequence : std::int64_t{0});
-  rows.bind(4, limit);
+  rows.bind(4, std::max<std::int64_t>(limit, 0)); // SQLite reads a negative LIMIT as none
   if (active_on) {
     rows.bind(5, active_on->to_string());
   }
