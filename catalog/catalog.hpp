@@ -119,6 +119,11 @@ class Catalog {
   virtual Result<std::vector<CustomerName>> list_customers() = 0;
   virtual Result<std::optional<Device>> find_device(const std::string& id) = 0;
   virtual Result<std::vector<Device>> list_devices(const std::string& customer_id) = 0;
+  // At most `limit` devices of the customer after `after` (from the first when nullopt), in
+  // list_devices' order: a fleet read a page at a time by key, never by offset, so a device
+  // registered between two pages neither repeats nor hides one already listed.
+  virtual Result<std::vector<Device>> list_devices_page(const std::string& customer_id,
+                                                        const std::optional<DeviceKey>& after, std::int64_t limit) = 0;
 
   // Registers a device unless the rules refuse it; race-free at the device cap (CS-5).
   virtual Result<RegistrationOutcome> register_device(const DeviceRegistration& request,
@@ -132,6 +137,10 @@ class Catalog {
   // handful of queries whatever the fleet's size (reports over whole fleets); nullopt for an
   // unknown customer.
   virtual Result<std::optional<FleetFacts>> fleet_facts(const std::string& customer_id, Date at) = 0;
+  // The same facts for one page of the customer's devices active on the date (FleetPageRequest),
+  // in list_devices' order, each with its CS-5 rank: what a page of compliance needs, and no
+  // more devices than the page holds. nullopt for an unknown customer.
+  virtual Result<std::optional<FleetFacts>> fleet_facts_page(const FleetPageRequest& request) = 0;
   virtual Result<std::vector<rules::CheckFacts>> contact_facts(const std::string& email, const std::string& update_id,
                                                                Date at) = 0;
 

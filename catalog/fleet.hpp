@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,7 +48,8 @@ struct FleetFacts {
   std::vector<Update> updates;       // every update, as list_updates orders them
   std::vector<FleetPurchase> purchases;
   // Every device of the customer (retired ones too), as list_devices orders them, each with
-  // the active devices of its enrolment ahead of it on `at` (as device_facts counts them).
+  // the active devices of its enrolment ahead of it on `at` (as device_facts counts them); for
+  // a page (Catalog::fleet_facts_page), the page's devices only.
   std::vector<rules::DeviceFacts> devices;
   InstallMatrix installed; // devices x updates
 
@@ -58,6 +60,19 @@ struct FleetFacts {
   // The facts of one pair, exactly as Catalog::device_facts gathers them; nullopt when the
   // device's product is unknown. Copies what it returns: meant for a few pairs, not all.
   [[nodiscard]] std::optional<rules::CheckFacts> check_facts(std::size_t device, std::size_t update) const;
+};
+
+// One page of a customer's fleet: at most `limit` devices active on `at`, after the device at
+// `after` in registration order (registered, then sequence; from the first when nullopt).
+struct FleetPageRequest {
+  std::string customer;
+  Date at;
+  std::optional<DeviceKey> after; // the last device of the previous page
+  std::int64_t limit = 0;
+  // The active devices of each product ahead of the page, when the caller counted them already
+  // (a walk over every page in turn: the previous pages' devices); a product not named has none.
+  // Without it the catalog counts them, which reads every device ahead of the page.
+  std::optional<std::map<std::string, std::int64_t>> active_before;
 };
 
 // Sets each device's active_ahead: the devices of the same customer and product registered

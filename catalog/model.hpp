@@ -142,6 +142,16 @@ struct Device {
   bool operator==(const Device&) const = default;
 };
 
+// A device's place in its customer's registration order (registered, then sequence), the order
+// Catalog::list_devices gives: where a page of devices ends and the next one starts.
+struct DeviceKey {
+  Date registered;
+  std::int64_t sequence = 0;
+
+  static DeviceKey of(const Device& device) { return DeviceKey{device.registered, device.sequence}; }
+  auto operator<=>(const DeviceKey&) const = default;
+};
+
 struct DeviceRegistration {
   std::optional<std::string> id;
   std::string customer;

@@ -17,7 +17,9 @@
 #include "cli/session.hpp"
 #include "cli/table.hpp"
 #include "signing/tuf/metadata.hpp"
+#include "util/atomic_file.hpp"
 #include "util/command_line.hpp"
+#include "util/csv.hpp"
 #include "util/file.hpp"
 #include "util/progress_line.hpp"
 
@@ -134,6 +136,66 @@ util::Result<Json> audit_entries(ContactClient& client) {
   }
 }
 
+// --limit/--cursor: one page of a paged listing; neither: every page.
+struct Paging {
+  std::int64_t limit = 0;
+  std::string cursor;
+
+  [[nodiscard]] bool one_page() const { return limit > 0 || !cursor.empty(); }
+};
+
+std::string with_query(const std::string& path, const std::string& parameter) {
+  return path + (path.find('?') == std::string::npos ? "?" : "&") + parameter;
+}
+
+// The pages of a listing in turn, following each page's next_cursor (or only the page `paging`
+// names), each page's items given to `page` as they come; the cursor after the last page read
+// ("" when it was the last of all).
+util::Result<std::string> read_pages(ContactClient& client, const std::string& path, const char* array,
+                                     const Paging& paging, const std::function<void(const Json& items)>& page) {
+  std::string cursor = paging.cursor;
+  for (;;) {
+    auto asked = paging.limit > 0 ? with_query(path, "limit=" + std::to_string(paging.limit)) : path;
+    if (!cursor.empty()) {
+      asked = with_query(asked, "cursor=" + signing::tuf::percent_encode(cursor));
+    }
+    const auto body = client.get(asked);
+    const auto items = listed(body, array);
+    if (!items) {
+      return items.error();
+    }
+    page(*items);
+    const auto answer = Json::parse(*body, nullptr, false);
+    const auto next = answer.find("next_cursor");
+    const auto following = next != answer.end() && next->is_string() ? next->get<std::string>() : std::string();
+    if (following.empty() || paging.one_page()) {
+      return following;
+    }
+    if (following == cursor) {
+      return util::make_error(util::ErrorKind::invalid_input, "the server's pages do not move forward");
+    }
+    cursor = following;
+  }
+}
+
+// Streams an export into `file`, which is replaced only once the whole body has arrived (0600:
+// it holds the customer's fleet); the bytes written.
+util::Result<std::uint64_t> export_into(ContactClient& client, const std::string& path, const fs::path& file) {
+  auto writer = util::AtomicFileWriter::create(file, util::FileMode::private_file);
+  if (!writer) {
+    return writer.error();
+  }
+  const auto received = client.download(path, [&](std::string_view bytes) { return writer->write(bytes); });
+  if (!received) {
+    writer->discard();
+    return received.error();
+  }
+  if (auto committed = writer->commit(); !committed) {
+    return committed.error();
+  }
+  return *received;
+}
+
 int fail(std::ostream& err, const util::Error& error) {
   err << "lifeline: " << error.message << '\n';
   return 1;
@@ -203,8 +265,9 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   auto* reports_upload = reports->add_subcommand("upload", "Upload the receipts lifeline-agent report --export wrote");
   reports_upload->add_option("FILE", receipts_file, "The receipts file")->required();
   auto* devices = app.add_subcommand("devices", "The customer's devices")->require_subcommand(1);
-  auto* devices_list = devices->add_subcommand("list", "Registered devices");
+  auto* devices_list = devices->add_subcommand("list", "Registered devices (every page, or one with --limit/--cursor)");
   devices_list->add_flag("--json", format.json, "JSON output");
+  auto* devices_export = devices->add_subcommand("export", "Every device, streamed into a file");
   auto* audit = app.add_subcommand("audit", "The customer's audit trail")->require_subcommand(1);
   auto* audit_list = audit->add_subcommand("list", "Every entry, oldest first");
   audit_list->add_flag("--json", format.json, "JSON output");
@@ -219,6 +282,20 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
   auto* compliance_downloads =
       compliance->add_subcommand("downloads", "Who downloaded or pulled what, when, and the decision (CS-12)");
   auto* compliance_billing = compliance->add_subcommand("billing", "The billing statement of an enrolment (CS-10)");
+  auto* compliance_export = compliance->add_subcommand(
+      "export", "Per device, as compliance devices, for the whole fleet streamed into a file (CSV or JSON)");
+  Paging paging;
+  for (auto* listing : {devices_list, compliance_devices}) {
+    listing->add_option("--limit", paging.limit, "One page of at most N (default: every page)")
+        ->check(CLI::Range(1, 5000));
+    listing->add_option("--cursor", paging.cursor, "The page after this cursor (the next_cursor a page gave)");
+  }
+  std::string export_format = "csv";
+  std::string export_file;
+  for (auto* exported : {devices_export, compliance_export}) {
+    exported->add_option("--format", export_format, "csv (default) or json")->check(CLI::IsMember({"csv", "json"}));
+    exported->add_option("--out", export_file, "The file to write (replaced only once complete)")->required();
+  }
   std::string billed_product;
   compliance_billing->add_option("--product", billed_product, "The enrolled product")->required();
   for (auto* report :
@@ -227,11 +304,11 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
     report->add_flag("--csv", format.csv, "CSV output (RFC 4180)");
   }
   int stale = 14;
-  for (auto* report : {compliance_devices, compliance_products}) {
+  for (auto* report : {compliance_devices, compliance_products, compliance_export}) {
     report->add_option("--stale-days", stale, "Devices not seen for longer are stale")->check(CLI::Range(1, 3650));
   }
   std::string report_customer; // operators: one customer instead of all
-  for (auto* report : {compliance_devices, compliance_products, compliance_migration}) {
+  for (auto* report : {compliance_devices, compliance_products, compliance_migration, compliance_export}) {
     report->add_option("--customer", report_customer, "One customer (operators read every customer without it)");
   }
   app.require_subcommand(1);
@@ -400,6 +477,7 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
     const char* array;
     Row header;
     std::function<Row(const Json&)> row;
+    bool paged = false; // read a page at a time (Paging)
   };
   const std::vector<Listing> listings{
       {updates_list,
@@ -430,7 +508,8 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
        [](const Json& d) {
          return Row{text(d, "id"),       text(d, "site"),       text(d, "product"),   text(d, "service_pack"),
                     text(d, "language"), text(d, "registered"), text(d, "last_seen"), text(d, "retired")};
-       }},
+       },
+       true},
       {compliance_devices,
        "/v1/compliance" + stale_query,
        "devices",
@@ -461,7 +540,8 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
                     by_state["prerequisite-missing"],
                     by_state["not-entitled"],
                     by_state["superseded"]};
-       }},
+       },
+       true},
       {compliance_billing,
        "/v1/billing?product=" + signing::tuf::percent_encode(billed_product),
        "quarters",
@@ -506,9 +586,55 @@ int run_contact_cli(const std::vector<std::string>& args, std::istream& in, std:
                     text(p, "oldest_missing_critical_days")};
        }},
   };
+  // Exports: the server streams them, and so does this.
+  if (devices_export->parsed() || compliance_export->parsed()) {
+    const auto path = devices_export->parsed() ? "/v1/devices/export?format=" + export_format
+                                               : "/v1/compliance/export" + stale_query + "&format=" + export_format;
+    const auto written = export_into(client, path, export_file);
+    if (!written) {
+      return fail(err, written.error());
+    }
+    out << export_file << ": " << *written << " bytes\n";
+    return 0;
+  }
   for (const auto& listing : listings) {
     if (!listing.command->parsed()) {
       continue;
+    }
+    if (listing.paged) {
+      // CSV goes out a page at a time; a table or JSON is written once every page is in.
+      Json items = Json::array();
+      std::vector<Row> rows;
+      if (format.csv && !format.json) {
+        out << util::csv_line(listing.header);
+      }
+      const auto next = read_pages(client, listing.path, listing.array, paging, [&](const Json& page) {
+        for (const auto& item : page) {
+          if (format.json) {
+            items.push_back(item);
+          } else if (format.csv) {
+            out << util::csv_line(listing.row(item));
+          } else {
+            rows.push_back(listing.row(item));
+          }
+        }
+      });
+      if (!next) {
+        return fail(err, next.error());
+      }
+      if (format.json) {
+        Json document{{listing.array, items}};
+        if (paging.one_page()) {
+          document["next_cursor"] = next->empty() ? Json() : Json(*next);
+        }
+        out << document.dump(2) << '\n';
+      } else if (!format.csv) {
+        print_table(out, listing.header, rows);
+      }
+      if (paging.one_page() && !next->empty() && !format.json) {
+        err << "more: --cursor " << *next << '\n';
+      }
+      return 0;
     }
     const auto items = listed(client.get(listing.path), listing.array);
     if (!items) {

@@ -2,7 +2,10 @@
 // connection; a refusal becomes an error carrying the server's detail and reason codes.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "cli/session.hpp"
 #include "signing/curl/http_fetcher.hpp"
@@ -16,6 +19,10 @@ class ContactClient {
   // The body of a 2xx answer to `path` (e.g. "/v1/updates"); anything else is an error.
   util::Result<std::string> get(const std::string& path);
   util::Result<std::string> post(const std::string& path, const std::string& json_body);
+  // Streams the body of a 2xx answer to `sink` as it arrives (exports), never holding it whole;
+  // the number of bytes received.
+  util::Result<std::uint64_t> download(const std::string& path,
+                                       const std::function<util::Result<void>(std::string_view)>& sink);
 
   [[nodiscard]] const Session& session() const { return m_session; }
   signing::curl::HttpFetcher& fetcher() { return m_fetcher; }

@@ -3,31 +3,9 @@
 #include <algorithm>
 #include <ostream>
 
+#include "util/csv.hpp"
+
 namespace lifeline::cli {
-
-namespace {
-
-std::string csv_cell(const std::string& text) {
-  std::string cell =
-      !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos ? "'" + text : text;
-  if (cell.find_first_of(",\"\r\n") == std::string::npos) {
-    return cell;
-  }
-  std::string quoted = "\"";
-  for (const char c : cell) {
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  }
-  return quoted + "\"";
-}
-
-void csv_line(std::ostream& out, const Row& row) {
-  for (std::size_t i = 0; i < row.size(); ++i) {
-    out << (i > 0 ? "," : "") << csv_cell(row[i]);
-  }
-  out << "\r\n";
-}
-
-} // namespace
 
 void print_table(std::ostream& out, const Row& header, const std::vector<Row>& rows) {
   std::vector<std::size_t> widths(header.size());
@@ -52,9 +30,9 @@ void print_table(std::ostream& out, const Row& header, const std::vector<Row>& r
 }
 
 void print_csv(std::ostream& out, const Row& header, const std::vector<Row>& rows) {
-  csv_line(out, header);
+  out << util::csv_line(header);
   for (const auto& row : rows) {
-    csv_line(out, row);
+    out << util::csv_line(row);
   }
 }
 

@@ -1,6 +1,5 @@
-// Rows for people (aligned columns) and for spreadsheets (RFC 4180 CSV). CSV cells that a
-// spreadsheet would run as a formula (=, +, -, @ first) are quoted with a leading apostrophe:
-// compliance exports carry text that customers' devices and advisories chose.
+// Rows for people (aligned columns) and for spreadsheets (RFC 4180 CSV, util/csv.hpp: a cell a
+// spreadsheet would run as a formula gets a leading apostrophe).
 #pragma once
 
 #include <iosfwd>

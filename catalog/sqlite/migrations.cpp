@@ -255,10 +255,17 @@ CREATE TABLE scope_generations (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 8: a customer's devices read a page at a time in registration order (keyset pages of
+// the device and compliance listings, streamed exports): an index that serves both the key
+// range and the order, so a page costs its own rows and not the fleet ahead of it.
+constexpr std::string_view k_v8_device_pages = R"sql(
+CREATE INDEX IF NOT EXISTS devices_by_registration ON devices (customer_id, registered, sequence);
+)sql";
+
 } // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> k_all{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7};
+  static const std::vector<std::string_view> k_all{k_v1, k_v2, k_v3, k_v4, k_v5, k_v6, k_v7, k_v8_device_pages};
   return k_all;
 }
 

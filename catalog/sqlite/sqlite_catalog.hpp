@@ -31,6 +31,8 @@ class SqliteCatalog final : public Catalog {
   Result<std::optional<ServiceOrder>> find_order(const std::string& customer_id) override;
   Result<std::optional<Device>> find_device(const std::string& id) override;
   Result<std::vector<Device>> list_devices(const std::string& customer_id) override;
+  Result<std::vector<Device>> list_devices_page(const std::string& customer_id, const std::optional<DeviceKey>& after,
+                                                std::int64_t limit) override;
   Result<std::vector<CustomerName>> list_customers() override;
 
   Result<RegistrationOutcome> register_device(const DeviceRegistration& request, const AuditContext& context) override;
@@ -38,6 +40,7 @@ class SqliteCatalog final : public Catalog {
 
   Result<rules::CheckFacts> device_facts(const std::string& device_id, const std::string& update_id, Date at) override;
   Result<std::optional<FleetFacts>> fleet_facts(const std::string& customer_id, Date at) override;
+  Result<std::optional<FleetFacts>> fleet_facts_page(const FleetPageRequest& request) override;
   Result<std::vector<rules::CheckFacts>> contact_facts(const std::string& email, const std::string& update_id,
                                                        Date at) override;
   Result<InstallOutcome> record_install(const std::string& device_id, const std::string& update_id,
@@ -87,6 +90,12 @@ class SqliteCatalog final : public Catalog {
   std::optional<Enrolment> load_enrolment(const std::string& customer_id, const std::string& product_id);
   std::optional<Device> load_device(const std::string& id);
   std::vector<Device> load_devices(const std::string& customer_id); // by registration, then sequence
+  // At most `limit` devices after `after` in that order; only those active on `active_on` when given.
+  std::vector<Device> load_devices_page(const std::string& customer_id, const std::optional<DeviceKey>& after,
+                                        std::int64_t limit, const std::optional<Date>& active_on);
+  // What every fleet read starts from: the customer, its enrolments, the products and updates;
+  // nullopt for an unknown customer.
+  std::optional<FleetFacts> load_fleet_frame(const std::string& customer_id, Date at);
   rules::PurchaseFacts load_purchase(const std::string& customer_id, const std::string& product_id,
                                      const std::string& update_id, const std::optional<std::string>& device_id);
   // CS-5 from the maintained ranks (sqlite_catalog_ranks.cpp): O(log n) but for evaluation dates

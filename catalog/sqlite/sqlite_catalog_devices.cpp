@@ -61,6 +61,13 @@ Result<std::vector<Device>> SqliteCatalog::list_devices(const std::string& custo
   return guarded<std::vector<Device>>([&]() -> Result<std::vector<Device>> { return load_devices(customer_id); });
 }
 
+Result<std::vector<Device>> SqliteCatalog::list_devices_page(const std::string& customer_id,
+                                                             const std::optional<DeviceKey>& after,
+                                                             std::int64_t limit) {
+  return guarded<std::vector<Device>>(
+      [&]() -> Result<std::vector<Device>> { return load_devices_page(customer_id, after, limit, std::nullopt); });
+}
+
 Result<RegistrationOutcome> SqliteCatalog::register_device(const DeviceRegistration& request,
                                                            const AuditContext& context) {
   return guarded<RegistrationOutcome>([&]() -> Result<RegistrationOutcome> {

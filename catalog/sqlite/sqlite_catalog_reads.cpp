@@ -1,4 +1,5 @@
 // Reading catalog rows back into the domain model, and gathering the facts a decision reads.
+#include <algorithm>
 #include <unordered_map>
 
 #include "catalog/sqlite/sqlite_catalog.hpp"
@@ -242,6 +243,32 @@ std::vector<Device> SqliteCatalog::load_devices(const std::string& customer_id) 
   auto rows = m_db.prepare("SELECT id, customer_id, site, product_id, service_pack, language, registered, retired, "
                            "sequence, last_seen FROM devices WHERE customer_id = ? ORDER BY registered, sequence");
   rows.bind(1, customer_id);
+  std::vector<Device> devices;
+  while (rows.step()) {
+    devices.push_back(device_of(rows));
+  }
+  return devices;
+}
+
+std::vector<Device> SqliteCatalog::load_devices_page(const std::string& customer_id,
+                                                     const std::optional<DeviceKey>& after, std::int64_t limit,
+                                                     const std::optional<Date>& active_on) {
+  // The key as a row value: the index on (customer_id, registered, sequence) serves both the
+  // range and the order, so a page costs its own rows whatever comes before it. No key starts
+  // before ('', 0).
+  std::string sql = "SELECT id, customer_id, site, product_id, service_pack, language, registered, retired, "
+                    "sequence, last_seen FROM devices WHERE customer_id = ?1 AND (registered, sequence) > (?2, ?3)";
+  if (active_on) {
+    sql += " AND registered <= ?5 AND (retired IS NULL OR retired > ?5)";
+  }
+  auto rows = m_db.prepare(sql + " ORDER BY registered, sequence LIMIT ?4");
+  rows.bind(1, customer_id);
+  rows.bind(2, after ? after->registered.to_string() : std::string());
+  rows.bind(3, after ? after->sequence : std::int64_t{0});
+  rows.bind(4, std::max<std::int64_t>(limit, 0)); // SQLite reads a negative LIMIT as none
+  if (active_on) {
+    rows.bind(5, active_on->to_string());
+  }
   std::vector<Device> devices;
   while (rows.step()) {
     devices.push_back(device_of(rows));

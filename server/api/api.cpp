@@ -111,7 +111,8 @@ std::string client_address(const Shared& shared, const HttpRequest& request) {
 }
 
 HttpResponse json_response(int status, const Json& body) {
-  return HttpResponse{status, "application/json", body.dump(-1, ' ', false, Json::error_handler_t::replace), {}, {}};
+  return HttpResponse{status, "application/json", body.dump(-1, ' ', false, Json::error_handler_t::replace), {}, {},
+                      {}};
 }
 
 HttpResponse error_response(const util::Error& error) {
@@ -201,6 +202,57 @@ std::optional<std::optional<std::string>> customer_scope(const HttpRequest& requ
   return std::optional<std::optional<std::string>>(asked->second);
 }
 
+std::optional<std::string> one_customer(const HttpRequest& request, const Call& call, HttpResponse& failure) {
+  const auto scope = customer_scope(request, call, failure);
+  if (!scope) {
+    return std::nullopt;
+  }
+  if (!*scope) {
+    failure = http::problem(400, "Bad Request", "name the customer: ?customer=ID");
+    return std::nullopt;
+  }
+  return **scope;
+}
+
+std::optional<int> stale_days(const HttpRequest& request, HttpResponse& failure) {
+  const auto it = request.query.find("stale_days");
+  if (it == request.query.end()) {
+    return 14;
+  }
+  const auto& text = it->second;
+  if (text.empty() || text.size() > 4 ||
+      !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; }) ||
+      std::stoi(text) < 1 || std::stoi(text) > 3650) {
+    failure = http::problem(400, "Bad Request", "stale_days must be a number of days from 1 to 3650");
+    return std::nullopt;
+  }
+  return std::stoi(text);
+}
+
+std::optional<ReportScope> report_scope(const HttpRequest& request, Call& call, HttpResponse& failure) {
+  const auto scope = customer_scope(request, call, failure);
+  if (!scope) {
+    return std::nullopt;
+  }
+  if (*scope) {
+    return ReportScope{**scope, {**scope}};
+  }
+  auto customers = call.catalog.list_customers();
+  if (!customers) {
+    failure = error_response(customers.error());
+    return std::nullopt;
+  }
+  ReportScope all{std::nullopt, {}};
+  for (auto& customer : *customers) {
+    all.customers.push_back(std::move(customer.id));
+  }
+  return all;
+}
+
+Json named_json(const std::optional<std::string>& customer) {
+  return customer ? Json(*customer) : Json();
+}
+
 Json update_json(const catalog::Update& update, const std::string& product) {
   const auto* rating = catalog::rating_for(update, product);
   Json json{{"kb", update.id},
@@ -252,11 +304,11 @@ http::Router make_router(const ApiContext& context) {
   auto shared = std::make_shared<Shared>(context);
   http::Router router;
   router.add("GET", "/healthz", [](const HttpRequest&) {
-    return HttpResponse{200, "application/json", R"({"status":"ok"})", {}, {}};
+    return HttpResponse{200, "application/json", R"({"status":"ok"})", {}, {}, {}};
   });
   router.add("GET", "/metrics", authorised(shared, {catalog::Role::operator_role}, [shared](const HttpRequest&, Call&) {
                return HttpResponse{200, "text/plain; version=0.0.4", shared->metrics.render() + cache_metrics(*shared),
-                                   {}, {}};
+                                   {}, {}, {}};
              }));
   router.add(
       "GET", "/v1/whoami",
@@ -272,6 +324,7 @@ http::Router make_router(const ApiContext& context) {
   add_repository_routes(router, shared);
   add_device_routes(router, shared);
   add_contact_routes(router, shared);
+  add_fleet_routes(router, shared);
   add_operator_routes(router, shared);
   dashboard::add_dashboard_routes(
       router, dashboard::DashboardContext{context.data_dir, context.clock, context.tls, context.trusted_proxies});

@@ -1,6 +1,7 @@
 // What designated contacts read and do: entitled updates, security bulletins (CS-16), enrolment
-// tokens, and their customer's devices, compliance and audit trail. Operators read the same for
-// any customer; devices list their own entitled updates.
+// tokens, compliance per product and against the migration plan, billing. Operators read the same
+// for any customer; devices list their own entitled updates. (Devices, compliance per device and
+// the audit trail, read a page at a time or streamed whole: fleet_routes.cpp.)
 #include <algorithm>
 #include <cctype>
 
@@ -212,98 +213,6 @@ HttpResponse void_enrolment_token(const HttpRequest& request, Call& call) {
                  : http::problem(404, "Not Found", "the customer has no enrolment token " + id);
 }
 
-// The customer a per-customer list is about; operators must name it.
-std::optional<std::string> one_customer(const HttpRequest& request, const Call& call, HttpResponse& failure) {
-  const auto scope = customer_scope(request, call, failure);
-  if (!scope) {
-    return std::nullopt;
-  }
-  if (!*scope) {
-    failure = http::problem(400, "Bad Request", "name the customer: ?customer=ID");
-    return std::nullopt;
-  }
-  return **scope;
-}
-
-struct CustomerDevices {
-  std::string customer;
-  std::vector<catalog::Device> devices;
-};
-
-// The devices of the customer the request is about; nullopt with `failure` set when none is.
-std::optional<CustomerDevices> customer_devices(const HttpRequest& request, Call& call, HttpResponse& failure) {
-  const auto customer = one_customer(request, call, failure);
-  if (!customer) {
-    return std::nullopt;
-  }
-  auto devices = call.catalog.list_devices(*customer);
-  if (!devices) {
-    failure = error_response(devices.error());
-    return std::nullopt;
-  }
-  return CustomerDevices{*customer, std::move(*devices)};
-}
-
-HttpResponse list_devices(const HttpRequest& request, Call& call) {
-  HttpResponse failure;
-  const auto found = customer_devices(request, call, failure);
-  if (!found) {
-    return failure;
-  }
-  Json list = Json::array();
-  for (const auto& device : found->devices) {
-    list.push_back(device_json(device));
-  }
-  return json_response(200, Json{{"customer", found->customer}, {"devices", list}});
-}
-
-// ?stale_days=N (1-3650, default 14): devices not seen for longer are reported stale.
-std::optional<int> stale_days(const HttpRequest& request, HttpResponse& failure) {
-  const auto it = request.query.find("stale_days");
-  if (it == request.query.end()) {
-    return 14;
-  }
-  const auto& text = it->second;
-  if (text.empty() || text.size() > 4 ||
-      !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; }) ||
-      std::stoi(text) < 1 || std::stoi(text) > 3650) {
-    failure = http::problem(400, "Bad Request", "stale_days must be a number of days from 1 to 3650");
-    return std::nullopt;
-  }
-  return std::stoi(text);
-}
-
-// The customers a compliance report covers: the one the request is about (a contact's own), or
-// every customer when an operator names none. `named` is what the answer's "customer" says.
-struct ReportScope {
-  std::optional<std::string> named;
-  std::vector<std::string> customers;
-};
-
-std::optional<ReportScope> report_scope(const HttpRequest& request, Call& call, HttpResponse& failure) {
-  const auto scope = customer_scope(request, call, failure);
-  if (!scope) {
-    return std::nullopt;
-  }
-  if (*scope) {
-    return ReportScope{**scope, {**scope}};
-  }
-  auto customers = call.catalog.list_customers();
-  if (!customers) {
-    failure = error_response(customers.error());
-    return std::nullopt;
-  }
-  ReportScope all{std::nullopt, {}};
-  for (auto& customer : *customers) {
-    all.customers.push_back(std::move(customer.id));
-  }
-  return all;
-}
-
-Json named_json(const std::optional<std::string>& customer) {
-  return customer ? Json(*customer) : Json();
-}
-
 // Each customer's report in turn, set-based; false with `failure` set when one fails.
 bool for_each_report(const ReportScope& scope, const HttpRequest& request, Call& call, HttpResponse& failure,
                      const std::function<void(const service::ComplianceReport&)>& visit) {
@@ -320,54 +229,6 @@ bool for_each_report(const ReportScope& scope, const HttpRequest& request, Call&
     visit(*report);
   }
   return true;
-}
-
-// One device with each applicable update in one explicit state.
-Json device_compliance_json(const service::DeviceCompliance& entry) {
-  using service::UpdateState;
-  Json updates = Json::array();
-  Json installed = Json::array();
-  Json missing = Json::array();
-  Json withheld = Json::array();
-  for (const auto& status : entry.updates) {
-    Json reasons = Json::array();
-    for (const auto& reason : status.reasons) {
-      reasons.push_back(reason);
-    }
-    const Json by = status.superseded_by != nullptr ? Json(status.superseded_by->id) : Json();
-    const auto& kb = status.update->id;
-    if (status.state == UpdateState::installed) {
-      installed.push_back(kb);
-    } else if (status.state == UpdateState::entitled_missing) {
-      missing.push_back(kb);
-    } else if (status.state != UpdateState::not_applicable) {
-      withheld.push_back(Json{{"kb", kb}, {"reasons", reasons}, {"superseded_by", by}});
-    }
-    updates.push_back(
-        Json{{"kb", kb}, {"state", service::to_string(status.state)}, {"reasons", reasons}, {"superseded_by", by}});
-  }
-  auto json = device_json(*entry.device);
-  json["stale"] = entry.stale;
-  json["installed"] = installed;
-  json["entitled_missing"] = missing;
-  json["withheld"] = withheld;
-  json["updates"] = updates;
-  return json;
-}
-
-HttpResponse compliance(const HttpRequest& request, Call& call) {
-  HttpResponse failure;
-  const auto scope = report_scope(request, call, failure);
-  Json list = Json::array();
-  const auto visit = [&](const service::ComplianceReport& report) {
-    report.for_each_device(
-        [&](const service::DeviceCompliance& entry) { list.push_back(device_compliance_json(entry)); });
-  };
-  if (!scope || !for_each_report(*scope, request, call, failure, visit)) {
-    return failure;
-  }
-  return json_response(200,
-                       Json{{"customer", named_json(scope->named)}, {"at", call.at.to_string()}, {"devices", list}});
 }
 
 HttpResponse migration(const HttpRequest& request, Call& call) {
@@ -454,43 +315,7 @@ HttpResponse billing(const HttpRequest& request, Call& call) {
   if (!statement) {
     return error_response(statement.error());
   }
-  return HttpResponse{200, "application/json", service::billing_json(*statement), {}, {}};
-}
-
-HttpResponse audit_trail(const HttpRequest& request, Call& call) {
-  HttpResponse failure;
-  const auto scope = customer_scope(request, call, failure);
-  if (!scope) {
-    return failure;
-  }
-  constexpr std::int64_t k_page = 1000;
-  std::int64_t after = 0;
-  if (const auto it = request.query.find("after"); it != request.query.end()) {
-    const auto& text = it->second;
-    if (text.empty() || text.size() > 18 ||
-        !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) {
-      return http::problem(400, "Bad Request", "after must be an audit sequence number");
-    }
-    after = std::stoll(text);
-  }
-  const auto entries = call.catalog.audit_page(*scope, after, k_page);
-  if (!entries) {
-    return error_response(entries.error());
-  }
-  Json list = Json::array();
-  for (const auto& entry : *entries) {
-    list.push_back(Json{{"sequence", entry.sequence},
-                        {"recorded", entry.recorded},
-                        {"at", entry.at.to_string()},
-                        {"actor", entry.actor},
-                        {"action", entry.action},
-                        {"customer", entry.customer ? Json(*entry.customer) : Json()},
-                        {"subject", entry.subject},
-                        {"detail", Json::parse(entry.detail, nullptr, false)}});
-  }
-  // A full page may have more after it: ?after=<last sequence> reads on.
-  Json next = entries->size() == static_cast<std::size_t>(k_page) ? Json(entries->back().sequence) : Json();
-  return json_response(200, Json{{"entries", list}, {"next_after", next}});
+  return HttpResponse{200, "application/json", service::billing_json(*statement), {}, {}, {}};
 }
 
 } // namespace
@@ -505,15 +330,10 @@ void add_contact_routes(http::Router& router, const SharedPtr& shared) {
              authorised(shared, {Role::contact}, [](const HttpRequest&, Call& call) { return list_bulletins(call); }));
   router.add("POST", "/v1/enrolment-tokens", authorised(shared, {Role::contact}, create_enrolment_token));
   router.add("DELETE", "/v1/enrolment-tokens/{id}", authorised(shared, {Role::contact}, void_enrolment_token));
-  router.add("GET", "/v1/devices", authorised(shared, readers, list_devices));
   router.add("GET", "/v1/compliance/migration", authorised(shared, readers, migration));
   router.add("GET", "/v1/compliance/products", authorised(shared, readers, [](const HttpRequest& request, Call& call) {
                return product_compliance(request, call);
              }));
-  router.add("GET", "/v1/compliance", authorised(shared, readers, [](const HttpRequest& request, Call& call) {
-               return compliance(request, call);
-             }));
-  router.add("GET", "/v1/audit", authorised(shared, readers, audit_trail));
   router.add("GET", "/v1/billing", authorised(shared, readers, billing));
 }
 

@@ -197,6 +197,7 @@ HttpResponse check_in(Shared& shared, const HttpRequest& request, Call& call) {
                       check_in_body(*offer, subject, json_response(200, device_json(subject.device)).body,
                                     statement->signed_bytes),
                       {},
+                      {},
                       {}};
 }
 

@@ -91,6 +91,22 @@ std::optional<std::string> string_member(const nlohmann::json& body, const std::
 std::optional<std::optional<std::string>> customer_scope(const HttpRequest& request, const Call& call,
                                                          HttpResponse& failure);
 
+// The customer a per-customer list is about (a contact's own); operators must name it (400).
+std::optional<std::string> one_customer(const HttpRequest& request, const Call& call, HttpResponse& failure);
+
+// ?stale_days=N (1-3650, default 14): devices not seen for longer are reported stale.
+std::optional<int> stale_days(const HttpRequest& request, HttpResponse& failure);
+
+// The customers a compliance report covers: the one the request is about (a contact's own), or
+// every customer, by id, when an operator names none. `named` is what the answer's "customer" says.
+struct ReportScope {
+  std::optional<std::string> named;
+  std::vector<std::string> customers;
+};
+std::optional<ReportScope> report_scope(const HttpRequest& request, Call& call, HttpResponse& failure);
+// The answer's "customer": the one named, or null for every customer.
+Json named_json(const std::optional<std::string>& customer);
+
 Json update_json(const catalog::Update& update, const std::string& product);
 Json device_json(const catalog::Device& device);
 Json findings_json(const std::vector<catalog::rules::Finding>& findings);
@@ -99,6 +115,7 @@ std::vector<std::string> reason_codes(const std::vector<catalog::rules::Finding>
 void add_repository_routes(http::Router& router, const SharedPtr& shared);
 void add_device_routes(http::Router& router, const SharedPtr& shared);
 void add_contact_routes(http::Router& router, const SharedPtr& shared);
+void add_fleet_routes(http::Router& router, const SharedPtr& shared);
 void add_operator_routes(http::Router& router, const SharedPtr& shared);
 
 } // namespace lifeline::server::api

@@ -11,6 +11,8 @@
 #include "server/dashboard/html.hpp"
 #include "server/dashboard/pages.hpp"
 #include "server/dashboard/sessions.hpp"
+#include "server/service/compliance_walk.hpp"
+#include "server/service/page_cursor.hpp"
 #include "signing/crypto.hpp"
 
 namespace lifeline::server::dashboard {
@@ -36,7 +38,7 @@ using StatePtr = std::shared_ptr<State>;
 
 // Every page: nothing from elsewhere, no framing, no caching, no referrer to other sites.
 HttpResponse html_response(int status, std::string body) {
-  HttpResponse response{status, "text/html; charset=utf-8", std::move(body), {}, {}};
+  HttpResponse response{status, "text/html; charset=utf-8", std::move(body), {}, {}, {}};
   response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'self'; img-src 'self'; "
                                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
   response.headers["X-Content-Type-Options"] = "nosniff";
@@ -47,7 +49,7 @@ HttpResponse html_response(int status, std::string body) {
 }
 
 HttpResponse asset(const std::string& content_type, std::string_view content) {
-  HttpResponse response{200, content_type, std::string(content), {}, {}};
+  HttpResponse response{200, content_type, std::string(content), {}, {}, {}};
   response.headers["X-Content-Type-Options"] = "nosniff";
   response.headers["Cache-Control"] = "max-age=3600";
   return response;
@@ -225,7 +227,6 @@ std::variant<Overview, HttpResponse> load_overview(const HttpRequest& request, V
   overview.products = compliance->products();
   overview.migration = service::migration_progress(overview.order, *products, *devices, viewer.at);
   overview.report = std::move(*compliance);
-  overview.devices = overview.report->devices();
   overview.stale_days = *days;
   overview.at = viewer.at;
   return overview;
@@ -359,6 +360,54 @@ HttpResponse update_page(const HttpRequest& request, Viewer& viewer, const Overv
   return html_response(200, page(viewer.frame(kb, customer), update_main(overview, **update)));
 }
 
+// The devices table a page at a time (?cursor= the "Next devices" link's): only the page's
+// devices are read and decided, whatever the fleet's size.
+HttpResponse devices_page(const HttpRequest& request, Viewer& viewer, const std::string& customer) {
+  const auto frame = viewer.frame("Devices", customer);
+  const auto days = number_parameter(request, "stale_days", k_default_stale_days, 1, 3650);
+  if (!days) {
+    return message_page(400, frame, "Bad request", "Stale after must be a number of days from 1 to 3650.");
+  }
+  std::optional<service::FleetPosition> start;
+  if (const auto cursor = request.query.find("cursor"); cursor != request.query.end()) {
+    const auto position = service::decode_cursor(cursor->second, service::Listing::compliance);
+    if (!position || position->customer != customer) {
+      return message_page(400, frame, "Bad request",
+                          "This page link is not one of this customer's device pages; start from the first page.");
+    }
+    start = service::FleetPosition{position->customer, position->device};
+  }
+  auto& catalog = *viewer.catalog;
+  const auto order = catalog.find_order(customer);
+  if (order && !*order) {
+    return message_page(404, viewer.frame("Not found"), "Not found", "There is no such customer.");
+  }
+  const auto products = catalog.list_products();
+  if (!order || !products) {
+    return unavailable();
+  }
+  DevicesPage listing;
+  listing.customer_id = customer;
+  listing.customer_name = (*order)->customer_name;
+  for (const auto& product : *products) {
+    listing.product_names.emplace(product.id, product.name);
+  }
+  listing.stale_days = *days;
+  listing.first = !start;
+  service::ComplianceWalk walk({customer}, viewer.at, *days, start);
+  const auto more = walk.next(catalog, k_devices_per_page, [&](const service::DeviceCompliance& entry) {
+    listing.rows.push_back(device_cells(listing, entry));
+  });
+  if (!more) {
+    return unavailable();
+  }
+  if (*more && walk.position()) {
+    listing.next =
+        service::encode_cursor(service::PageCursor{service::Listing::compliance, customer, walk.position()->device, 0});
+  }
+  return html_response(200, page(frame, devices_main(listing)));
+}
+
 HttpResponse audit_page(Viewer& viewer, const std::string& customer) {
   const auto newest = viewer.catalog->audit_latest(customer, k_audit_rows);
   if (!newest) {
@@ -388,13 +437,8 @@ void add_dashboard_routes(http::Router& router, const DashboardContext& context)
                                               overview_main(overview)));
              }));
   router.add("GET", "/dashboard/customers/{customer}/devices",
-             overview_page(state, [](const HttpRequest& request, Viewer& viewer, const Overview& overview) {
-               const auto frame = viewer.frame("Devices", overview.order.customer_id);
-               const auto number = number_parameter(request, "page", 1, 1, 100'000);
-               if (!number) {
-                 return message_page(400, frame, "Bad request", "page must be a number from 1 to 100000.");
-               }
-               return html_response(200, page(frame, devices_main(overview, static_cast<std::size_t>(*number))));
+             customer_page(state, [](const HttpRequest& request, Viewer& viewer, const std::string& customer) {
+               return devices_page(request, viewer, customer);
              }));
   router.add("GET", "/dashboard/customers/{customer}/updates/{kb}", overview_page(state, update_page));
   router.add("GET", "/dashboard/customers/{customer}/audit",

@@ -1,6 +1,7 @@
 #include "server/dashboard/pages.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 #include "server/dashboard/burndown.hpp"
@@ -16,9 +17,13 @@ const catalog::Update& update_of(const service::UpdateStatus& status) {
   return *status.update;
 }
 
+std::string name_of(const std::map<std::string, std::string>& names, const std::string& product) {
+  const auto found = names.find(product);
+  return found == names.end() ? product : found->second;
+}
+
 std::string name_of(const Overview& overview, const std::string& product) {
-  const auto found = overview.product_names.find(product);
-  return found == overview.product_names.end() ? product : found->second;
+  return name_of(overview.product_names, product);
 }
 
 std::string state_cell(const service::UpdateStatus& status) {
@@ -42,8 +47,12 @@ std::string count_of(const service::ProductCompliance& summary, UpdateState stat
   return std::to_string(found == summary.states.end() ? 0 : found->second);
 }
 
+std::string update_href(const std::string& customer, const std::string& kb) {
+  return "/dashboard/customers/" + customer + "/updates/" + kb;
+}
+
 std::string update_href(const Overview& overview, const std::string& kb) {
-  return "/dashboard/customers/" + overview.order.customer_id + "/updates/" + kb;
+  return update_href(overview.order.customer_id, kb);
 }
 
 std::string severity_for(const catalog::Update& update, const std::vector<catalog::Enrolment>& enrolments) {
@@ -113,7 +122,12 @@ std::string updates_table(const Overview& overview) {
     int other = 0;
   };
   std::map<std::string, Counts> by_kb;
-  for (const auto& device : overview.devices) {
+  const auto each_device = [&](const std::function<void(const service::DeviceCompliance&)>& visit) {
+    if (overview.report) {
+      overview.report->for_each_device(visit);
+    }
+  };
+  each_device([&](const service::DeviceCompliance& device) {
     for (const auto& status : device.updates) {
       auto& counts = by_kb[update_of(status).id];
       counts.update = &update_of(status);
@@ -125,7 +139,7 @@ std::string updates_table(const Overview& overview) {
         ++counts.other;
       }
     }
-  }
+  });
   std::vector<const Counts*> newest;
   for (const auto& [kb, counts] : by_kb) {
     newest.push_back(&counts);
@@ -202,57 +216,58 @@ std::string overview_main(const Overview& overview) {
          "</section>\n";
 }
 
-std::string devices_main(const Overview& overview, std::size_t page) {
-  const auto& customer = overview.order.customer_id;
-  std::string html = "<h1>Devices of " + escape(overview.order.customer_name) +
+std::vector<std::string> device_cells(const DevicesPage& page, const service::DeviceCompliance& entry) {
+  int installed = 0;
+  std::string missing;
+  int withheld = 0;
+  for (const auto& status : entry.updates) {
+    if (status.state == UpdateState::installed) {
+      ++installed;
+    } else if (status.state == UpdateState::entitled_missing || status.state == UpdateState::prerequisite_missing) {
+      missing += (missing.empty() ? "" : " ") +
+                 link(update_href(page.customer_id, update_of(status).id), update_of(status).id);
+    } else if (status.state == UpdateState::not_entitled) {
+      ++withheld;
+    }
+  }
+  const auto& device = *entry.device;
+  return {escape(device.id),
+          escape(device.site),
+          escape(name_of(page.product_names, device.product)),
+          escape(device.service_pack),
+          escape(device.language),
+          device.registered.to_string(),
+          device.last_seen ? device.last_seen->to_string() : std::string("never"),
+          entry.stale ? "yes" : "no",
+          std::to_string(installed),
+          missing.empty() ? "none" : missing,
+          std::to_string(withheld)};
+}
+
+std::string devices_main(const DevicesPage& page) {
+  const auto& customer = page.customer_id;
+  std::string html = "<h1>Devices of " + escape(page.customer_name) +
                      "</h1>\n<form method=\"get\" action=\"/dashboard/customers/" + escape(customer) +
                      "/devices\">\n<label for=\"stale_days\">Stale after (days)</label>\n<input id=\"stale_days\" "
                      "name=\"stale_days\" type=\"number\" min=\"1\" max=\"3650\" value=\"" +
-                     std::to_string(overview.stale_days) + "\">\n<button type=\"submit\">Show</button>\n</form>\n";
-  Table devices{"Active devices and their updates",
+                     std::to_string(page.stale_days) + "\">\n<button type=\"submit\">Show</button>\n</form>\n";
+  Table devices{"Active devices and their updates, in registration order (" + std::to_string(k_devices_per_page) +
+                    " a page" + (page.first ? "" : "; a later page") + ")",
                 {"Device", "Site", "Product", "Service pack", "Language", "Registered", "Last seen", "Stale",
                  "Installed", "Missing", "Withheld"},
-                {},
-                "No active device."};
-  const auto total = overview.devices.size();
-  const auto first = std::min(total, (page - 1) * k_devices_per_page);
-  const auto last = std::min(total, first + k_devices_per_page);
-  devices.caption += " (" +
-                     (first == last ? std::string("none") : std::to_string(first + 1) + " to " + std::to_string(last)) +
-                     " of " + std::to_string(total) + ")";
-  for (std::size_t index = first; index < last; ++index) {
-    const auto& entry = overview.devices[index];
-    int installed = 0;
-    std::string missing;
-    int withheld = 0;
-    for (const auto& status : entry.updates) {
-      if (status.state == UpdateState::installed) {
-        ++installed;
-      } else if (status.state == UpdateState::entitled_missing || status.state == UpdateState::prerequisite_missing) {
-        missing +=
-            (missing.empty() ? "" : " ") + link(update_href(overview, update_of(status).id), update_of(status).id);
-      } else if (status.state == UpdateState::not_entitled) {
-        ++withheld;
-      }
-    }
-    const auto& device = *entry.device;
-    devices.rows.push_back({escape(device.id), escape(device.site), escape(name_of(overview, device.product)),
-                            escape(device.service_pack), escape(device.language), device.registered.to_string(),
-                            device.last_seen ? device.last_seen->to_string() : std::string("never"),
-                            entry.stale ? "yes" : "no", std::to_string(installed), missing.empty() ? "none" : missing,
-                            std::to_string(withheld)});
-  }
+                page.rows,
+                page.first ? "No active device." : "No active device after the previous page."};
   html += table(devices);
-  const auto href = [&](std::size_t number) {
-    return "/dashboard/customers/" + customer + "/devices?stale_days=" + std::to_string(overview.stale_days) +
-           "&page=" + std::to_string(number);
+  const auto href = [&](const std::optional<std::string>& cursor) {
+    return "/dashboard/customers/" + customer + "/devices?stale_days=" + std::to_string(page.stale_days) +
+           (cursor ? "&cursor=" + *cursor : std::string());
   };
   std::string pages;
-  if (page > 1) {
-    pages += "<li>" + link(href(page - 1), "Previous devices") + "</li>";
+  if (!page.first) {
+    pages += "<li>" + link(href(std::nullopt), "First devices") + "</li>";
   }
-  if (last < total) {
-    pages += "<li>" + link(href(page + 1), "Next devices") + "</li>";
+  if (page.next) {
+    pages += "<li>" + link(href(page.next), "Next devices") + "</li>";
   }
   return html +
          (pages.empty() ? "" : "<nav aria-label=\"Device pages\"><ul class=\"pages\">" + pages + "</ul></nav>\n");
@@ -287,7 +302,7 @@ std::string update_main(const Overview& overview, const catalog::Update& update)
   html += "</dl>\n";
   std::map<UpdateState, std::size_t> counts;
   Table devices{"", {"Device", "Site", "State", "Reasons"}, {}, "No active device of a product this update rates."};
-  for (const auto& entry : overview.devices) {
+  const auto visit = [&](const service::DeviceCompliance& entry) {
     for (const auto& status : entry.updates) {
       if (update_of(status).id != update.id) {
         continue;
@@ -298,6 +313,9 @@ std::string update_main(const Overview& overview, const catalog::Update& update)
             {escape(entry.device->id), escape(entry.device->site), state_cell(status), reasons_cell(status)});
       }
     }
+  };
+  if (overview.report) {
+    overview.report->for_each_device(visit);
   }
   Table states{"Devices per state of " + update.id, {"State", "Devices"}, {}, "No active device."};
   std::size_t total = 0;
@@ -305,11 +323,10 @@ std::string update_main(const Overview& overview, const catalog::Update& update)
     states.rows.push_back({escape(service::to_string(state)), std::to_string(count)});
     total += count;
   }
-  devices.caption =
-      "State of " + update.id + " on each active device" +
-      (total > devices.rows.size() ? " (the first " + std::to_string(devices.rows.size()) + " of " +
-                                         std::to_string(total) + "; lifeline compliance devices --csv lists all)"
-                                   : std::string());
+  devices.caption = "State of " + update.id + " on each active device" +
+                    (total > devices.rows.size() ? " (the first " + std::to_string(devices.rows.size()) + " of " +
+                                                       std::to_string(total) + "; lifeline compliance export lists all)"
+                                                 : std::string());
   return html + table(states) + table(devices);
 }
 

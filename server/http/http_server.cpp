@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <map>
 #include <utility>
@@ -47,6 +49,8 @@ void write_response(const HttpResponse& response, httplib::Response& out);
 
 // When the request being served on this worker thread arrived (set before routing).
 thread_local std::chrono::steady_clock::time_point t_request_start;
+// The bytes of the body streamed in pieces on this worker thread, for its log line.
+thread_local std::uint64_t t_streamed_bytes = 0;
 
 // The request line's path only: query strings are left out, as they may carry what a log should
 // not keep. Headers (credentials, cookies) and bodies are never logged.
@@ -60,7 +64,10 @@ void log_request(const httplib::Request& in, const httplib::Response& out) {
     std::snprintf(text, sizeof text, "%.3f", static_cast<double>(micros) / 1000.0);
     milliseconds = text;
   }
-  const auto length = out.body.empty() ? out.get_header_value("Content-Length") : std::to_string(out.body.size());
+  auto length = out.body.empty() ? out.get_header_value("Content-Length") : std::to_string(out.body.size());
+  if (length.empty() && t_streamed_bytes > 0) {
+    length = std::to_string(std::exchange(t_streamed_bytes, 0));
+  }
   util::log::write(out.status >= 500 ? util::log::Level::error : util::log::Level::info, "request",
                    {{"remote", in.remote_addr},
                     {"method", in.method},
@@ -109,6 +116,32 @@ void stream_file(const std::filesystem::path& file, const std::string& content_t
                            });
 }
 
+// A body made while it is sent: httplib asks for the next piece whenever it has sent the last
+// one, so only one piece is held at a time. A failure, even a thrown one, closes the connection
+// before the last chunk: the client sees a broken transfer, never a complete-looking body.
+void stream_chunks(const BodyChunks& chunks, const std::string& content_type, httplib::Response& out) {
+  t_streamed_bytes = 0;
+  out.set_chunked_content_provider(content_type, [chunks](std::size_t, httplib::DataSink& sink) {
+    std::string failure;
+    try {
+      const auto piece = chunks();
+      if (piece && piece->empty()) {
+        sink.done();
+        return true;
+      }
+      if (piece) {
+        t_streamed_bytes += piece->size();
+        return sink.write(piece->data(), piece->size()); // false: the client went away
+      }
+      failure = piece.error().message;
+    } catch (const std::exception& error) {
+      failure = error.what();
+    }
+    util::log::error("stream_failed", {{"error", failure}});
+    return false;
+  });
+}
+
 void write_response(const HttpResponse& response, httplib::Response& out) {
   // A file answered 200 keeps httplib's unset status, so that a Range request gets its 206.
   if (!response.file || response.status != 200) {
@@ -119,6 +152,8 @@ void write_response(const HttpResponse& response, httplib::Response& out) {
   }
   if (response.file) {
     stream_file(*response.file, response.content_type, out);
+  } else if (response.chunks) {
+    stream_chunks(response.chunks, response.content_type, out);
   } else {
     out.set_content(response.body, response.content_type);
   }

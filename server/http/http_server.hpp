@@ -1,5 +1,6 @@
 // The HTTP(S) listener: cpp-httplib behind our Router, tuned as measured (TCP_NODELAY, long
-// keep-alive, a sized thread pool, files streamed by a content provider with Range).
+// keep-alive, a sized thread pool, files streamed by a content provider with Range, bodies made
+// while sent streamed with chunked transfer coding).
 #pragma once
 
 #include <cstddef>

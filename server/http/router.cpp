@@ -45,6 +45,7 @@ HttpResponse problem(int status, const std::string& title, const std::string& de
                       "application/problem+json",
                       document.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace),
                       {},
+                      {},
                       {}};
 }
 

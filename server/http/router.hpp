@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "util/result.hpp"
+
 namespace lifeline::server::http {
 
 // One part of a multipart/form-data body.
@@ -33,12 +35,19 @@ struct HttpRequest {
   [[nodiscard]] const FormPart* part(const std::string& name) const;
 };
 
+// A body made while it is sent, for answers too large to hold (whole-fleet exports): each call
+// returns the next piece, "" once the body is complete, or an error, which cuts the answer short
+// so that the client sees a broken transfer, never a complete-looking body. Only the piece being
+// sent is held; the listener sends the pieces with chunked transfer coding.
+using BodyChunks = std::function<util::Result<std::string>()>;
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::map<std::string, std::string> headers;
   std::optional<std::filesystem::path> file; // streamed from disk (Range supported) instead of body
+  BodyChunks chunks;                         // made while sent instead of body, when set
 };
 
 // RFC 9457 problem document; `reasons` carries Custom Support reason codes when there are any.

@@ -78,6 +78,10 @@ class ComplianceReport {
   // A customer without a service order has no devices: its report is empty.
   static util::Result<ComplianceReport> load(catalog::Catalog& catalog, const std::string& customer_id, util::Date at,
                                              int stale_days);
+  // One page of it (Catalog::fleet_facts_page): the page's devices only, each in the states the
+  // whole report gives it. An unknown customer's page is empty.
+  static util::Result<ComplianceReport> load_page(catalog::Catalog& catalog, const catalog::FleetPageRequest& request,
+                                                  int stale_days);
 
   ComplianceReport(ComplianceReport&&) noexcept;
   ComplianceReport& operator=(ComplianceReport&&) noexcept;
@@ -97,6 +101,9 @@ class ComplianceReport {
  private:
   struct State;
   explicit ComplianceReport(std::unique_ptr<State> state);
+  // The report on the facts read (nullopt: an unknown customer, without devices).
+  static util::Result<ComplianceReport> decided(std::optional<catalog::FleetFacts> fleet,
+                                                const std::string& customer_id, util::Date at, int stale_days);
   std::unique_ptr<State> m_state;
 };
 

@@ -1,5 +1,5 @@
-// ComplianceReport: every (device, update) pair of a customer in one state, from the facts of
-// the whole fleet and one decision per class of devices (FleetDecisions).
+// ComplianceReport: every (device, update) pair of a customer (or of a page of its devices) in
+// one state, from the facts read at once and one decision per class of devices (FleetDecisions).
 #include "server/service/compliance.hpp"
 #include "server/service/fleet_decisions.hpp"
 
@@ -24,12 +24,27 @@ util::Result<ComplianceReport> ComplianceReport::load(catalog::Catalog& catalog,
   if (!fleet) {
     return fleet.error();
   }
+  return decided(std::move(*fleet), customer_id, at, stale_days);
+}
+
+util::Result<ComplianceReport> ComplianceReport::load_page(catalog::Catalog& catalog,
+                                                           const catalog::FleetPageRequest& request, int stale_days) {
+  auto fleet = catalog.fleet_facts_page(request);
+  if (!fleet) {
+    return fleet.error();
+  }
+  return decided(std::move(*fleet), request.customer, request.at, stale_days);
+}
+
+util::Result<ComplianceReport> ComplianceReport::decided(std::optional<catalog::FleetFacts> fleet,
+                                                         const std::string& customer_id, util::Date at,
+                                                         int stale_days) {
   auto state = std::make_unique<State>();
   state->customer = customer_id;
   state->at = at;
   state->stale_days = stale_days;
-  if (*fleet) {
-    state->fleet = std::move(**fleet);
+  if (fleet) {
+    state->fleet = std::move(*fleet);
   }
   state->fleet.at = at;
   auto decisions = FleetDecisions::make(state->fleet);

@@ -73,6 +73,22 @@ std::string ApiFixture::register_device(const std::string& token, const std::str
   return reply.status == 201 ? json_of(reply).value("credential", "") : "";
 }
 
+void ApiFixture::grow_fleet(int count) const {
+  auto order = nlohmann::json::parse(read_text(source_dir() / "examples" / "order-contoso.json"));
+  for (auto& enrolment : order["enrolments"]) {
+    enrolment["migration_plan"]["devices"] = 100'000;
+    for (auto& quarter : enrolment["migration_plan"]["quarters"]) {
+      quarter["devices"] = 100'000;
+    }
+  }
+  order["sites"].push_back("=HYPERLINK(\"http://x.example\"),\"evil\"");
+  ASSERT_EQ(client(m_operator).put("/v1/orders", order.dump()).status, 200);
+  const auto token = enrolment_token(k_sql, count);
+  for (int i = 0; i < count; ++i) {
+    ASSERT_FALSE(register_device(token).empty()) << i;
+  }
+}
+
 std::string ApiFixture::payload_url(const std::string& kb) const {
   const auto dir = m_dir / "data" / "repository" / "targets" / k_sql / kb;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

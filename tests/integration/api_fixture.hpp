@@ -33,6 +33,10 @@ class ApiFixture : public ::testing::Test {
   // Registers a device through the API; its credential, or "" when refused.
   std::string register_device(const std::string& token, const std::string& product = k_sql,
                               const std::string& service_pack = "SP4", const std::string& language = "en-US") const;
+  // A fleet larger than a page: contoso's migration plans raised to 100,000 devices, a site a
+  // spreadsheet would run as a formula added, and `count` devices registered through the API at
+  // paris.
+  void grow_fleet(int count) const;
   // The URL path of a published payload (content-addressed, as TUF clients ask for it).
   [[nodiscard]] std::string payload_url(const std::string& kb) const;
   [[nodiscard]] std::string data() const { return (m_dir / "data").string(); }

@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <csignal>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -286,6 +287,279 @@ TEST_F(Api, OperatorsReadEveryCustomersComplianceAtOnce) {
   }
 }
 
+// Listings read a page at a time, and exports streamed whole.
+class ApiPages : public Api {
+ protected:
+  // The ids of every device of `path`'s pages of `limit`, following next_cursor; each page checked.
+  std::vector<std::string> walk(const std::string& token, const std::string& path, int limit,
+                                const std::function<void()>& between_pages = {}) const {
+    std::vector<std::string> ids;
+    std::string cursor;
+    for (int pages = 0; pages < 1000; ++pages) {
+      const auto separator = path.find('?') == std::string::npos ? "?" : "&";
+      const auto reply = client(token).get(path + separator + "limit=" + std::to_string(limit) +
+                                           (cursor.empty() ? "" : "&cursor=" + cursor));
+      EXPECT_EQ(reply.status, 200) << reply.body;
+      const auto page = json_of(reply);
+      EXPECT_LE(page["devices"].size(), static_cast<std::size_t>(limit));
+      for (const auto& device : page["devices"]) {
+        ids.push_back(device["customer"].get<std::string>() + "/" + device["id"].get<std::string>());
+      }
+      if (!page["next_cursor"].is_string()) {
+        EXPECT_TRUE(page["next_cursor"].is_null()) << reply.body.substr(0, 200);
+        return ids;
+      }
+      EXPECT_EQ(page["devices"].size(), static_cast<std::size_t>(limit)) << "only the last page is short";
+      cursor = page["next_cursor"].get<std::string>();
+      if (between_pages) {
+        between_pages();
+      }
+    }
+    ADD_FAILURE() << "the pages never end";
+    return ids;
+  }
+};
+
+// RFC 4180 records: quoted fields with doubled quotes and CRLF inside; every record ends in CRLF.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"' && field.empty()) {
+      quoted = true;
+    } else if (c == ',') {
+      record.push_back(std::exchange(field, std::string()));
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      record.push_back(std::exchange(field, std::string()));
+      records.push_back(std::exchange(record, {}));
+      ++i;
+    } else {
+      EXPECT_NE(c, '\n') << "a bare LF at byte " << i;
+      EXPECT_NE(c, '"') << "a quote inside an unquoted field at byte " << i;
+      field += c;
+    }
+  }
+  EXPECT_FALSE(quoted) << "an unterminated quoted field";
+  EXPECT_TRUE(field.empty() && record.empty()) << "the last record does not end in CRLF";
+  return records;
+}
+
+TEST_F(ApiPages, DevicePagesCoverEveryDeviceOnceInRegistrationOrder) {
+  grow_fleet(12);
+  const auto whole = json_of(client(m_alice).get("/v1/devices?limit=5000"));
+  ASSERT_EQ(whole["devices"].size(), 12U);
+  EXPECT_TRUE(whole["next_cursor"].is_null());
+  std::vector<std::string> expected;
+  for (const auto& device : whole["devices"]) {
+    expected.push_back("contoso/" + device["id"].get<std::string>());
+  }
+  for (const int limit : {1, 5, 12, 13}) {
+    EXPECT_EQ(walk(m_alice, "/v1/devices", limit), expected) << limit;
+  }
+  // Without a limit: the first 500, the whole of this fleet.
+  EXPECT_EQ(json_of(client(m_alice).get("/v1/devices"))["devices"], whole["devices"]);
+  EXPECT_EQ(walk(m_operator, "/v1/devices?customer=contoso", 4), expected);
+}
+
+TEST_F(ApiPages, RegistrationsBetweenPagesNeitherRepeatNorHideADevice) {
+  grow_fleet(9);
+  const auto before = walk(m_alice, "/v1/devices", 100);
+  int round = 0;
+  const auto token = enrolment_token(k_sql, 3);
+  // Between pages: one device registered today (it sorts last) and one back-dated by an
+  // operator (it sorts before the pages already read).
+  const auto seen = walk(m_alice, "/v1/devices", 4, [&] {
+    ASSERT_FALSE(register_device(token).empty());
+    ll({"devices", "register", "--customer", "contoso", "--site", "lyon", "--product", k_sql, "--service-pack", "SP4",
+        "--language", "en-US", "--id", "backdated-" + std::to_string(++round), "--at", "2016-11-01"});
+  });
+  std::set<std::string> unique(seen.begin(), seen.end());
+  EXPECT_EQ(unique.size(), seen.size()) << "no device twice";
+  for (const auto& id : before) {
+    EXPECT_TRUE(unique.contains(id)) << id << " was hidden";
+  }
+  EXPECT_EQ(seen.size(), before.size() + static_cast<std::size_t>(round)) << "the new devices of today come last";
+  for (std::size_t i = before.size(); i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].find("backdated"), std::string::npos) << seen[i];
+  }
+  // A new walk lists everything, the back-dated devices first.
+  const auto after = walk(m_alice, "/v1/devices", 4);
+  EXPECT_EQ(after.size(), before.size() + 2U * static_cast<std::size_t>(round));
+  EXPECT_EQ(after.front(), "contoso/backdated-1");
+}
+
+TEST_F(ApiPages, CompliancePagesAreThePagesOfTheWholeReport) {
+  grow_fleet(7);
+  ll({"devices", "register", "--customer", "fabrikam", "--site", "seattle", "--product", "windows-xp-sp3",
+      "--service-pack", "SP3", "--language", "en-US", "--id", "fab-1", "--at", "2015-01-15"});
+  const auto whole = json_of(client(m_operator).get("/v1/compliance?limit=5000"));
+  ASSERT_EQ(whole["devices"].size(), 8U) << whole.dump();
+  std::vector<std::string> expected;
+  for (const auto& device : whole["devices"]) {
+    expected.push_back(device["customer"].get<std::string>() + "/" + device["id"].get<std::string>());
+  }
+  EXPECT_EQ(expected.back(), "fabrikam/fab-1");
+  for (const int limit : {1, 3, 7, 8}) {
+    EXPECT_EQ(walk(m_operator, "/v1/compliance", limit), expected) << limit;
+  }
+  // Each page is that slice of the report, device by device.
+  const auto first = json_of(client(m_alice).get("/v1/compliance?limit=3&stale_days=30"));
+  ASSERT_EQ(first["devices"].size(), 3U);
+  const auto all = json_of(client(m_alice).get("/v1/compliance?stale_days=30"));
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(first["devices"][i], all["devices"][i]);
+  }
+  const auto second = json_of(
+      client(m_alice).get("/v1/compliance?limit=3&stale_days=30&cursor=" + first["next_cursor"].get<std::string>()));
+  EXPECT_EQ(second["devices"][0], all["devices"][3]);
+  EXPECT_EQ(second["customer"], "contoso");
+  EXPECT_EQ(walk(m_alice, "/v1/compliance", 2).size(), 7U) << "a contact pages its own customer only";
+}
+
+TEST_F(ApiPages, BadLimitsAndCursorsAreRefusedWithTheReason) {
+  grow_fleet(3);
+  for (const char* path : {"/v1/devices", "/v1/compliance", "/v1/audit"}) {
+    for (const char* limit : {"0", "5001", "-1", "abc", "", "1e3", "007"}) {
+      const auto reply = client(m_alice).get(std::string(path) + "?limit=" + limit);
+      EXPECT_EQ(reply.status, 400) << path << " limit=" << limit;
+      EXPECT_NE(json_of(reply)["detail"].get<std::string>().find("limit must be a number from 1 to 5000"),
+                std::string::npos)
+          << reply.body;
+    }
+    for (const char* cursor : {"garbage!", "djEgZGV2aWNlcw", "AAAA", "djEgZGV2aWNlcyBjb250b3NvIDIwMTctMDEtMTIgMQ%3D%3D",
+                               "djEgZGV2aWNlcyBjb250b3NvIDIwMTctMTMtMTIgMQ"}) {
+      const auto reply = client(m_alice).get(std::string(path) + "?cursor=" + cursor);
+      EXPECT_EQ(reply.status, 400) << path << " cursor=" << cursor;
+      EXPECT_NE(json_of(reply)["detail"].get<std::string>().find("cursor"), std::string::npos) << reply.body;
+    }
+  }
+  // A cursor is for the listing that wrote it.
+  const auto devices = json_of(client(m_alice).get("/v1/devices?limit=1"));
+  const auto device_cursor = devices["next_cursor"].get<std::string>();
+  const auto elsewhere = client(m_alice).get("/v1/compliance?cursor=" + device_cursor);
+  EXPECT_EQ(elsewhere.status, 400);
+  EXPECT_NE(elsewhere.body.find("another listing"), std::string::npos) << elsewhere.body;
+  EXPECT_EQ(client(m_alice).get("/v1/audit?after=1&cursor=" + device_cursor).status, 400);
+  const auto audit = json_of(client(m_alice).get("/v1/audit?limit=1"));
+  EXPECT_EQ(client(m_alice).get("/v1/audit?after=1&cursor=" + audit["next_cursor"].get<std::string>()).status, 400);
+  EXPECT_EQ(client(m_alice).get("/v1/devices/export?format=xml").status, 400);
+  EXPECT_EQ(client(m_alice).get("/v1/compliance/export?stale_days=0").status, 400);
+}
+
+TEST_F(ApiPages, AContactCannotPageAnotherCustomersDevices) {
+  grow_fleet(3);
+  const auto alice_page = json_of(client(m_alice).get("/v1/devices?limit=1"));
+  const auto cursor = alice_page["next_cursor"].get<std::string>();
+  const auto compliance_cursor =
+      json_of(client(m_alice).get("/v1/compliance?limit=1"))["next_cursor"].get<std::string>();
+  // contoso's own cursors, and one forged for contoso: refused, and nothing of contoso shows.
+  const auto forged = "djEgZGV2aWNlcyBjb250b3NvIDIwMTctMDEtMTIgMQ"; // "v1 devices contoso 2017-01-12 1"
+  for (const auto& path : {"/v1/devices?cursor=" + cursor, "/v1/compliance?cursor=" + compliance_cursor,
+                           std::string("/v1/devices?cursor=") + forged}) {
+    const auto reply = client(m_carol).get(path);
+    EXPECT_EQ(reply.status, 400) << path;
+    EXPECT_NE(reply.body.find("another customer"), std::string::npos) << reply.body;
+    EXPECT_EQ(reply.body.find("dev-"), std::string::npos) << reply.body;
+  }
+  for (const auto& path :
+       {"/v1/devices?customer=contoso&cursor=" + cursor, std::string("/v1/devices/export?customer=contoso"),
+        std::string("/v1/compliance/export?customer=contoso")}) {
+    EXPECT_EQ(client(m_carol).get(path).status, 403) << path;
+  }
+  // An operator's cursor of contoso's devices does not read fabrikam's either.
+  EXPECT_EQ(client(m_operator).get("/v1/devices?customer=fabrikam&cursor=" + cursor).status, 400);
+  const auto exported = client(m_carol).get("/v1/compliance/export?format=csv");
+  ASSERT_EQ(exported.status, 200);
+  EXPECT_EQ(exported.body.find("contoso"), std::string::npos) << exported.body;
+}
+
+TEST_F(ApiPages, TheExportsStreamEveryDeviceAsWellFormedCsvOrJson) {
+  grow_fleet(25);
+  // One device at the site a spreadsheet would run: it must come out inert.
+  ll({"devices", "register", "--customer", "contoso", "--site", "=HYPERLINK(\"http://x.example\"),\"evil\"",
+      "--product", k_sql, "--service-pack", "SP4", "--language", "en-US", "--id", "sheet-1", "--at", "2016-11-01"});
+  const auto reply = client(m_alice).get("/v1/compliance/export?format=csv");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.headers.at("transfer-encoding"), "chunked") << "made while sent, not held whole";
+  EXPECT_EQ(reply.headers.count("content-length"), 0U);
+  EXPECT_EQ(reply.headers.at("content-type").rfind("text/csv", 0), 0U);
+  EXPECT_NE(reply.headers.at("content-disposition").find("compliance-contoso-2017-01-12.csv"), std::string::npos);
+  const auto records = parse_csv(reply.body);
+  ASSERT_EQ(records.size(), 1U + 26U) << "a header and one row per active device";
+  EXPECT_EQ(records[0],
+            (std::vector<std::string>{"CUSTOMER", "DEVICE", "SITE", "PRODUCT", "LAST SEEN", "STALE", "INSTALLED",
+                                      "ENTITLED-MISSING", "PREREQUISITE-MISSING", "NOT-ENTITLED", "SUPERSEDED"}));
+  std::set<std::string> ids;
+  for (std::size_t i = 1; i < records.size(); ++i) {
+    ASSERT_EQ(records[i].size(), 11U) << i;
+    EXPECT_EQ(records[i][0], "contoso");
+    ids.insert(records[i][1]);
+  }
+  EXPECT_EQ(ids.size(), 26U);
+  EXPECT_EQ(records[1][1], "sheet-1") << "registration order: the back-dated device first";
+  EXPECT_EQ(records[1][2], "'=HYPERLINK(\"http://x.example\"),\"evil\"");
+  EXPECT_EQ(records[2][6] + records[2][7], "KB4057113") << "entitled and missing";
+  EXPECT_EQ(records[2][10], "KB4019089(by KB4057113)");
+
+  const auto json = client(m_alice).get("/v1/compliance/export?format=json");
+  ASSERT_EQ(json.status, 200);
+  const auto document = json_of(json);
+  ASSERT_TRUE(document.is_object()) << json.body.substr(0, 300);
+  EXPECT_EQ(document["customer"], "contoso");
+  EXPECT_EQ(document["devices"].size(), 26U);
+  EXPECT_EQ(document["devices"], json_of(client(m_alice).get("/v1/compliance"))["devices"]);
+
+  const auto devices = client(m_alice).get("/v1/devices/export");
+  ASSERT_EQ(devices.status, 200);
+  const auto rows = parse_csv(devices.body);
+  ASSERT_EQ(rows.size(), 27U);
+  EXPECT_EQ(rows[0][0], "DEVICE");
+  EXPECT_EQ(rows[1][0], "sheet-1");
+  const auto listed = json_of(client(m_alice).get("/v1/devices/export?format=json"));
+  EXPECT_EQ(listed["devices"], json_of(client(m_alice).get("/v1/devices"))["devices"]);
+  // An operator naming no customer exports every customer's, customer by customer.
+  const auto everyone = parse_csv(client(m_operator).get("/v1/compliance/export").body);
+  EXPECT_EQ(everyone.size(), 27U) << "fabrikam has no active device";
+}
+
+TEST_F(ApiPages, TheAuditTrailPagesWithALimitAndACursor) {
+  grow_fleet(4);
+  const auto whole = json_of(client(m_alice).get("/v1/audit?limit=5000"));
+  ASSERT_GT(whole["entries"].size(), 4U);
+  EXPECT_TRUE(whole["next_after"].is_null());
+  EXPECT_TRUE(whole["next_cursor"].is_null());
+  Json paged = Json::array();
+  std::string cursor;
+  for (int pages = 0; pages < 100; ++pages) {
+    const auto page = json_of(client(m_alice).get("/v1/audit?limit=3" + (cursor.empty() ? "" : "&cursor=" + cursor)));
+    for (const auto& entry : page["entries"]) {
+      paged.push_back(entry);
+    }
+    if (page["next_cursor"].is_null()) {
+      EXPECT_TRUE(page["next_after"].is_null());
+      break;
+    }
+    EXPECT_EQ(page["next_after"], page["entries"].back()["sequence"]);
+    cursor = page["next_cursor"].get<std::string>();
+  }
+  EXPECT_EQ(paged, whole["entries"]);
+  // The sequence number still reads on as before.
+  const auto after = json_of(client(m_alice).get("/v1/audit?limit=2&after=" + whole["entries"][0]["sequence"].dump()));
+  EXPECT_EQ(after["entries"][0], whole["entries"][1]);
+}
+
 TEST_F(Api, AcknowledgedReportsSurviveSigkill) {
   const auto device = register_device(enrolment_token(k_sql));
   std::atomic<bool> stop = false;
@@ -445,6 +719,10 @@ TEST_F(Api, AccessMatrix) {
       {"GET", "/v1/devices?customer=fabrikam", "", {401, 200, 403, 403, 200, 403}},
       {"GET", "/v1/compliance?customer=contoso", "", {401, 200, 403, 200, 403, 403}},
       {"GET", "/v1/compliance?customer=fabrikam", "", {401, 200, 403, 403, 200, 403}},
+      {"GET", "/v1/devices/export?customer=contoso", "", {401, 200, 403, 200, 403, 403}},
+      {"GET", "/v1/devices/export?customer=fabrikam", "", {401, 200, 403, 403, 200, 403}},
+      {"GET", "/v1/compliance/export?customer=contoso", "", {401, 200, 403, 200, 403, 403}},
+      {"GET", "/v1/compliance/export?customer=fabrikam", "", {401, 200, 403, 403, 200, 403}},
       {"GET", "/v1/audit?customer=contoso", "", {401, 200, 403, 200, 403, 403}},
       {"GET", "/v1/audit?customer=fabrikam", "", {401, 200, 403, 403, 200, 403}},
       {"GET", "/v1/billing?customer=contoso&product=sql-server-2005-sp4", "", {401, 200, 403, 200, 403, 403}},

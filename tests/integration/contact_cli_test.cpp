@@ -1,8 +1,10 @@
 // `lifeline`, the contacts' command line, against the real server over loopback: a session kept
 // private, entitled updates, verified pulls, enrolment tokens, each customer seeing only its own
 // data, and clear refusals with the server's words.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include "tests/integration/api_fixture.hpp"
 
@@ -170,6 +172,65 @@ TEST_F(ContactCli, EachCustomerSeesOnlyItsOwnDevicesAuditAndCompliance) {
   const auto bulletins = lifeline("carol", {"bulletins", "list"});
   EXPECT_EQ(bulletins.exit_code, 1) << "fabrikam is level 1: no bulletins (CS-16)";
   EXPECT_NE(bulletins.err.find("HTTP 403"), std::string::npos) << bulletins.err;
+}
+
+// More devices than the server's default page (500): the listings follow the cursors, one page
+// is asked for with --limit/--cursor, and the exports stream the same rows into a file.
+TEST_F(ContactCli, ListingsFollowThePagesAndExportsStreamTheWholeFleet) {
+  grow_fleet(503);
+  login("alice", "alice.credential");
+  const auto listed = lifeline("alice", {"devices", "list", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const auto devices = nlohmann::json::parse(listed.out)["devices"];
+  ASSERT_EQ(devices.size(), 503U);
+  std::set<std::string> ids;
+  for (const auto& device : devices) {
+    ids.insert(device["id"].get<std::string>());
+  }
+  EXPECT_EQ(ids.size(), 503U) << "every device once";
+
+  const auto csv = lifeline("alice", {"compliance", "devices", "--csv", "--stale-days", "30"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 504) << "a header and every device";
+  const auto file = m_dir / "exports" / "fleet.csv";
+  fs::create_directories(file.parent_path());
+  const auto exported =
+      lifeline("alice", {"compliance", "export", "--format", "csv", "--stale-days", "30", "--out", file.string()});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(read_text(file), csv.out) << "the export is the listing's CSV";
+  EXPECT_EQ(fs::status(file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_NE(exported.out.find(" bytes"), std::string::npos) << exported.out;
+
+  const auto json_file = m_dir / "exports" / "devices.json";
+  ASSERT_EQ(lifeline("alice", {"devices", "export", "--format", "json", "--out", json_file.string()}).exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(read_text(json_file))["devices"], devices);
+
+  // One page, and the one after it.
+  const auto first = lifeline("alice", {"devices", "list", "--json", "--limit", "2"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto page = nlohmann::json::parse(first.out);
+  ASSERT_EQ(page["devices"].size(), 2U);
+  ASSERT_TRUE(page["next_cursor"].is_string()) << first.out;
+  const auto second = lifeline(
+      "alice", {"devices", "list", "--json", "--limit", "2", "--cursor", page["next_cursor"].get<std::string>()});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(nlohmann::json::parse(second.out)["devices"][0], devices[2]);
+  const auto table = lifeline("alice", {"devices", "list", "--limit", "1"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.err.find("more: --cursor "), std::string::npos) << table.err;
+  const auto bad = lifeline("alice", {"devices", "list", "--cursor", "not-a-cursor"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("HTTP 400"), std::string::npos) << bad.err;
+
+  // A refused export leaves no file behind.
+  login("carol", "carol.credential");
+  const auto refused_file = m_dir / "exports" / "refused.csv";
+  const auto refused =
+      lifeline("carol", {"compliance", "export", "--customer", "contoso", "--out", refused_file.string()});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("HTTP 403"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(refused_file));
+  EXPECT_EQ(std::distance(fs::directory_iterator(m_dir / "exports"), fs::directory_iterator()), 2);
 }
 
 TEST_F(ContactCli, ARemovedContactGetsAClearRefusal) {

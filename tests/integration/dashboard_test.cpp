@@ -2,6 +2,7 @@
 // customer boundary, revocation ending a session, logout. (tests/interop/dashboard_browser.sh
 // drives the same pages in a real headless browser.)
 #include <regex>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -204,6 +205,60 @@ TEST_F(DashboardTest, EverythingFromTheCatalogIsEscaped) {
             std::string::npos);
   EXPECT_NE(page("/dashboard/customers/contoso/devices", session).body.find("&quot;&gt;&lt;img src=x&gt;"),
             std::string::npos);
+}
+
+// Rows of the devices table: one per device, each device's id in its first cell.
+std::vector<std::string> device_rows(const std::string& body) {
+  std::vector<std::string> ids;
+  const std::regex row(R"re(<tr><th scope="row">([^<]+)</th>)re");
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), row); it != std::sregex_iterator(); ++it) {
+    ids.push_back((*it)[1]);
+  }
+  return ids;
+}
+
+TEST_F(DashboardTest, TheDevicesTablePagesByCursor) {
+  grow_fleet(205);
+  const auto session = log_in(m_alice);
+  const auto first = page("/dashboard/customers/contoso/devices?stale_days=30", session);
+  ASSERT_EQ(first.status, 200) << first.body;
+  const auto first_ids = device_rows(first.body);
+  ASSERT_EQ(first_ids.size(), 200U) << first.body.substr(0, 2000);
+  EXPECT_EQ(first.body.find("First devices"), std::string::npos);
+  std::smatch next;
+  ASSERT_TRUE(std::regex_search(
+      first.body, next,
+      std::regex(
+          R"re(href="(/dashboard/customers/contoso/devices\?stale_days=30&amp;cursor=[A-Za-z0-9_-]+)">Next devices)re")))
+      << first.body.substr(first.body.size() - 800);
+  // A device registered meanwhile, back-dated before the page read: it neither repeats nor hides one.
+  ll({"devices", "register", "--customer", "contoso", "--site", "lyon", "--product", k_sql, "--service-pack", "SP4",
+      "--language", "en-US", "--id", "backdated", "--at", "2016-11-01"});
+  const auto href = std::regex_replace(next[1].str(), std::regex("&amp;"), "&");
+  const auto second = page(href, session);
+  ASSERT_EQ(second.status, 200) << second.body;
+  const auto second_ids = device_rows(second.body);
+  EXPECT_EQ(second_ids.size(), 5U);
+  std::set<std::string> all(first_ids.begin(), first_ids.end());
+  all.insert(second_ids.begin(), second_ids.end());
+  EXPECT_EQ(all.size(), 205U);
+  EXPECT_FALSE(all.contains("backdated"));
+  EXPECT_NE(second.body.find("devices?stale_days=30\">First devices"), std::string::npos);
+  EXPECT_EQ(second.body.find("Next devices"), std::string::npos);
+  // The first page again starts with the back-dated device.
+  EXPECT_EQ(device_rows(page("/dashboard/customers/contoso/devices", session).body).front(), "backdated");
+
+  // A cursor that is not one of this customer's device pages is refused, and not echoed.
+  const auto cursor = href.substr(href.find("cursor=") + 7);
+  for (const auto& bad : {std::string("%3Cscript%3E"), std::string("djEgZGV2aWNlcw"), cursor + "x"}) {
+    const auto reply = page("/dashboard/customers/contoso/devices?cursor=" + bad, session);
+    EXPECT_EQ(reply.status, 400) << bad;
+    EXPECT_EQ(reply.body.find("<script>"), std::string::npos);
+  }
+  EXPECT_EQ(page("/dashboard/customers/fabrikam/devices?cursor=" + cursor, session).status, 403);
+  const auto operator_session = log_in(m_operator);
+  EXPECT_EQ(page("/dashboard/customers/fabrikam/devices?cursor=" + cursor, operator_session).status, 400);
+  EXPECT_EQ(page("/dashboard/customers/contoso/devices?cursor=" + cursor, operator_session).status, 200);
 }
 
 TEST_F(DashboardTest, FormsFromAnotherOriginAreRefused) {

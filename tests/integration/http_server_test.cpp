@@ -1,8 +1,12 @@
-// The real lifeline-server serving on an ephemeral loopback port.
+// The real lifeline-server serving on an ephemeral loopback port, and the listener itself with
+// bodies made while they are sent.
 #include <csignal>
+#include <memory>
+#include <thread>
 
 #include <gtest/gtest.h>
 
+#include "server/http/http_server.hpp"
 #include "signing/curl/http_fetcher.hpp"
 #include "signing/tuf/updater.hpp"
 #include "tests/support/testing.hpp"
@@ -130,6 +134,47 @@ TEST(HttpsServer, ServesOverTlsWithTheGivenCertificate) {
   signing::curl::HttpFetcher stranger; // the system CAs do not know this certificate
   EXPECT_EQ(stranger.fetch(base + "/healthz", 1024).error().code, signing::tuf::ErrorCode::download_failed);
   EXPECT_EQ(server.stop(SIGTERM), 0);
+}
+
+// A body made in pieces arrives whole; one whose source fails halfway arrives visibly cut short,
+// never as a complete-looking body.
+TEST(HttpStreaming, PiecesArriveWholeOrTheTransferBreaks) {
+  using server::http::HttpRequest;
+  using server::http::HttpResponse;
+  const auto pieces = [](int count, bool fail_after) {
+    return [count, fail_after](const HttpRequest&) {
+      HttpResponse response{200, "text/plain", {}, {}, {}, {}};
+      auto sent = std::make_shared<int>(0);
+      response.chunks = [sent, count, fail_after]() -> util::Result<std::string> {
+        if (*sent == count) {
+          if (fail_after) {
+            return util::make_error(util::ErrorKind::database, "the catalog went away");
+          }
+          return std::string();
+        }
+        return std::string(1000, static_cast<char>('a' + (*sent)++ % 26));
+      };
+      return response;
+    };
+  };
+  server::http::Router router;
+  router.add("GET", "/whole", pieces(1000, false));
+  router.add("GET", "/broken", pieces(3, true));
+  server::http::HttpServer listener(router, server::http::ServerOptions{});
+  const auto port = listener.bind("127.0.0.1", 0);
+  ASSERT_TRUE(port) << port.error().message;
+  std::thread serving([&] { listener.run(); });
+  const auto base = "http://127.0.0.1:" + std::to_string(*port);
+  signing::curl::HttpFetcher fetcher;
+  const auto whole = fetcher.fetch(base + "/whole", 2 << 20);
+  ASSERT_TRUE(whole) << whole.error().message;
+  ASSERT_EQ(whole->size(), 1'000'000U);
+  EXPECT_EQ(whole->substr(0, 2), "aa");
+  EXPECT_EQ(whole->substr(999'000, 2), "ll") << "the pieces in order";
+  const auto broken = fetcher.fetch(base + "/broken", 2 << 20);
+  EXPECT_FALSE(broken) << "a body cut short is an error, not " << (broken ? broken->size() : 0) << " bytes";
+  listener.stop();
+  serving.join();
 }
 
 } // namespace

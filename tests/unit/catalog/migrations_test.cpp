@@ -67,5 +67,24 @@ TEST(Migrations, OpeningTwiceIsHarmless) {
   EXPECT_EQ(sqlite::schema_version(db), sqlite::latest_schema_version());
 }
 
+TEST(Migrations, APageOfDevicesIsReadThroughItsIndexWithoutSorting) {
+  lifeline::testing::TempDir dir;
+  ASSERT_TRUE(open_sqlite_catalog(dir / "catalog.db"));
+  sqlite::Database db(dir / "catalog.db");
+  // The statements of Catalog::list_devices_page and fleet_facts_page (one active on a date).
+  for (const std::string active : {"", " AND registered <= ?5 AND (retired IS NULL OR retired > ?5)"}) {
+    auto plan = db.prepare("EXPLAIN QUERY PLAN SELECT id, customer_id, site, product_id, service_pack, language, "
+                           "registered, retired, sequence, last_seen FROM devices WHERE customer_id = ?1 AND "
+                           "(registered, sequence) > (?2, ?3)" +
+                           active + " ORDER BY registered, sequence LIMIT ?4");
+    std::string steps;
+    while (plan.step()) {
+      steps += plan.text(3) + "\n";
+    }
+    EXPECT_NE(steps.find("USING INDEX devices_by_registration"), std::string::npos) << steps;
+    EXPECT_EQ(steps.find("TEMP B-TREE"), std::string::npos) << steps;
+  }
+}
+
 } // namespace
 } // namespace lifeline::catalog

@@ -159,6 +159,53 @@ TEST_F(SqliteCatalogTest, ADeviceIdIsRegisteredOnce) {
   EXPECT_EQ(again.error().kind, util::ErrorKind::conflict);
 }
 
+TEST_F(SqliteCatalogTest, DevicesAreReadAPageAtATimeByKey) {
+  auto roomy = order(); // a plan that lets every device below register
+  roomy.enrolments[0].migration_plan = MigrationPlan{1000, {{d("2016-10-13"), 1000}}, d("2017-07-12")};
+  const auto applied = m_catalog->apply_order(roomy, at("2016-10-20"));
+  ASSERT_TRUE(applied && applied->applied());
+  for (const char* date : {"2016-11-03", "2016-11-01", "2016-11-01", "2016-11-02", "2016-11-04"}) {
+    register_at(date);
+  }
+  const auto ids = [](const std::vector<Device>& devices) {
+    std::vector<std::string> all;
+    for (const auto& device : devices) {
+      all.push_back(device.id);
+    }
+    return all;
+  };
+  const auto first = m_catalog->list_devices_page("contoso", std::nullopt, 2);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(ids(*first), (std::vector<std::string>{"dev-2", "dev-3"})) << "by registration, then sequence";
+  // Registered between two pages: one before the cursor, one after; neither moves the others.
+  register_at("2016-10-25");
+  register_at("2016-12-01");
+  auto rest = m_catalog->list_devices_page("contoso", DeviceKey::of(first->back()), 2);
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(ids(*rest), (std::vector<std::string>{"dev-4", "dev-1"}));
+  rest = m_catalog->list_devices_page("contoso", DeviceKey::of(rest->back()), 2);
+  EXPECT_EQ(ids(*rest), (std::vector<std::string>{"dev-5", "dev-7"}));
+  rest = m_catalog->list_devices_page("contoso", DeviceKey::of(rest->back()), 2);
+  EXPECT_TRUE(rest && rest->empty());
+  // Every device once, in list_devices' order, whatever the page size.
+  const auto all = m_catalog->list_devices("contoso");
+  for (const std::int64_t limit : {1, 3, 7, 8}) {
+    std::vector<Device> paged;
+    std::optional<DeviceKey> after;
+    for (;;) {
+      const auto page = m_catalog->list_devices_page("contoso", after, limit);
+      ASSERT_TRUE(page);
+      paged.insert(paged.end(), page->begin(), page->end());
+      if (static_cast<std::int64_t>(page->size()) < limit) {
+        break;
+      }
+      after = DeviceKey::of(page->back());
+    }
+    EXPECT_EQ(paged, *all) << limit;
+  }
+  EXPECT_TRUE(m_catalog->list_devices_page("fabrikam", std::nullopt, 5)->empty());
+}
+
 TEST_F(SqliteCatalogTest, EssentialsPurchaseIsConsumedOncePerDevice) {
   auto essentials = order();
   essentials.enrolments[0].type = EnrolmentType::essentials;

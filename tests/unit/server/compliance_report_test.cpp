@@ -10,6 +10,7 @@
 
 #include "catalog/catalog.hpp"
 #include "server/service/compliance.hpp"
+#include "server/service/compliance_walk.hpp"
 #include "server/service/fleet_decisions.hpp"
 #include "server/service/offers.hpp"
 #include "tests/support/testing.hpp"
@@ -398,6 +399,70 @@ TEST_F(ComplianceReportTest, EveryPairIsInTheStateThePerDevicePathGives) {
                            UpdateState::prerequisite_missing, UpdateState::superseded, UpdateState::not_applicable}) {
     EXPECT_GT(seen[state], 0) << to_string(state);
   }
+}
+
+std::string describe(const DeviceCompliance& entry) {
+  std::string text = entry.device->customer + "/" + entry.device->id + (entry.stale ? " stale" : "");
+  for (const auto& status : entry.updates) {
+    text += "; " + describe(status);
+  }
+  return text;
+}
+
+// Pages decided from their own devices come out as the whole report does, the CS-5 ranks
+// included (the plan's cap leaves the last SQL Server devices out), whether one walk carries the
+// ranks from page to page (exports) or each page starts afresh from a cursor (the API).
+TEST_F(ComplianceReportTest, PagesOfAnySizeGiveTheWholeReport) {
+  const std::vector<std::string> customers{"contoso", "fabrikam"};
+  for (const char* at : {"2016-11-01", "2017-02-01", "2017-05-01"}) {
+    SCOPED_TRACE(at);
+    std::vector<std::string> whole;
+    for (const auto& customer : customers) {
+      const auto report = ComplianceReport::load(*m_catalog, customer, d(at), 30);
+      ASSERT_TRUE(report);
+      report->for_each_device([&](const DeviceCompliance& entry) { whole.push_back(describe(entry)); });
+    }
+    ASSERT_GT(whole.size(), 10U);
+    for (const std::int64_t limit : {1, 2, 3, 5, 16, 40}) {
+      SCOPED_TRACE(limit);
+      ComplianceWalk walk(customers, d(at), 30);
+      std::vector<std::string> carried;
+      for (bool more = true; more;) {
+        const auto next =
+            walk.next(*m_catalog, limit, [&](const DeviceCompliance& e) { carried.push_back(describe(e)); });
+        ASSERT_TRUE(next) << next.error().message;
+        more = *next;
+      }
+      EXPECT_EQ(carried, whole);
+      std::vector<std::string> resumed;
+      std::optional<FleetPosition> position;
+      for (;;) {
+        ComplianceWalk page(customers, d(at), 30, position);
+        const auto next =
+            page.next(*m_catalog, limit, [&](const DeviceCompliance& e) { resumed.push_back(describe(e)); });
+        ASSERT_TRUE(next) << next.error().message;
+        ASSERT_LE(resumed.size(), whole.size());
+        if (!*next) {
+          break;
+        }
+        position = page.position();
+      }
+      EXPECT_EQ(resumed, whole);
+    }
+    // "More" is exact: a page that holds the rest says nothing follows.
+    const auto count = static_cast<std::int64_t>(whole.size());
+    ComplianceWalk exact(customers, d(at), 30);
+    EXPECT_FALSE(*exact.next(*m_catalog, count, [](const DeviceCompliance&) {}));
+    ComplianceWalk short_of(customers, d(at), 30);
+    EXPECT_TRUE(*short_of.next(*m_catalog, count - 1, [](const DeviceCompliance&) {}));
+  }
+  // A page of an unknown customer is empty, and a position in one goes on with the next.
+  ComplianceWalk gone({"contoso", "fabrikam"}, d("2017-02-01"), 30,
+                      FleetPosition{"customer-gone", catalog::DeviceKey{d("2016-01-01"), 1}});
+  std::vector<std::string> after_gone;
+  EXPECT_FALSE(*gone.next(*m_catalog, 100, [&](const DeviceCompliance& e) { after_gone.push_back(describe(e)); }));
+  ASSERT_FALSE(after_gone.empty());
+  EXPECT_EQ(after_gone.front().rfind("fabrikam/", 0), 0U) << after_gone.front();
 }
 
 TEST_F(ComplianceReportTest, DevicesTheRulesCannotTellApartShareOneDecision) {

@@ -136,29 +136,32 @@ TEST(DashboardBurndown, DrawsThePlanAsStepsAndActiveDevicesAsBars) {
   EXPECT_NE(svg.find(">5</text>"), std::string::npos);
 }
 
-TEST(DashboardPages, TheDevicesTableComesInPages) {
-  Overview overview;
-  overview.order.customer_id = "contoso";
-  overview.order.customer_name = "Contoso";
-  std::vector<catalog::Device> devices(250);
+TEST(DashboardPages, TheDevicesTableComesInPagesThatLinkOnByCursor) {
+  DevicesPage page;
+  page.customer_id = "contoso";
+  page.customer_name = "Contoso";
+  page.product_names = {{"sql", "SQL Server <2005>"}};
+  std::vector<catalog::Device> devices(3);
   for (std::size_t i = 0; i < devices.size(); ++i) {
     devices[i].id = "dev-" + std::to_string(i);
     devices[i].customer = "contoso";
-    overview.devices.push_back(service::DeviceCompliance{&devices[i], false, {}});
+    devices[i].product = "sql";
+    page.rows.push_back(device_cells(page, service::DeviceCompliance{&devices[i], i == 1, {}}));
   }
-  const auto first = devices_main(overview, 1);
-  EXPECT_NE(first.find("(1 to 200 of 250)"), std::string::npos);
-  EXPECT_NE(first.find(">dev-199<"), std::string::npos);
-  EXPECT_EQ(first.find(">dev-200<"), std::string::npos);
-  EXPECT_NE(first.find("devices?stale_days=14&amp;page=2\">Next devices"), std::string::npos);
-  EXPECT_EQ(first.find("Previous devices"), std::string::npos);
-  const auto second = devices_main(overview, 2);
-  EXPECT_NE(second.find("(201 to 250 of 250)"), std::string::npos);
-  EXPECT_NE(second.find(">dev-249<"), std::string::npos);
-  EXPECT_EQ(second.find(">dev-0<"), std::string::npos);
-  EXPECT_NE(second.find("Previous devices"), std::string::npos);
-  EXPECT_EQ(second.find("Next devices"), std::string::npos);
-  EXPECT_NE(devices_main(overview, 9).find("(none of 250)"), std::string::npos);
+  page.next = "djEgY29tcGxpYW5jZQ";
+  const auto first = devices_main(page);
+  EXPECT_NE(first.find(">dev-2<"), std::string::npos);
+  EXPECT_NE(first.find("SQL Server &lt;2005&gt;"), std::string::npos);
+  EXPECT_NE(first.find("devices?stale_days=14&amp;cursor=djEgY29tcGxpYW5jZQ\">Next devices"), std::string::npos)
+      << first;
+  EXPECT_EQ(first.find("First devices"), std::string::npos);
+  page.first = false;
+  page.next.reset();
+  const auto last = devices_main(page);
+  EXPECT_NE(last.find("devices?stale_days=14\">First devices"), std::string::npos) << last;
+  EXPECT_EQ(last.find("Next devices"), std::string::npos);
+  page.rows.clear();
+  EXPECT_NE(devices_main(page).find("No active device after the previous page."), std::string::npos);
 }
 
 } // namespace

@@ -16,11 +16,10 @@ HttpRequest get(const std::string& path, const std::string& method = "GET") {
 Router sample() {
   Router router;
   router.add("GET", "/v1/devices/{id}", [](const HttpRequest& r) {
-    return HttpResponse{200, "text/plain", "device " + r.params.at("id"), {}, {}};
+    return HttpResponse{200, "text/plain", "device " + r.params.at("id"), {}, {}, {}};
   });
-  router.add("GET", "/v1/files/{path*}", [](const HttpRequest& r) {
-    return HttpResponse{200, "text/plain", r.params.at("path"), {}, {}};
-  });
+  router.add("GET", "/v1/files/{path*}",
+             [](const HttpRequest& r) { return HttpResponse{200, "text/plain", r.params.at("path"), {}, {}, {}}; });
   return router;
 }
 
