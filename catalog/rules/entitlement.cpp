@@ -115,8 +115,7 @@ bool plan_in_force(const std::optional<Enrolment>& enrolment, Date at) {
 
 void check_device_presence(const Device& device, Date at, Findings& findings) {
   if (at < device.registered) {
-    findings.add(Reason::device_not_registered,
-                 "the device was registered on " + device.registered.to_string());
+    findings.add(Reason::device_not_registered, "the device was registered on " + device.registered.to_string());
   }
   if (device.retired && *device.retired <= at) {
     findings.add(Reason::device_retired, "the device was retired on " + device.retired->to_string());

@@ -7,8 +7,8 @@
 #include <set>
 #include <tuple>
 
-#include "catalog/sqlite/guarded.hpp"
 #include "catalog/scopes.hpp"
+#include "catalog/sqlite/guarded.hpp"
 #include "catalog/sqlite/sqlite_catalog.hpp"
 
 namespace lifeline::catalog::sqlite {

@@ -45,8 +45,8 @@ std::int64_t SqliteCatalog::count_active_devices(const std::string& customer_id,
                                                  Date at) {
   // Devices registered later than `at` count too, so a back-dated registration can never
   // push a later quarter over its cap.
-  auto retired_later = m_db.prepare(
-      "SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 AND retired > ?3");
+  auto retired_later =
+      m_db.prepare("SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 AND retired > ?3");
   retired_later.bind(1, customer_id).bind(2, product_id).bind(3, at.to_string());
   retired_later.step();
   return not_retired(m_db, customer_id, product_id) + retired_later.integer(0);

@@ -60,11 +60,11 @@ Result<std::optional<DeviceView>> SqliteCatalog::device_view(const std::string& 
     }
     DeviceView view;
     view.active_ahead = count_active_ahead(*device, at);
-    view.taken = column(std::move(
-        m_db.prepare("SELECT update_id FROM purchase_consumptions WHERE device_id = ? ORDER BY update_id")
-            .bind(1, device_id)));
-    view.installed = column(
-        std::move(m_db.prepare("SELECT update_id FROM installs WHERE device_id = ? ORDER BY update_id").bind(1, device_id)));
+    view.taken = column(
+        std::move(m_db.prepare("SELECT update_id FROM purchase_consumptions WHERE device_id = ? ORDER BY update_id")
+                      .bind(1, device_id)));
+    view.installed = column(std::move(
+        m_db.prepare("SELECT update_id FROM installs WHERE device_id = ? ORDER BY update_id").bind(1, device_id)));
     view.device = std::move(*device);
     return std::optional<DeviceView>(std::move(view));
   });

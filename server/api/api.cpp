@@ -307,8 +307,8 @@ http::Router make_router(const ApiContext& context) {
     return HttpResponse{200, "application/json", R"({"status":"ok"})", {}, {}, {}};
   });
   router.add("GET", "/metrics", authorised(shared, {catalog::Role::operator_role}, [shared](const HttpRequest&, Call&) {
-               return HttpResponse{200, "text/plain; version=0.0.4", shared->metrics.render() + cache_metrics(*shared),
-                                   {}, {}, {}};
+               return HttpResponse{
+                   200, "text/plain; version=0.0.4", shared->metrics.render() + cache_metrics(*shared), {}, {}, {}};
              }));
   router.add(
       "GET", "/v1/whoami",

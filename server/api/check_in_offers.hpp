@@ -31,7 +31,7 @@ struct ClassOffer {
     std::string json_installed; // the same with "installed": true
   };
   std::vector<Offered> offered;
-  std::string withheld; // the "withheld" array
+  std::string withheld;                                   // the "withheld" array
   std::vector<std::string> targets;                       // what the statement allows, sorted
   std::vector<std::vector<std::string>> withheld_reasons; // reason codes per withheld update (metrics)
 

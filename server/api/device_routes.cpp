@@ -112,9 +112,9 @@ Json offer_json(const service::Offer& offer) {
 // What every device of the enrolment shares today, read once per change of its scopes.
 util::Result<std::shared_ptr<const EnrolmentOffers>> enrolment_offers(Shared& shared, Call& call,
                                                                       const catalog::Device& device) {
-  const auto generations = call.catalog.scope_generations({catalog::scopes::global(),
-                                                           catalog::scopes::customer(device.customer),
-                                                           catalog::scopes::enrolment(device.customer, device.product)});
+  const auto generations =
+      call.catalog.scope_generations({catalog::scopes::global(), catalog::scopes::customer(device.customer),
+                                      catalog::scopes::enrolment(device.customer, device.product)});
   if (!generations) {
     return generations.error();
   }
@@ -156,7 +156,8 @@ HttpResponse check_in(Shared& shared, const HttpRequest& request, Call& call) {
     return error_response(repository.error());
   }
   auto device = call.catalog.device_view(call.caller.subject, call.at);
-  if (device && *device && ((*device)->device.service_pack != *service_pack || (*device)->device.language != *language)) {
+  if (device && *device &&
+      ((*device)->device.service_pack != *service_pack || (*device)->device.language != *language)) {
     // A new inventory changes decisions: recorded (and audited) before the answer.
     const auto recorded = call.catalog.record_check_in(call.caller.subject, *service_pack, *language, call.audit());
     device = recorded ? call.catalog.device_view(call.caller.subject, call.at) : recorded.error();
@@ -193,12 +194,13 @@ HttpResponse check_in(Shared& shared, const HttpRequest& request, Call& call) {
     shared.metrics.record_decision("check-in", false, reasons);
   }
   shared.metrics.record_decision("check-in", true, {});
-  return HttpResponse{200, "application/json",
-                      check_in_body(*offer, subject, json_response(200, device_json(subject.device)).body,
-                                    statement->signed_bytes),
-                      {},
-                      {},
-                      {}};
+  return HttpResponse{
+      200,
+      "application/json",
+      check_in_body(*offer, subject, json_response(200, device_json(subject.device)).body, statement->signed_bytes),
+      {},
+      {},
+      {}};
 }
 
 // Signed entitlement statements for every active device of the contact's customer that runs

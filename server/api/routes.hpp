@@ -11,8 +11,8 @@
 
 #include "catalog/catalog.hpp"
 #include "server/api/api.hpp"
-#include "server/api/metrics.hpp"
 #include "server/api/check_in_offers.hpp"
+#include "server/api/metrics.hpp"
 #include "server/api/shared_cache.hpp"
 #include "server/auth/credentials.hpp"
 #include "server/http/router.hpp"

@@ -14,8 +14,7 @@
 
 namespace lifeline::server::api {
 
-template <typename Value>
-class SharedCache {
+template <typename Value> class SharedCache {
  public:
   explicit SharedCache(std::size_t max_bytes) : m_max_bytes(max_bytes) {}
 

@@ -26,7 +26,7 @@ struct ServerConfig {
   std::int64_t max_upload_mib = 256;
   std::int64_t check_in_cache_mib = 64; // what check-ins share between devices (docs/architecture.md)
   std::int64_t last_seen_seconds = 1;   // check-ins' last-seen days are written in batches this often
-  bool log_requests = false; // one structured line per request (off: a proxy in front logs them)
+  bool log_requests = false;            // one structured line per request (off: a proxy in front logs them)
 };
 
 util::Result<ServerConfig> load_server_config(const std::filesystem::path& file);

@@ -72,8 +72,8 @@ void LastSeen::bound_the_log() const {
   const auto left = catalog ? (*catalog)->checkpoint() : util::Result<std::int64_t>(catalog.error());
   if (!left || *left != 0) {
     // Readers held on: the next pass tries again.
-    util::log::warning("checkpoint_deferred", {{"wal_bytes", std::to_string(size)},
-                                               {"error", !left ? left.error().message : "readers busy"}});
+    util::log::warning("checkpoint_deferred",
+                       {{"wal_bytes", std::to_string(size)}, {"error", !left ? left.error().message : "readers busy"}});
   }
 }
 

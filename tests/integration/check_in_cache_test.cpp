@@ -52,7 +52,8 @@ class CheckInCache : public ApiFixture {
 
   // Publishes a manifest through the API (the publisher's credential).
   void publish(const Json& manifest, const std::string& payload) const {
-    const auto reply = client(m_publisher).publish(manifest.dump(), manifest["id"].get<std::string>() + ".cab", payload);
+    const auto reply =
+        client(m_publisher).publish(manifest.dump(), manifest["id"].get<std::string>() + ".cab", payload);
     ASSERT_LT(reply.status, 300) << reply.body;
   }
 };
@@ -70,8 +71,8 @@ TEST_F(CheckInCache, UnrelatedWritesLeaveOtherDevicesWarm) {
   // changes what b is offered.
   const auto payload = client(a).get(payload_url("KB4057113"));
   ASSERT_EQ(payload.status, 200) << payload.body;
-  const auto report = client(a).post("/v1/devices/me/reports",
-                                     R"({"report_id":"r-1","update":"KB4057113","outcome":"installed"})");
+  const auto report =
+      client(a).post("/v1/devices/me/reports", R"({"report_id":"r-1","update":"KB4057113","outcome":"installed"})");
   ASSERT_EQ(report.status, 201) << report.body;
   ASSERT_FALSE(register_device(enrolment_token("windows-server-2003-sp2"), "windows-server-2003-sp2", "SP2").empty());
   const auto before = computed();
