@@ -35,6 +35,14 @@ std::string presence(const catalog::Device& device, util::Date at) {
 
 } // namespace
 
+Json withheld_json(const service::WithheldUpdate& item) {
+  auto json = update_json(item.update, item.product);
+  json["reasons"] = reason_codes(item.findings);
+  json["findings"] = findings_json(item.findings);
+  json["superseded_by"] = item.superseded_by ? Json(*item.superseded_by) : Json();
+  return json;
+}
+
 std::size_t EnrolmentOffers::bytes() const {
   std::size_t bytes = sizeof(*this) + key.size() + 1024;
   for (const auto& update : view.updates) {
@@ -121,11 +129,7 @@ ClassOffer make_class_offer(const EnrolmentOffers& offers, const catalog::Device
   }
   Json withheld = Json::array();
   for (const auto& item : offer.withheld) {
-    auto json = update_json(item.update, item.product);
-    json["reasons"] = reason_codes(item.findings);
-    json["findings"] = findings_json(item.findings);
-    json["superseded_by"] = item.superseded_by ? Json(*item.superseded_by) : Json();
-    withheld.push_back(std::move(json));
+    withheld.push_back(withheld_json(item));
     if (!item.findings.empty()) {
       made.withheld_reasons.push_back(reason_codes(item.findings));
     }

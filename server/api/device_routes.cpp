@@ -100,11 +100,7 @@ Json offer_json(const service::Offer& offer) {
   }
   Json withheld = Json::array();
   for (const auto& item : offer.withheld) {
-    auto json = update_json(item.update, item.product);
-    json["reasons"] = reason_codes(item.findings);
-    json["findings"] = findings_json(item.findings);
-    json["superseded_by"] = item.superseded_by ? Json(*item.superseded_by) : Json();
-    withheld.push_back(std::move(json));
+    withheld.push_back(withheld_json(item));
   }
   return Json{{"updates", offered}, {"withheld", withheld}};
 }

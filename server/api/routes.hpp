@@ -110,6 +110,8 @@ Json named_json(const std::optional<std::string>& customer);
 Json update_json(const catalog::Update& update, const std::string& product);
 Json device_json(const catalog::Device& device);
 Json findings_json(const std::vector<catalog::rules::Finding>& findings);
+// One withheld update of a device's offer, with its reasons or its replacement.
+Json withheld_json(const service::WithheldUpdate& item);
 std::vector<std::string> reason_codes(const std::vector<catalog::rules::Finding>& findings);
 
 void add_repository_routes(http::Router& router, const SharedPtr& shared);
