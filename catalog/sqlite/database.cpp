@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include "catalog/sqlite/wal_sync.hpp"
+
 namespace lifeline::catalog::sqlite {
 
 namespace {
@@ -36,8 +38,10 @@ Database::Database(const std::filesystem::path& path, OpenMode mode) {
   }
   execute("PRAGMA journal_mode = WAL");
   execute("PRAGMA foreign_keys = ON");
-  // FULL: a commit (an audited download, an acknowledged report) survives power loss too.
-  execute("PRAGMA synchronous = FULL");
+  // A commit (an audited download, an acknowledged report) survives power loss too: NORMAL
+  // appends it to the log, and Transaction::commit waits for the group fsync (wal_sync.hpp).
+  execute("PRAGMA synchronous = NORMAL");
+  m_wal_sync = WalSync::for_file(path);
   // A log that was reset is cut back to this size, so one burst does not keep its disk space.
   execute("PRAGMA journal_size_limit = 16777216");
 }
@@ -61,7 +65,7 @@ Statement Database::prepare(const std::string& sql) {
     }
     it = m_cache.emplace(sql, std::unique_ptr<sqlite3_stmt, StatementDeleter>(raw)).first;
   }
-  return Statement(it->second.get(), m_db.get());
+  return Statement(it->second.get(), m_db.get(), m_wal_sync.get());
 }
 
 void Database::busy_timeout(int milliseconds) {
@@ -72,7 +76,8 @@ std::int64_t Database::changes() const {
   return sqlite3_changes64(m_db.get());
 }
 
-Statement::Statement(Statement&& other) noexcept : m_statement(other.m_statement), m_db(other.m_db) {
+Statement::Statement(Statement&& other) noexcept
+    : m_statement(other.m_statement), m_db(other.m_db), m_wal_sync(other.m_wal_sync) {
   other.m_statement = nullptr;
 }
 
@@ -115,6 +120,9 @@ bool Statement::step() {
     return true;
   }
   if (rc == SQLITE_DONE) {
+    if (m_wal_sync != nullptr && sqlite3_get_autocommit(m_db) != 0 && sqlite3_stmt_readonly(m_statement) == 0) {
+      m_wal_sync->wait_durable(m_wal_sync->committed(), m_db);
+    }
     return false;
   }
   fail(m_db, "catalog query failed");
@@ -183,10 +191,15 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
+  const bool wrote = sqlite3_txn_state(m_db.handle(), "main") == SQLITE_TXN_WRITE;
   m_db.execute("COMMIT");
   m_done = true;
   if (m_writer.owns_lock()) {
-    m_writer.unlock();
+    m_writer.unlock(); // the next writer appends while this one waits for the disk
+  }
+  if (wrote && m_db.wal_sync() != nullptr) {
+    auto* sync = m_db.wal_sync();
+    sync->wait_durable(sync->committed(), m_db.handle());
   }
 }
 

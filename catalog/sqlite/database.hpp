@@ -30,9 +30,10 @@ struct StatementDeleter {
 };
 
 class Statement;
+class WalSync;
 
 enum class OpenMode {
-  catalog,   // read-write, created if missing, with WAL, foreign keys and FULL synchronous
+  catalog,   // read-write, created if missing, with WAL, foreign keys and group-committed writes
   read_only, // an existing database, changed in nothing (integrity checks)
   as_is,     // read-write, created if missing, its settings left as they are (online backup)
 };
@@ -50,16 +51,20 @@ class Database {
   void busy_timeout(int milliseconds = k_default_busy_timeout_ms);
   static constexpr int k_default_busy_timeout_ms = 30'000;
   [[nodiscard]] sqlite3* handle() const { return m_db.get(); }
+  // The group commit of this database file (OpenMode::catalog), shared by its connections.
+  [[nodiscard]] WalSync* wal_sync() const { return m_wal_sync.get(); }
 
  private:
   std::unique_ptr<sqlite3, ConnectionDeleter> m_db;
+  std::shared_ptr<WalSync> m_wal_sync;
   std::map<std::string, std::unique_ptr<sqlite3_stmt, StatementDeleter>, std::less<>> m_cache;
 };
 
 // A borrowed, cached statement; resets itself when it goes out of scope.
 class Statement {
  public:
-  Statement(sqlite3_stmt* statement, sqlite3* db) : m_statement(statement), m_db(db) {}
+  Statement(sqlite3_stmt* statement, sqlite3* db, WalSync* wal_sync = nullptr)
+      : m_statement(statement), m_db(db), m_wal_sync(wal_sync) {}
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   Statement(Statement&& other) noexcept;
@@ -73,7 +78,8 @@ class Statement {
   Statement& bind(int index, const std::optional<std::string>& text);
   Statement& bind_null(int index);
 
-  // Steps once: true when a row is available.
+  // Steps once: true when a row is available. A write outside a transaction returns once it
+  // is on disk, as a transaction's commit() does.
   bool step();
   // Steps to completion, for statements that return no row.
   void run();
@@ -88,12 +94,15 @@ class Statement {
  private:
   sqlite3_stmt* m_statement;
   sqlite3* m_db;
+  WalSync* m_wal_sync;
 };
 
 enum class TransactionMode { deferred, immediate };
 
 // BEGIN on construction; ROLLBACK on destruction unless commit() ran. IMMEDIATE takes the
 // write lock at once, which is what makes check-then-insert race-free across processes.
+// commit() of a transaction that wrote returns once the write is on disk (group commit: one
+// fsync of the log covers every commit of the process made while the previous one ran).
 class Transaction {
  public:
   Transaction(Database& db, TransactionMode mode);

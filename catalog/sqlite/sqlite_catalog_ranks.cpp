@@ -22,8 +22,11 @@ std::int64_t SqliteCatalog::count_active_ahead(const Device& device, Date at) {
   auto rank = m_db.prepare("SELECT rank_ahead FROM devices WHERE sequence = ?");
   rank.bind(1, device.sequence);
   const auto kept = rank.step() ? rank.integer(0) : 0;
-  auto later = m_db.prepare("SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 AND retired > ?3 "
-                            "AND registered <= ?4 AND (registered < ?4 OR sequence < ?5)");
+  // INDEXED BY: left to itself the planner ranges devices_by_rank over every device registered
+  // by then, which reads the whole enrolment; the retired ones are few.
+  auto later =
+      m_db.prepare("SELECT COUNT(*) FROM devices INDEXED BY devices_by_retirement WHERE customer_id = ?1 AND "
+                   "product_id = ?2 AND retired > ?3 AND registered <= ?4 AND (registered < ?4 OR sequence < ?5)");
   later.bind(1, device.customer).bind(2, device.product).bind(3, on).bind(4, registered).bind(5, device.sequence);
   later.step();
   return kept + later.integer(0);

@@ -1,0 +1,84 @@
+#include "catalog/sqlite/wal_sync.hpp"
+
+#include <map>
+#include <string>
+
+#include <sqlite3.h>
+
+#include "catalog/sqlite/database.hpp"
+
+namespace lifeline::catalog::sqlite {
+
+namespace {
+
+// fsync of the log through SQLite's own file handle (its VFS), so locking and the file's
+// identity stay SQLite's business. One file descriptor's fsync flushes the whole file, whichever
+// connection of the process wrote it.
+void sync_log(sqlite3* db) {
+  sqlite3_file* log = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, static_cast<void*>(&log)) != SQLITE_OK) {
+    throw SqliteError("cannot reach the catalog's log file to flush it");
+  }
+  if (log == nullptr || log->pMethods == nullptr) {
+    return; // no log open: the commit was checkpointed into the database file, which SQLite synced
+  }
+  if (log->pMethods->xSync(log, SQLITE_SYNC_NORMAL) != SQLITE_OK) {
+    throw SqliteError("the disk refused to flush the catalog's log: the last change may not be durable");
+  }
+}
+
+} // namespace
+
+std::shared_ptr<WalSync> WalSync::for_file(const std::filesystem::path& database_file) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<WalSync>> by_file;
+  std::error_code error;
+  auto key = std::filesystem::weakly_canonical(database_file, error).string();
+  if (error) {
+    key = database_file.string();
+  }
+  const std::scoped_lock lock(mutex);
+  for (auto it = by_file.begin(); it != by_file.end();) { // files of closed catalogs (tests open many)
+    it = it->second.expired() ? by_file.erase(it) : std::next(it);
+  }
+  auto& slot = by_file[key];
+  auto sync = slot.lock();
+  if (!sync) {
+    sync = std::make_shared<WalSync>();
+    slot = sync;
+  }
+  return sync;
+}
+
+std::uint64_t WalSync::committed() {
+  const std::scoped_lock lock(m_mutex);
+  return ++m_written;
+}
+
+void WalSync::wait_durable(std::uint64_t ticket, sqlite3* db) {
+  std::unique_lock lock(m_mutex);
+  while (m_synced < ticket) {
+    if (m_syncing) {
+      m_synced_changed.wait(lock);
+      continue;
+    }
+    // Leader: this fsync covers every commit ticketed so far.
+    m_syncing = true;
+    const auto target = m_written;
+    lock.unlock();
+    try {
+      sync_log(db);
+    } catch (...) {
+      lock.lock();
+      m_syncing = false;
+      m_synced_changed.notify_all();
+      throw;
+    }
+    lock.lock();
+    m_syncing = false;
+    m_synced = std::max(m_synced, target);
+    m_synced_changed.notify_all();
+  }
+}
+
+} // namespace lifeline::catalog::sqlite
