@@ -68,6 +68,7 @@ wrk_measure "" "http://127.0.0.1:$nginx_port/static-1k" >"$work/wrk"
 read -r n_rps n_p50 n_p99 _ <"$work/wrk"
 echo "reference: nginx 1 KiB static file, wrk -t2 -c32 ${seconds}s: $n_rps req/s (p50 $n_p50, p99 $n_p99)"
 
+cpu_mark
 "$driver" register "$base" "$work/jobs" "$work/devices" "$clients" >"$work/register" || {
   cat "$work/register"
   fail "registrations were refused"
@@ -75,6 +76,7 @@ echo "reference: nginx 1 KiB static file, wrk -t2 -c32 ${seconds}s: $n_rps req/s
 print_phase register "registration ($clients clients)"
 [ "$(field register status_201)" = "$fleet_n" ] || fail "$(field register status_201) of $fleet_n registrations answered 201"
 
+cpu_mark
 "$driver" check-in "$base" "$work/devices" "$work/targets" "$work/plan" "$clients" \
   "$($smoke && echo "$data/repository/metadata/1.root.json")" >"$work/check-in" || {
   cat "$work/check-in"
@@ -84,20 +86,22 @@ print_phase check-in "first check-in ($clients clients)"
 [ "$(field check-in offered)" = "$fleet_n" ] || fail "only $(field check-in offered) of $fleet_n devices were offered an update"
 
 awk '{ print $2, $4, $5 }' "$work/devices" >"$work/credentials"
+cpu_mark
 wrk_measure "$work/credentials" "$base/v1/devices/me/check-in" >"$work/wrk"
-read -r c_rps c_p50 c_p99 c_errors <"$work/wrk"
-print_wrk "check-in, every device in turn (wrk -t2 -c32)" "$c_rps" "$c_p50" "$c_p99" "$c_errors"
+read -r c_rps c_p50 c_p99 c_errors c_requests <"$work/wrk"
+print_wrk "check-in, every device in turn (wrk -t2 -c32)" "$c_rps" "$c_p50" "$c_p99" "$c_errors" "$c_requests"
 
 "$driver" download "$base" "$work/plan" 2 20 "$seconds" "$($smoke && echo "$work/acked")" >"$work/download" &
 downloads_pid=$!
 pids+=("$downloads_pid")
+cpu_mark
 wrk_measure "$work/credentials" "$base/v1/devices/me/check-in" >"$work/wrk"
-read -r d_rps d_p50 d_p99 d_errors <"$work/wrk"
+read -r d_rps d_p50 d_p99 d_errors d_requests <"$work/wrk"
 wait "$downloads_pid" || {
   cat "$work/download"
   fail "a paced download was not answered 200 or 206"
 }
-print_wrk "check-in while devices download 20/s" "$d_rps" "$d_p50" "$d_p99" "$d_errors"
+print_wrk "check-in while devices download 20/s" "$d_rps" "$d_p50" "$d_p99" "$d_errors" "$((d_requests + $(field download requests)))"
 echo "  the downloads themselves: $(field download requests) in ${seconds} s, p50 $(field download p50_ms) ms," \
   "p99 $(field download p99_ms) ms"
 

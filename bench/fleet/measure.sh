@@ -17,7 +17,7 @@ start_reference_nginx() {
   curl -sf "http://127.0.0.1:$nginx_port/static-1k" -o /dev/null || fail "nginx does not serve"
 }
 
-# wrk_measure CREDENTIALS_FILE|"" URL -> "requests/s p50 p99 socket_errors". A non-2xx answer
+# wrk_measure CREDENTIALS_FILE|"" URL -> "requests/s p50 p99 socket_errors requests". A non-2xx answer
 # fails the run; socket errors (timeouts past 10 s, resets) fail the smoke test and are printed
 # otherwise. With a credentials file, check-ins rotate over those devices (check-in.lua).
 wrk_measure() {
@@ -31,7 +31,8 @@ wrk_measure() {
     echo "$output" >&2
     fail "wrk saw errors on $2"
   fi
-  awk -v errors="${errors:-0}" '/Requests\/sec/ {r=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} END {print r, p50, p99, errors}' <<<"$output"
+  awk -v errors="${errors:-0}" '/requests in/ {n=$1} /Requests\/sec/ {r=$2} / 50%/ {p50=$2} / 99%/ {p99=$2}
+    END {print r, p50, p99, errors, n}' <<<"$output"
 }
 
 # field PHASE KEY [FILE]: a value of the driver's RESULT line for PHASE (in $work/PHASE), 0 when
@@ -44,14 +45,21 @@ field() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 
+# The server's CPU time (user + system) so far, in microseconds; cpu_mark before a phase and
+# cpu_per REQUESTS after it print the server's CPU per request, the figure that must stay flat
+# as the fleet grows whatever else shares the machine.
+server_cpu_us() { awk -v tick="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000000 / tick }' "/proc/$server_pid/stat"; }
+cpu_mark() { cpu_start=$(server_cpu_us); }
+cpu_per() { awk -v used="$(($(server_cpu_us) - cpu_start))" -v n="$1" 'BEGIN { printf "%d", (n > 0 ? used / n : 0) }'; }
+
 print_phase() { # PHASE LABEL: a driver phase beside the nginx reference
-  printf '%-48s %9s /s  p50 %8s ms  p99 %8s ms  %sx nginx\n' "$2:" "$(field "$1" rate)" "$(field "$1" p50_ms)" \
-    "$(field "$1" p99_ms)" "$(ratio "$(field "$1" rate)" "$n_rps")"
+  printf '%-48s %9s /s  p50 %8s ms  p99 %8s ms  %sx nginx  server CPU %s us/request\n' "$2:" "$(field "$1" rate)" \
+    "$(field "$1" p50_ms)" "$(field "$1" p99_ms)" "$(ratio "$(field "$1" rate)" "$n_rps")" "$(cpu_per "$(field "$1" requests)")"
 }
 
-print_wrk() { # LABEL RPS P50 P99 SOCKET_ERRORS
-  printf '%-48s %9s /s  p50 %11s  p99 %11s  %sx nginx%s\n' "$1:" "$2" "$3" "$4" "$(ratio "$2" "$n_rps")" \
-    "$([ "$5" = 0 ] || echo "  ($5 socket errors)")"
+print_wrk() { # LABEL RPS P50 P99 SOCKET_ERRORS REQUESTS
+  printf '%-48s %9s /s  p50 %11s  p99 %11s  %sx nginx  server CPU %s us/request%s\n' "$1:" "$2" "$3" "$4" \
+    "$(ratio "$2" "$n_rps")" "$(cpu_per "$6")" "$([ "$5" = 0 ] || echo "  ($5 socket errors)")"
 }
 
 print_storage_and_memory() {
