@@ -21,11 +21,11 @@ constexpr int k_max_body_depth = 16;
 util::Result<std::optional<catalog::Principal>> caller(Shared& shared, const HttpRequest& request,
                                                        catalog::Catalog& catalog) {
   const auto header = request.header("authorization");
-  constexpr std::string_view k_scheme = "Bearer ";
-  if (!header.starts_with(k_scheme)) {
+  const auto token = http::bearer_token(header);
+  if (!token) {
     return std::optional<catalog::Principal>();
   }
-  return shared.credentials.authenticate(catalog, std::string_view(header).substr(k_scheme.size()));
+  return shared.credentials.authenticate(catalog, *token);
 }
 
 // What check-ins shared and computed (check_in_offers.hpp): a fleet's check-ins should be shared.
@@ -155,7 +155,7 @@ HttpResponse refused_document(const std::string& detail, const std::vector<catal
 
 std::optional<nlohmann::json> json_body(const HttpRequest& request, HttpResponse& failure) {
   const auto type = request.header("content-type");
-  if (!type.starts_with("application/json")) {
+  if (!http::media_type_is(type, "application/json")) {
     failure = http::problem(415, "Unsupported Media Type", "the body must be application/json");
     return std::nullopt;
   }

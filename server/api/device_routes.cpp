@@ -26,11 +26,11 @@ HttpResponse register_device(Shared& shared, const HttpRequest& request) {
     return error_response(catalog.error());
   }
   const auto header = request.header("authorization");
-  constexpr std::string_view k_scheme = "Bearer ";
-  if (!header.starts_with(k_scheme)) {
+  const auto bearer = http::bearer_token(header);
+  if (!bearer) {
     return unauthorized("registration needs an enrolment token: Authorization: Bearer le_...");
   }
-  const auto token = auth::find_enrolment_token(**catalog, std::string_view(header).substr(k_scheme.size()));
+  const auto token = auth::find_enrolment_token(**catalog, *bearer);
   if (!token) {
     return error_response(token.error());
   }

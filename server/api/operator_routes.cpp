@@ -26,7 +26,7 @@ Json summary_json(const catalog::ApplySummary& summary) {
 // Parses and applies one document, all or nothing: the shape every document route shares.
 template <typename Parse, typename Apply>
 HttpResponse apply_document(const HttpRequest& request, const std::string& what, Parse parse, Apply apply) {
-  if (!request.header("content-type").starts_with("application/json")) {
+  if (!http::media_type_is(request.header("content-type"), "application/json")) {
     return http::problem(415, "Unsupported Media Type", "the " + what + " must be application/json");
   }
   auto parsed = parse(request.body);

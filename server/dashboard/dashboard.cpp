@@ -102,7 +102,7 @@ bool same_origin(const State& state, const HttpRequest& request) {
 }
 
 std::optional<std::map<std::string, std::string>> form_of(const HttpRequest& request) {
-  if (!request.header("content-type").starts_with("application/x-www-form-urlencoded")) {
+  if (!http::media_type_is(request.header("content-type"), "application/x-www-form-urlencoded")) {
     return std::nullopt;
   }
   return parse_form(request.body);

@@ -1,34 +1,10 @@
 #include "server/dashboard/form.hpp"
 
-#include "util/hex.hpp"
+#include "util/percent.hpp"
 
 namespace lifeline::server::dashboard {
 
 namespace {
-
-std::optional<std::string> url_decode(std::string_view text) {
-  std::string decoded;
-  decoded.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      decoded.push_back(' ');
-    } else if (text[i] != '%') {
-      decoded.push_back(text[i]);
-    } else {
-      if (i + 2 >= text.size()) {
-        return std::nullopt;
-      }
-      const int high = util::hex_digit(text[i + 1]);
-      const int low = util::hex_digit(text[i + 2]);
-      if (high < 0 || low < 0) {
-        return std::nullopt;
-      }
-      decoded.push_back(static_cast<char>(high * 16 + low));
-      i += 2;
-    }
-  }
-  return decoded;
-}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && text.front() == ' ') {
@@ -55,8 +31,9 @@ std::optional<std::map<std::string, std::string>> parse_form(std::string_view bo
       continue;
     }
     const auto equals = pair.find('=');
-    const auto name = url_decode(pair.substr(0, equals));
-    const auto value = url_decode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
+    const auto name = util::percent_decode(pair.substr(0, equals), util::PlusIs::space);
+    const auto value = util::percent_decode(
+        equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1), util::PlusIs::space);
     if (!name || !value || name->empty() || !fields.emplace(*name, *value).second) {
       return std::nullopt;
     }

@@ -87,6 +87,7 @@ HttpResponse Router::route(HttpRequest& request, std::string& matched_pattern) c
   }
   const auto segments = split(request.path);
   bool path_known = false;
+  std::vector<std::string> allowed; // methods of the routes whose pattern matches, for Allow
   for (const auto& route : m_routes) {
     std::map<std::string, std::string> params;
     bool matched = true;
@@ -117,14 +118,29 @@ HttpResponse Router::route(HttpRequest& request, std::string& matched_pattern) c
       continue;
     }
     path_known = true;
-    if (route.method == request.method) {
+    allowed.push_back(route.method);
+    if (route.method == "GET") {
+      allowed.emplace_back("HEAD");
+    }
+    // HEAD is GET without the body, which the listener leaves out (RFC 9110 section 9.3.2).
+    if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
       request.params = std::move(params);
       matched_pattern = route.pattern;
       return route.handler(request);
     }
   }
-  return path_known ? problem(405, "Method Not Allowed", request.method + " is not allowed on " + request.path)
-                    : problem(404, "Not Found", "no resource at " + request.path);
+  if (!path_known) {
+    return problem(404, "Not Found", "no resource at " + request.path);
+  }
+  auto refusal = problem(405, "Method Not Allowed", request.method + " is not allowed on " + request.path);
+  std::string allow;
+  for (const auto& method : allowed) {
+    if (allow.find(method) == std::string::npos) {
+      allow += (allow.empty() ? "" : ", ") + method;
+    }
+  }
+  refusal.headers["Allow"] = allow;
+  return refusal;
 }
 
 } // namespace lifeline::server::http

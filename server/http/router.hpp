@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/result.hpp"
@@ -49,6 +50,14 @@ struct HttpResponse {
   std::optional<std::filesystem::path> file; // streamed from disk (Range supported) instead of body
   BodyChunks chunks;                         // made while sent instead of body, when set
 };
+
+// Whether a Content-Type names `type` ("application/json"): type and subtype compared without
+// case, parameters after ';' ignored, nothing else accepted ("application/jsonx" is not JSON).
+bool media_type_is(std::string_view content_type, std::string_view type);
+
+// The credential of "Authorization: Bearer TOKEN", the scheme in any case (RFC 9110 section
+// 11.1); nullopt for another scheme or none.
+std::optional<std::string_view> bearer_token(std::string_view authorization);
 
 // RFC 9457 problem document; `reasons` carries Custom Support reason codes when there are any.
 HttpResponse problem(int status, const std::string& title, const std::string& detail,
