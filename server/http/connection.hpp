@@ -41,9 +41,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   static constexpr std::size_t k_file_block = 64 * 1024;
 
  public:
-  Session(Stream stream, std::shared_ptr<ListenerState> state, std::string address, std::uint64_t id)
+  Session(Stream stream, std::shared_ptr<ListenerState> state, std::string address, std::uint64_t id,
+          std::shared_ptr<void> counted)
       : m_stream(std::move(stream)), m_state(std::move(state)), m_limits(m_state->options.limits),
-        m_address(std::move(address)), m_id(id), m_buffer(std::max<std::size_t>(m_limits.header_bytes, k_file_block)),
+        m_address(std::move(address)), m_id(id), m_counted(std::move(counted)), m_buffer(std::max<std::size_t>(m_limits.header_bytes, k_file_block)),
         m_timer(beast::get_lowest_layer(m_stream).get_executor()) {}
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -433,6 +434,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   const ServerLimits& m_limits;
   std::string m_address;
   std::uint64_t m_id;
+  std::shared_ptr<void> m_counted; // this connection's place in its context's count
   beast::flat_buffer m_buffer;
   net::steady_timer m_timer;
   std::optional<beast::http::request_parser<beast::http::string_body>> m_parser;

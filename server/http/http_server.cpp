@@ -69,41 +69,66 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+// One io_context per thread, each run by that thread alone (no locking inside Asio): a
+// connection lives on one of them, and a handler that blocks (a commit waiting for the disk)
+// holds up only the connections of its own context. New connections go to the context with the
+// fewest.
 struct HttpServer::State {
   State(const Router& router, ServerOptions options)
-      : shared(std::make_shared<detail::ListenerState>(router, std::move(options))), acceptor(io), drain_timer(io) {}
+      : shared(std::make_shared<detail::ListenerState>(router, std::move(options))) {
+    const auto count = std::max<std::size_t>(shared->options.threads, 1);
+    for (std::size_t i = 0; i < count; ++i) {
+      contexts.push_back(std::make_unique<net::io_context>(1));
+      load.push_back(std::make_shared<std::atomic<std::size_t>>(0));
+    }
+    acceptor.emplace(*contexts.front());
+    drain_timer.emplace(*contexts.front());
+  }
 
-  net::io_context io;
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  std::vector<std::shared_ptr<std::atomic<std::size_t>>> load; // open connections by context
   std::shared_ptr<detail::ListenerState> shared;
   std::optional<net::ssl::context> tls;
-  tcp::acceptor acceptor;
-  net::steady_timer drain_timer;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<net::steady_timer> drain_timer;
   std::atomic<bool> stopping{false};
   std::chrono::steady_clock::time_point drain_deadline;
   std::uint64_t refused = 0;
 
+  std::size_t least_loaded() const;
   void accept();
-  void start(tcp::socket socket);
+  void start(tcp::socket socket, std::size_t context);
   void drain_tick();
 };
 
+std::size_t HttpServer::State::least_loaded() const {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < load.size(); ++i) {
+    if (load[i]->load() < load[best]->load()) {
+      best = i;
+    }
+  }
+  return best;
+}
+
 void HttpServer::State::accept() {
-  acceptor.async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
-    if (ec == net::error::operation_aborted || !acceptor.is_open()) {
+  const auto context = least_loaded();
+  acceptor->async_accept(*contexts[context], [this, context](beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor->is_open()) {
       return;
     }
     if (ec) { // out of descriptors, say: wait a moment rather than spin
       util::log::error("accept_failed", {{"error", ec.message()}});
-      auto pause = std::make_shared<net::steady_timer>(io, std::chrono::milliseconds(50));
+      auto pause = std::make_shared<net::steady_timer>(*contexts.front(), std::chrono::milliseconds(50));
       pause->async_wait([this, pause](beast::error_code) { accept(); });
       return;
     }
-    start(std::move(socket));
+    start(std::move(socket), context);
     accept();
   });
 }
 
-void HttpServer::State::start(tcp::socket socket) {
+void HttpServer::State::start(tcp::socket socket, std::size_t context) {
   beast::error_code ec;
   const auto peer = socket.remote_endpoint(ec);
   if (ec) {
@@ -117,30 +142,35 @@ void HttpServer::State::start(tcp::socket socket) {
     return;
   }
   socket.set_option(tcp::no_delay(true), ec);
+  // Counted on its context while it lives (the session holds the counter).
+  auto counted = std::shared_ptr<void>(nullptr, [counter = load[context]](void*) { --*counter; });
+  ++*load[context];
   std::shared_ptr<detail::Connection> connection;
   if (tls) {
     auto session = std::make_shared<detail::Session<detail::TlsStream>>(
-        detail::TlsStream(beast::tcp_stream(std::move(socket)), *tls), shared, std::move(address), id);
+        detail::TlsStream(beast::tcp_stream(std::move(socket)), *tls), shared, std::move(address), id, counted);
     connection = session;
     shared->attach(id, connection);
-    session->start();
+    net::post(*contexts[context], [session] { session->start(); });
   } else {
     auto session = std::make_shared<detail::Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), shared,
-                                                                        std::move(address), id);
+                                                                        std::move(address), id, counted);
     connection = session;
     shared->attach(id, connection);
-    session->start();
+    net::post(*contexts[context], [session] { session->start(); });
   }
 }
 
 // While draining: the io_context stops once every connection has closed, or at the deadline.
 void HttpServer::State::drain_tick() {
   if (shared->open_connections() == 0 || std::chrono::steady_clock::now() >= drain_deadline) {
-    io.stop();
+    for (auto& context : contexts) {
+      context->stop();
+    }
     return;
   }
-  drain_timer.expires_after(std::chrono::milliseconds(20));
-  drain_timer.async_wait([this](beast::error_code ec) {
+  drain_timer->expires_after(std::chrono::milliseconds(20));
+  drain_timer->async_wait([this](beast::error_code ec) {
     if (!ec) {
       drain_tick();
     }
@@ -209,30 +239,30 @@ util::Result<int> HttpServer::bind(const std::string& host, int port) {
     }
   }
   beast::error_code ec;
-  tcp::resolver resolver(state.io);
+  tcp::resolver resolver(*state.contexts.front());
   const auto endpoints = resolver.resolve(host, std::to_string(port), tcp::resolver::passive, ec);
   if (ec || endpoints.empty()) {
     return util::make_error(util::ErrorKind::invalid_input, "cannot listen on " + where + ": " + ec.message());
   }
   const auto endpoint = endpoints.begin()->endpoint();
-  state.acceptor.open(endpoint.protocol(), ec);
+  state.acceptor->open(endpoint.protocol(), ec);
   // SO_REUSEADDR, not SO_REUSEPORT: a restart may take over a port in TIME_WAIT, but a second
   // server on a port in use is refused (EADDRINUSE).
   if (!ec) {
-    state.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    state.acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
   }
   if (!ec) {
-    state.acceptor.bind(endpoint, ec);
+    state.acceptor->bind(endpoint, ec);
   }
   if (!ec) {
-    state.acceptor.listen(options.limits.listen_backlog, ec);
+    state.acceptor->listen(options.limits.listen_backlog, ec);
   }
   if (ec) {
     beast::error_code ignored;
-    state.acceptor.close(ignored);
+    state.acceptor->close(ignored);
     return util::make_error(util::ErrorKind::io, "cannot listen on " + where + ": " + ec.message());
   }
-  return static_cast<int>(state.acceptor.local_endpoint().port());
+  return static_cast<int>(state.acceptor->local_endpoint().port());
 }
 
 void HttpServer::run() {
@@ -241,12 +271,16 @@ void HttpServer::run() {
   if (!state.stopping) {
     state.accept();
   }
-  const auto threads = std::max<std::size_t>(state.shared->options.threads, 1);
-  std::vector<std::thread> others;
-  for (std::size_t i = 1; i < threads; ++i) {
-    others.emplace_back([&state] { state.io.run(); });
+  // Each context has work until stop(), so that an idle one does not return.
+  std::vector<std::unique_ptr<net::executor_work_guard<net::io_context::executor_type>>> busy;
+  for (auto& context : state.contexts) {
+    busy.push_back(std::make_unique<net::executor_work_guard<net::io_context::executor_type>>(context->get_executor()));
   }
-  state.io.run();
+  std::vector<std::thread> others;
+  for (std::size_t i = 1; i < state.contexts.size(); ++i) {
+    others.emplace_back([&state, i] { state.contexts[i]->run(); });
+  }
+  state.contexts.front()->run();
   for (auto& thread : others) {
     thread.join();
   }
@@ -257,9 +291,9 @@ void HttpServer::stop() {
   if (state->stopping.exchange(true)) {
     return;
   }
-  net::post(state->io, [state] {
+  net::post(*state->contexts.front(), [state] {
     beast::error_code ignored;
-    state->acceptor.close(ignored);
+    state->acceptor->close(ignored);
     state->shared->draining = true;
     state->shared->for_each([](const std::shared_ptr<detail::Connection>& connection) { connection->drain(); });
     state->drain_deadline = std::chrono::steady_clock::now() + state->shared->options.drain_timeout;
