@@ -178,13 +178,14 @@ Transaction::Transaction(Database& db, TransactionMode mode) : m_db(db) {
   if (mode == TransactionMode::immediate) {
     m_writer = std::unique_lock(writers());
   }
-  m_db.execute(mode == TransactionMode::immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+  // Prepared once per connection, as every statement: a check-in's snapshots cost no parsing.
+  m_db.prepare(mode == TransactionMode::immediate ? "BEGIN IMMEDIATE" : "BEGIN").run();
 }
 
 Transaction::~Transaction() {
   if (!m_done) {
     try {
-      m_db.execute("ROLLBACK");
+      m_db.prepare("ROLLBACK").run();
     } catch (const SqliteError&) { // NOLINT(bugprone-empty-catch): nothing more to undo
     }
   }
@@ -192,7 +193,7 @@ Transaction::~Transaction() {
 
 void Transaction::commit() {
   const bool wrote = sqlite3_txn_state(m_db.handle(), "main") == SQLITE_TXN_WRITE;
-  m_db.execute("COMMIT");
+  m_db.prepare("COMMIT").run();
   m_done = true;
   if (m_writer.owns_lock()) {
     m_writer.unlock(); // the next writer appends while this one waits for the disk
