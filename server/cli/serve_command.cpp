@@ -1,4 +1,5 @@
 // serve: the HTTP(S) API on the data directory, until SIGTERM or SIGINT.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -26,11 +27,17 @@ namespace {
 struct ServeOverrides {
   ServerConfig values;
   std::vector<std::pair<CLI::Option*, void (*)(ServerConfig&, const ServerConfig&)>> given;
+  std::vector<std::pair<CLI::Option*, std::int64_t ServerConfig::*>> limits_given; // limit_settings()
 
   [[nodiscard]] ServerConfig apply(ServerConfig config) const {
     for (const auto& [option, copy] : given) {
       if (option->count() > 0) {
         copy(config, values);
+      }
+    }
+    for (const auto& [option, field] : limits_given) {
+      if (option->count() > 0) {
+        config.*field = values.*field;
       }
     }
     return config;
@@ -87,6 +94,19 @@ ExitCode serve(CommandContext& context, const ServeOverrides& overrides) {
   server_options.max_upload_bytes = static_cast<std::size_t>(options.max_upload_mib) * 1024 * 1024;
   server_options.log_requests = options.log_requests;
   server_options.upload_paths = {"/v1/publish"};
+  server_options.uncapped_addresses = options.trusted_proxies;
+  auto& limits = server_options.limits;
+  limits.request_line_bytes = static_cast<std::size_t>(options.max_request_line_bytes);
+  limits.header_bytes = static_cast<std::size_t>(options.max_header_bytes);
+  limits.header_fields = static_cast<std::size_t>(options.max_header_fields);
+  limits.header_timeout = std::chrono::seconds(options.header_timeout_seconds);
+  limits.min_body_bytes_per_second = static_cast<std::size_t>(options.min_body_bytes_per_second);
+  limits.idle_timeout = std::chrono::seconds(options.idle_timeout_seconds);
+  limits.send_timeout = std::chrono::seconds(options.send_timeout_seconds);
+  limits.max_connections = static_cast<std::size_t>(options.max_connections);
+  limits.max_connections_per_address = static_cast<std::size_t>(options.max_connections_per_address);
+  limits.listen_backlog = static_cast<int>(options.listen_backlog);
+  limits.max_ranges = static_cast<std::size_t>(options.max_ranges);
   if (!options.tls_certificate.empty()) {
     server_options.tls_certificate = options.tls_certificate;
     server_options.tls_private_key = options.tls_private_key;
@@ -184,6 +204,13 @@ void add_serve_command(CLI::App& app, CommandSet& commands) {
       [](ServerConfig& to, const ServerConfig& from) { to.last_seen_seconds = from.last_seen_seconds; });
   add(serve_app->add_flag("--log-requests", values.log_requests, "One structured log line per request"),
       [](ServerConfig& to, const ServerConfig& from) { to.log_requests = from.log_requests; });
+  for (const auto& setting : limit_settings()) {
+    std::string option = std::string("--") + setting.key;
+    std::replace(option.begin(), option.end(), '_', '-');
+    overrides->limits_given.emplace_back(serve_app->add_option(option, values.*setting.field, setting.help)
+                                             ->check(CLI::Range(setting.low, setting.high)),
+                                         setting.field);
+  }
   commands.add(
       serve_app, [overrides](CommandContext& context) { return serve(context, *overrides); }, false);
 }

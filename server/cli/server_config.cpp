@@ -46,6 +46,32 @@ bool optional_prefix(std::string_view text) {
 
 } // namespace
 
+const std::vector<LimitSetting>& limit_settings() {
+  static const std::vector<LimitSetting> k_settings{
+      {"max_request_line_bytes", &ServerConfig::max_request_line_bytes, 256, 1 << 20,
+       "Longest request line (414 beyond)"},
+      {"max_header_bytes", &ServerConfig::max_header_bytes, 1024, 1 << 20,
+       "Longest request head, request line included (431 beyond)"},
+      {"max_header_fields", &ServerConfig::max_header_fields, 8, 10'000,
+       "Most header fields in a request (431 beyond)"},
+      {"header_timeout_seconds", &ServerConfig::header_timeout_seconds, 1, 600,
+       "Time from a request's first byte to the end of its head"},
+      {"min_body_bytes_per_second", &ServerConfig::min_body_bytes_per_second, 1, 1'000'000'000,
+       "Slowest average body rate accepted once the head's time has passed"},
+      {"idle_timeout_seconds", &ServerConfig::idle_timeout_seconds, 1, 3600,
+       "How long a kept-alive connection may wait for its next request"},
+      {"send_timeout_seconds", &ServerConfig::send_timeout_seconds, 1, 3600,
+       "How long a client may take nothing of an answer"},
+      {"max_connections", &ServerConfig::max_connections, 1, 1'000'000,
+       "Open connections in all; more are closed at once"},
+      {"max_connections_per_address", &ServerConfig::max_connections_per_address, 1, 1'000'000,
+       "Open connections from one client address (trusted proxies exempt)"},
+      {"listen_backlog", &ServerConfig::listen_backlog, 1, 65'535, "Connections the kernel queues before accept"},
+      {"max_ranges", &ServerConfig::max_ranges, 1, 1000, "Most ranges in a Range request; more get the whole file"},
+  };
+  return k_settings;
+}
+
 util::Result<ServerConfig> load_server_config(const std::filesystem::path& path) {
   auto file = util::ConfigFile::load(path);
   if (!file) {
@@ -64,6 +90,9 @@ util::Result<ServerConfig> load_server_config(const std::filesystem::path& path)
   file->integer("check_in_cache_mib", config.check_in_cache_mib, 1, 64 * 1024);
   file->integer("last_seen_seconds", config.last_seen_seconds, 1, 60);
   file->boolean("log_requests", config.log_requests);
+  for (const auto& setting : limit_settings()) {
+    file->integer(setting.key, config.*setting.field, setting.low, setting.high);
+  }
   if (config.tls_certificate.empty() != config.tls_private_key.empty()) {
     file->refuse("tls_private_key", "and /tls_certificate go together");
   }
@@ -93,7 +122,7 @@ util::Result<void> check_server_config(const ServerConfig& config) {
 }
 
 std::string effective_config_json(const ServerConfig& config) {
-  const nlohmann::ordered_json json{
+  nlohmann::ordered_json json{
       {"data", config.data},
       {"listen", config.listen},
       {"tls_certificate", config.tls_certificate},
@@ -107,6 +136,9 @@ std::string effective_config_json(const ServerConfig& config) {
       {"last_seen_seconds", config.last_seen_seconds},
       {"log_requests", config.log_requests},
   };
+  for (const auto& setting : limit_settings()) {
+    json[setting.key] = config.*setting.field;
+  }
   return json.dump(2);
 }
 

@@ -27,7 +27,29 @@ struct ServerConfig {
   std::int64_t check_in_cache_mib = 64; // what check-ins share between devices (docs/architecture.md)
   std::int64_t last_seen_seconds = 1;   // check-ins' last-seen days are written in batches this often
   bool log_requests = false;            // one structured line per request (off: a proxy in front logs them)
+  // What one client can make the listener hold (docs/configuration.md, "Listener limits").
+  std::int64_t max_request_line_bytes = 8 * 1024;
+  std::int64_t max_header_bytes = 16 * 1024;
+  std::int64_t max_header_fields = 100;
+  std::int64_t header_timeout_seconds = 10;
+  std::int64_t min_body_bytes_per_second = 16 * 1024;
+  std::int64_t idle_timeout_seconds = 60;
+  std::int64_t send_timeout_seconds = 60;
+  std::int64_t max_connections = 10'000;
+  std::int64_t max_connections_per_address = 256;
+  std::int64_t listen_backlog = 1024;
+  std::int64_t max_ranges = 16;
 };
+
+// The listener's limits: a name in the file, a --option, the range accepted, what it bounds.
+struct LimitSetting {
+  const char* key;
+  std::int64_t ServerConfig::*field;
+  std::int64_t low;
+  std::int64_t high;
+  const char* help;
+};
+const std::vector<LimitSetting>& limit_settings();
 
 util::Result<ServerConfig> load_server_config(const std::filesystem::path& file);
 

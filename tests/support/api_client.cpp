@@ -79,6 +79,9 @@ ApiReply ApiClient::send(const std::string& method, const std::string& path, con
   if (method == "GET") {
     return reply_of(client.Get(path, all));
   }
+  if (method == "HEAD") {
+    return reply_of(client.Head(path, all));
+  }
   if (method == "POST") {
     return reply_of(client.Post(path, all, body, content_type));
   }

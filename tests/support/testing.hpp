@@ -45,6 +45,7 @@ class BackgroundProcess {
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
   ~BackgroundProcess();
   [[nodiscard]] const std::string& first_line() const { return m_first_line; }
+  [[nodiscard]] int pid() const { return m_pid; }
   int stop(int signal_number);
 
  private:
