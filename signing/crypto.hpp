@@ -37,6 +37,8 @@ class Hasher {
 
 std::string sha256_hex(std::string_view bytes);
 std::string sha512_hex(std::string_view bytes);
+// HMAC-SHA-256 (RFC 2104) of `message` under `key`, in lower-case hex.
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 std::optional<HashAlgorithm> parse_hash_algorithm(std::string_view name);
 
 // An Ed25519 private key. Move-only; the key material never leaves OpenSSL except as PEM.

@@ -9,6 +9,7 @@
 #include "server/auth/credentials.hpp"
 #include "server/dashboard/form.hpp"
 #include "server/dashboard/html.hpp"
+#include "server/dashboard/login_tokens.hpp"
 #include "server/dashboard/pages.hpp"
 #include "server/dashboard/sessions.hpp"
 #include "server/service/compliance_walk.hpp"
@@ -33,6 +34,7 @@ struct State {
 
   DashboardContext context;
   SessionStore sessions;
+  LoginTokens login_tokens;
 };
 using StatePtr = std::shared_ptr<State>;
 
@@ -246,7 +248,7 @@ http::Handler overview_page(const StatePtr& state, OverviewPage render) {
 }
 
 HttpResponse login_form(State& state, const HttpRequest& request, int status, const std::string& message) {
-  const auto token = random_token();
+  const auto token = state.login_tokens.issue(state.context.session_clock->now_seconds());
   auto response = html_response(status, page(Frame{"Log in", "", "", std::nullopt, false}, login_main(token, message)));
   response.headers["Set-Cookie"] = cookie(state, request, k_login_cookie, token, "/dashboard/login", 30 * 60);
   return response;
@@ -269,12 +271,14 @@ HttpResponse log_in(State& state, const HttpRequest& request) {
   if (!form) {
     return login_form(state, request, 400, "The login form could not be read; try again.");
   }
-  // Double-submit: the form's token must be the one this browser was given with the form.
+  // Double-submit: the form's token must be the one this browser was given with the form, and
+  // one this server issued (login_tokens.hpp), not a pair the client made up.
   const auto cookies = parse_cookies(request.header("cookie"));
   const auto expected = cookies.find(k_login_cookie);
   const auto sent = field(*form, "csrf");
-  if (!same_origin(state, request) || expected == cookies.end() || sent.size() != 64 ||
-      !signing::constant_time_equal(sent, expected->second)) {
+  if (!same_origin(state, request) || expected == cookies.end() || sent.size() != LoginTokens::k_token_chars ||
+      !signing::constant_time_equal(sent, expected->second) ||
+      !state.login_tokens.valid(sent, state.context.session_clock->now_seconds())) {
     return login_form(state, request, 403, "The login form expired or did not come from this server; try again.");
   }
   auto catalog = catalog::thread_catalog(state.context.data_dir / "catalog.db");

@@ -1,6 +1,7 @@
 #include "signing/crypto.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
@@ -84,6 +85,16 @@ std::string sha256_hex(std::string_view bytes) {
   Hasher hasher(HashAlgorithm::sha256);
   hasher.update(bytes);
   return hasher.hex_digest();
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  std::size_t size = 0;
+  if (EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, as_bytes(key), key.size(), as_bytes(message),
+                message.size(), mac, sizeof mac, &size) == nullptr) {
+    throw std::runtime_error("HMAC-SHA-256 failed: " + error_queue());
+  }
+  return util::to_hex(as_chars(mac, size));
 }
 
 std::string sha512_hex(std::string_view bytes) {

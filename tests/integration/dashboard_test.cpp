@@ -145,6 +145,16 @@ TEST_F(DashboardTest, LoginIsRefusedWithoutTheFormsTokenOrAValidCredential) {
   EXPECT_EQ(reply.headers.count("location"), 0U);
   reply = post_login(m_alice, LoginForm{std::string(64, '0'), form.cookie});
   EXPECT_EQ(reply.status, 403);
+  // A cookie and field the client chose for itself match each other, but this server never
+  // issued them (nor a token whose MAC was altered).
+  const std::string chosen(64, 'a');
+  reply = post_login(m_alice, LoginForm{chosen, "lifeline_login=" + chosen});
+  EXPECT_EQ(reply.status, 403);
+  auto altered = login_form();
+  altered.csrf.back() = altered.csrf.back() == '0' ? '1' : '0';
+  altered.cookie = "lifeline_login=" + altered.csrf;
+  reply = post_login(m_alice, altered);
+  EXPECT_EQ(reply.status, 403);
   // Another site's page posting the right tokens is refused by its Origin.
   reply = client().send("POST", "/dashboard/login", "credential=" + m_alice + "&csrf=" + form.csrf,
                         {{"Content-Type", "application/x-www-form-urlencoded"},

@@ -7,6 +7,7 @@
 #include "server/dashboard/burndown.hpp"
 #include "server/dashboard/form.hpp"
 #include "server/dashboard/html.hpp"
+#include "server/dashboard/login_tokens.hpp"
 #include "server/dashboard/pages.hpp"
 #include "server/dashboard/sessions.hpp"
 
@@ -162,6 +163,28 @@ TEST(DashboardPages, TheDevicesTableComesInPagesThatLinkOnByCursor) {
   EXPECT_EQ(last.find("Next devices"), std::string::npos);
   page.rows.clear();
   EXPECT_NE(devices_main(page).find("No active device after the previous page."), std::string::npos);
+}
+
+} // namespace
+} // namespace lifeline::server::dashboard
+
+namespace lifeline::server::dashboard {
+namespace {
+
+TEST(LoginTokens, OnlyTokensThisServerIssuedInTheLastHalfHourAreValid) {
+  const LoginTokens tokens;
+  const auto token = tokens.issue(1'000'000);
+  ASSERT_EQ(token.size(), LoginTokens::k_token_chars);
+  EXPECT_TRUE(tokens.valid(token, 1'000'000));
+  EXPECT_TRUE(tokens.valid(token, 1'000'000 + LoginTokens::k_lifetime_seconds));
+  EXPECT_FALSE(tokens.valid(token, 1'000'001 + LoginTokens::k_lifetime_seconds)) << "expired";
+  EXPECT_FALSE(tokens.valid(token, 999'999)) << "issued in the future";
+  EXPECT_FALSE(LoginTokens().valid(token, 1'000'000)) << "another server's secret";
+  EXPECT_FALSE(tokens.valid(std::string(64, 'a'), 1'000'000));
+  auto later = token;
+  later[20] = later[20] == 'f' ? 'e' : 'f'; // the time moved, the MAC not
+  EXPECT_FALSE(tokens.valid(later, 1'000'000));
+  EXPECT_NE(tokens.issue(1'000'000), token) << "a fresh nonce each time";
 }
 
 } // namespace
