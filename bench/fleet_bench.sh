@@ -3,7 +3,8 @@
 # serving a 1 KiB static file with the same wrk settings in the same run:
 #   registration/s and first check-in/s (bench/fleet_driver, 8 clients), check-in req/s rotating
 #   over every device's credential (wrk -t2 -c32, FLEET_SECONDS), the same while devices download
-#   a payload at 20/s, GET /v1/compliance for one customer, the catalog's size, the server's memory.
+#   a payload at 20/s, the same while FLEET_IDLE (10,000) keep-alive connections sit idle,
+#   GET /v1/compliance for one customer, the catalog's size, the server's memory.
 # Usage: fleet_bench.sh BUILD_DIR [--smoke]   (wrk and nginx: scripts/install-deps.sh)
 #
 # --smoke (ctest fleet_bench_smoke) checks answers and counts, never timings:
@@ -27,6 +28,7 @@ driver="$build_dir/bench/fleet_driver"
 fleet_n=${FLEET_N:-1000}
 seconds=${FLEET_SECONDS:-$($smoke && echo 3 || echo 15)}
 payload_kib=${FLEET_PAYLOAD_KIB:-64}
+idle=${FLEET_IDLE:-$($smoke && echo 200 || echo 10000)} # keep-alive connections held idle in one phase
 clients=8
 fail() {
   echo "fleet_bench: $*" >&2
@@ -58,7 +60,7 @@ started=$SECONDS
 fleet_world
 echo "== fleet: $fleet_n devices, 6 enrolments of 2 customers (one Essentials), 20 updates of ${payload_kib} KiB" \
   "(world built in $((SECONDS - started)) s)"
-world_serve "$fleet_at" --threads 40
+world_serve "$fleet_at" --threads 40 --max-connections $((idle + 1000))
 pids+=("$server_pid")
 start_reference_nginx
 pids+=("$nginx_pid")
@@ -104,6 +106,21 @@ wait "$downloads_pid" || {
 print_wrk "check-in while devices download 20/s" "$d_rps" "$d_p50" "$d_p99" "$d_errors" "$((d_requests + $(field download requests)))"
 echo "  the downloads themselves: $(field download requests) in ${seconds} s, p50 $(field download p50_ms) ms," \
   "p99 $(field download p99_ms) ms"
+
+# Idle keep-alive connections (a fleet between check-ins) must cost the others nothing.
+"$driver" idle "$base" "$idle" "$((seconds + 5))" "$work/idle-ready" >"$work/idle" &
+idle_pid=$!
+pids+=("$idle_pid")
+for _ in $(seq 600); do [ -s "$work/idle-ready" ] && break; sleep 0.1; done
+[ "$(cat "$work/idle-ready" 2>/dev/null)" = "$idle" ] || fail "only $(cat "$work/idle-ready" 2>/dev/null) of $idle idle connections opened"
+cpu_mark
+wrk_measure "$work/credentials" "$base/v1/devices/me/check-in" >"$work/wrk"
+read -r i_rps i_p50 i_p99 i_errors i_requests <"$work/wrk"
+print_wrk "check-in while $idle idle connections are held" "$i_rps" "$i_p50" "$i_p99" "$i_errors" "$i_requests"
+wait "$idle_pid" || {
+  cat "$work/idle"
+  fail "the server closed idle connections it should have kept"
+}
 
 customer_devices=$(grep -c -E ' fleet-(server-a|sql-a|office) ' "$work/devices")
 "$driver" compliance "$base" "$northwind_contact" northwind "$($smoke && echo 1 || echo 3)" >"$work/compliance" ||

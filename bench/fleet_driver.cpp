@@ -17,7 +17,8 @@ constexpr const char* k_usage = "usage: fleet_driver PHASE BASE_URL ...\n"
                                 "  download   BASE PLAN CLIENTS RATE SECONDS [ACKED]\n"
                                 "  install    BASE PLAN CLIENTS ACKED\n"
                                 "  verify     BASE ACKED OPERATOR_TOKEN\n"
-                                "  compliance BASE TOKEN CUSTOMER|- REPEATS\n";
+                                "  compliance BASE TOKEN CUSTOMER|- REPEATS\n"
+                                "  idle       BASE COUNT SECONDS READY_FILE\n";
 
 std::size_t count(const std::string& text) {
   return static_cast<std::size_t>(std::stoul(text));
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
   }
   if (phase == "verify" && needs(3)) {
     return verify_acknowledged(args[1], args[2], args[3]);
+  }
+  if (phase == "idle" && needs(4)) {
+    return hold_idle(args[1], count(args[2]), std::stod(args[3]), args[4]);
   }
   if (phase == "compliance" && needs(4)) {
     return time_compliance(args[1], args[2], args[3], std::stoi(args[4]));

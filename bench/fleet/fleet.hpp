@@ -31,5 +31,8 @@ int paced_downloads(const std::string& base, const std::string& plan, std::size_
 int install_and_report(const std::string& base, const std::string& plan, std::size_t clients, const std::string& acked);
 int verify_acknowledged(const std::string& base, const std::string& acked, const std::string& operator_token);
 int time_compliance(const std::string& base, const std::string& token, const std::string& customer, int repeats);
+// Opens `count` keep-alive connections (one request each), writes their number to `ready_file`,
+// holds them idle `seconds`, then counts those the server kept open.
+int hold_idle(const std::string& base, std::size_t count, double seconds, const std::string& ready_file);
 
 } // namespace lifeline::bench

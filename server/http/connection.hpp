@@ -44,7 +44,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   Session(Stream stream, std::shared_ptr<ListenerState> state, std::string address, std::uint64_t id,
           std::shared_ptr<void> counted)
       : m_stream(std::move(stream)), m_state(std::move(state)), m_limits(m_state->options.limits),
-        m_address(std::move(address)), m_id(id), m_counted(std::move(counted)), m_buffer(std::max<std::size_t>(m_limits.header_bytes, k_file_block)),
+        m_address(std::move(address)), m_id(id), m_counted(std::move(counted)),
+        m_buffer(std::max<std::size_t>(m_limits.header_bytes, k_file_block)),
         m_timer(beast::get_lowest_layer(m_stream).get_executor()) {}
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -67,6 +68,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     net::post(lowest().get_executor(), [self = this->shared_from_this()] {
       if (self->m_waiting) {
         self->lowest().cancel();
+        beast::error_code ignored;
+        self->lowest().socket().cancel(ignored);
       }
     });
   }
@@ -88,6 +91,26 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       return begin_head();
     }
     m_waiting = true;
+    m_buffer.shrink_to_fit(); // an idle connection holds no buffer
+    if constexpr (!k_tls) {
+      // Wait for readability without a buffer; the head is read once bytes are there.
+      m_timer.expires_after(m_limits.idle_timeout);
+      m_timer.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+        if (!ec) {
+          beast::error_code ignored;
+          self->lowest().socket().cancel(ignored);
+        }
+      });
+      return lowest().socket().async_wait(tcp::socket::wait_read,
+                                          [self = this->shared_from_this()](beast::error_code ec) {
+                                            self->m_waiting = false;
+                                            self->m_timer.cancel();
+                                            if (ec || self->m_state->draining) {
+                                              return self->close();
+                                            }
+                                            self->begin_head();
+                                          });
+    }
     lowest().expires_after(m_limits.idle_timeout);
     m_stream.async_read_some(m_buffer.prepare(k_file_block),
                              [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
@@ -120,7 +143,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       }
       return refuse(431, "the request head is longer than " + std::to_string(m_limits.header_bytes) + " bytes");
     }
-    const auto room = std::min(k_file_block, m_limits.header_bytes - m_buffer.size());
+    const auto room = std::min<std::size_t>(4096, m_limits.header_bytes - m_buffer.size());
     m_stream.async_read_some(m_buffer.prepare(room),
                              [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
                                if (ec) {
@@ -326,7 +349,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         m_timer.expires_after(m_limits.send_timeout);
         m_timer.async_wait([self = this->shared_from_this()](beast::error_code timer_ec) {
           if (!timer_ec) {
-            self->lowest().socket().cancel(); // the client took nothing for send_timeout
+            beast::error_code ignored;
+            self->lowest().socket().cancel(ignored); // the client took nothing for send_timeout
           }
         });
         return socket.async_wait(tcp::socket::wait_write, [self = this->shared_from_this(), offset, left, index,

@@ -276,11 +276,22 @@ void HttpServer::run() {
   for (auto& context : state.contexts) {
     busy.push_back(std::make_unique<net::executor_work_guard<net::io_context::executor_type>>(context->get_executor()));
   }
+  // A handler that throws loses its connection, never the thread and its other connections.
+  const auto serve = [](net::io_context& context) {
+    for (;;) {
+      try {
+        context.run();
+        return;
+      } catch (const std::exception& error) {
+        util::log::error("internal_error", {{"error", error.what()}});
+      }
+    }
+  };
   std::vector<std::thread> others;
   for (std::size_t i = 1; i < state.contexts.size(); ++i) {
-    others.emplace_back([&state, i] { state.contexts[i]->run(); });
+    others.emplace_back([&state, i, serve] { serve(*state.contexts[i]); });
   }
-  state.contexts.front()->run();
+  serve(*state.contexts.front());
   for (auto& thread : others) {
     thread.join();
   }

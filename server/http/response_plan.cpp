@@ -178,7 +178,9 @@ ResponsePlan plan_response(HttpResponse response, const PlanRequest& request) {
   plan.pieces.push_back({head_of(response.status, fields), nullptr, 0, 0});
   if (!request.head_only) {
     for (auto& piece : body) {
-      if (piece.file ? piece.length > 0 : !piece.bytes.empty()) {
+      if (!piece.file && plan.pieces.back().file == nullptr) {
+        plan.pieces.back().bytes += piece.bytes; // one write, one segment for a small answer
+      } else if (piece.file ? piece.length > 0 : !piece.bytes.empty()) {
         plan.pieces.push_back(std::move(piece));
       }
     }
