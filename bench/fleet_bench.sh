@@ -93,6 +93,25 @@ wrk_measure "$work/credentials" "$base/v1/devices/me/check-in" >"$work/wrk"
 read -r c_rps c_p50 c_p99 c_errors c_requests <"$work/wrk"
 print_wrk "check-in, every device in turn (wrk -t2 -c32)" "$c_rps" "$c_p50" "$c_p99" "$c_errors" "$c_requests"
 
+# FLEET_COMPARE_MHD=1: the same check-ins through the same router behind libmicrohttpd
+# (bench/mhd_serve, same data, same thread count), the other listener the server could use.
+if [ "${FLEET_COMPARE_MHD:-0}" = 1 ]; then
+  mhd_port=$(free_port)
+  "$build_dir/bench/mhd_serve" "$data" "$mhd_port" 40 "$fleet_at" >"$work/mhd.out" &
+  mhd_pid=$!
+  pids+=("$mhd_pid")
+  for _ in $(seq 100); do grep -q listening "$work/mhd.out" 2>/dev/null && break; sleep 0.05; done
+  mhd_cpu() { awk -v tick="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000000 / tick }' "/proc/$mhd_pid/stat"; }
+  mhd_start=$(mhd_cpu)
+  wrk_measure "$work/credentials" "http://127.0.0.1:$mhd_port/v1/devices/me/check-in" >"$work/wrk"
+  read -r m_rps m_p50 m_p99 m_errors m_requests <"$work/wrk"
+  printf '%-48s %9s /s  p50 %11s  p99 %11s  %sx nginx  server CPU %s us/request\n' \
+    "the same behind libmicrohttpd (bench/mhd_serve):" "$m_rps" "$m_p50" "$m_p99" "$(ratio "$m_rps" "$n_rps")" \
+    "$(awk -v used="$(($(mhd_cpu) - mhd_start))" -v n="$m_requests" 'BEGIN { printf "%d", (n > 0 ? used / n : 0) }')"
+  kill "$mhd_pid"
+  wait "$mhd_pid" || true
+fi
+
 "$driver" download "$base" "$work/plan" 2 20 "$seconds" "$($smoke && echo "$work/acked")" >"$work/download" &
 downloads_pid=$!
 pids+=("$downloads_pid")

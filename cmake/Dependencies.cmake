@@ -17,4 +17,6 @@ if(LIFELINE_BUILD_TESTS)
 endif()
 if(LIFELINE_BUILD_BENCH)
   find_package(benchmark REQUIRED)
+  # The other event-driven listener measured against ours (bench/mhd_serve.cpp) only.
+  pkg_check_modules(MICROHTTPD REQUIRED IMPORTED_TARGET libmicrohttpd)
 endif()

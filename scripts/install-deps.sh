@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libsqlite3-dev libssl-dev libcurl4-openssl-dev libarchive-dev libcpp-httplib-dev libboost-dev nlohmann-json3-dev libcli11-dev libpugixml-dev
+  libsqlite3-dev libssl-dev libcurl4-openssl-dev libarchive-dev libcpp-httplib-dev libboost-dev libmicrohttpd-dev nlohmann-json3-dev libcli11-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 openssl clang-format clang libclang-rt-14-dev
   wrk nginx-light curl python3 time chromium
