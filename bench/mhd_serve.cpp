@@ -81,8 +81,9 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  auto* daemon = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, static_cast<std::uint16_t>(std::stoi(argv[2])),
-                                  nullptr, nullptr, answer, const_cast<Router*>(&router), MHD_OPTION_THREAD_POOL_SIZE,
+  auto* daemon = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+                                  static_cast<std::uint16_t>(std::stoi(argv[2])), nullptr, nullptr, answer,
+                                  const_cast<Router*>(&router), MHD_OPTION_THREAD_POOL_SIZE,
                                   static_cast<unsigned>(std::stoi(argv[3])), MHD_OPTION_CONNECTION_LIMIT, 20'000U,
                                   MHD_OPTION_NOTIFY_COMPLETED, completed, nullptr, MHD_OPTION_END);
   if (daemon == nullptr) {
