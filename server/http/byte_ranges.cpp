@@ -1,5 +1,7 @@
 #include "server/http/byte_ranges.hpp"
 
+#include "server/http/field_text.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <optional>
@@ -7,16 +9,6 @@
 namespace lifeline::server::http {
 
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 std::optional<std::uint64_t> number(std::string_view text) {
   std::uint64_t value = 0;
@@ -70,7 +62,7 @@ std::optional<Spec> parse_spec(std::string_view text) {
 
 RangePlan plan_ranges(std::string_view header, std::uint64_t size, std::size_t max_ranges) {
   RangePlan whole;
-  header = trim(header);
+  header = trim_ows(header);
   constexpr std::string_view k_unit = "bytes=";
   if (header.size() <= k_unit.size() || header.substr(0, k_unit.size()) != k_unit) {
     return whole; // absent, or a unit this server does not serve: ignored (RFC 9110 section 14.2)
@@ -78,7 +70,7 @@ RangePlan plan_ranges(std::string_view header, std::uint64_t size, std::size_t m
   std::vector<Spec> specs;
   for (auto rest = header.substr(k_unit.size()); !rest.empty();) {
     const auto comma = rest.find(',');
-    const auto item = trim(rest.substr(0, comma));
+    const auto item = trim_ows(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     if (item.empty()) {
       continue;

@@ -21,6 +21,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "server/http/field_text.hpp"
 #include "server/http/listener_state.hpp"
 #include "server/http/multipart.hpp"
 #include "server/http/request_head.hpp"
@@ -175,10 +176,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     const auto& head = m_parser->get();
     std::vector<std::pair<std::string, std::string>> fields;
     for (const auto& field : head) {
-      std::string name(field.name_string());
-      std::transform(name.begin(), name.end(), name.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      fields.emplace_back(std::move(name), std::string(field.value()));
+      fields.emplace_back(lower_case({field.name_string().data(), field.name_string().size()}),
+                          std::string(field.value()));
     }
     if (const auto refusal = check_fields(fields, m_limits.header_fields)) {
       return refuse(refusal->status, refusal->detail);

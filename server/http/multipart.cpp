@@ -1,5 +1,7 @@
 #include "server/http/multipart.hpp"
 
+#include "server/http/field_text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -11,23 +13,6 @@ namespace {
 
 util::Error invalid(const std::string& what) {
   return util::Error{util::ErrorKind::invalid_input, "the multipart/form-data body is malformed: " + what};
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 // The value of `name` among the "type; a=1; b=\"2\"" parameters of a header value.
@@ -42,7 +27,7 @@ std::optional<std::string> parameter(std::string_view header, std::string_view n
     if (equals == std::string_view::npos) {
       return std::nullopt;
     }
-    const auto key = lower(trim(header.substr(at, equals - at)));
+    const auto key = lower_case(trim_ows(header.substr(at, equals - at)));
     std::string value;
     at = equals + 1;
     if (at < header.size() && header[at] == '"') {
@@ -58,7 +43,8 @@ std::optional<std::string> parameter(std::string_view header, std::string_view n
       at = header.find(';', at);
     } else {
       const auto end = header.find(';', at);
-      value = std::string(trim(header.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at)));
+      value =
+          std::string(trim_ows(header.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at)));
       at = end;
     }
     if (key == name) {
@@ -83,10 +69,10 @@ util::Result<FormPart> parse_part(std::string_view part) {
     if (colon == std::string_view::npos || colon == 0) {
       return invalid("a part header is not 'name: value'");
     }
-    const auto name = lower(line.substr(0, colon));
-    const auto value = trim(line.substr(colon + 1));
+    const auto name = lower_case(line.substr(0, colon));
+    const auto value = trim_ows(line.substr(colon + 1));
     if (name == "content-disposition") {
-      if (lower(value.substr(0, value.find(';'))) != "form-data") {
+      if (lower_case(value.substr(0, value.find(';'))) != "form-data") {
         return invalid("a part is not form-data");
       }
       const auto field = parameter(value, "name");
@@ -110,7 +96,7 @@ util::Result<FormPart> parse_part(std::string_view part) {
 } // namespace
 
 util::Result<std::vector<FormPart>> parse_form_data(std::string_view content_type, std::string_view body) {
-  if (lower(trim(content_type.substr(0, content_type.find(';')))) != "multipart/form-data") {
+  if (lower_case(trim_ows(content_type.substr(0, content_type.find(';')))) != "multipart/form-data") {
     return invalid("the Content-Type is not multipart/form-data");
   }
   const auto boundary = parameter(content_type, "boundary");

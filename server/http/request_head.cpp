@@ -1,5 +1,6 @@
 #include "server/http/request_head.hpp"
 
+#include "server/http/field_text.hpp"
 #include "server/http/router.hpp"
 
 #include <algorithm>
@@ -104,20 +105,10 @@ bool iequal(std::string_view a, std::string_view b) {
          });
 }
 
-std::string_view trim_spaces(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 } // namespace
 
 bool media_type_is(std::string_view content_type, std::string_view type) {
-  return iequal(trim_spaces(content_type.substr(0, content_type.find(';'))), type);
+  return iequal(trim_ows(content_type.substr(0, content_type.find(';'))), type);
 }
 
 std::optional<std::string_view> bearer_token(std::string_view authorization) {
@@ -126,7 +117,7 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
       authorization[k_scheme.size()] != ' ') {
     return std::nullopt;
   }
-  return trim_spaces(authorization.substr(k_scheme.size()));
+  return trim_ows(authorization.substr(k_scheme.size()));
 }
 
 } // namespace lifeline::server::http
