@@ -30,7 +30,7 @@ HttpResponse register_device(Shared& shared, const HttpRequest& request) {
   if (!bearer) {
     return unauthorized("registration needs an enrolment token: Authorization: Bearer le_...");
   }
-  const auto token = auth::find_enrolment_token(**catalog, *bearer);
+  const auto token = shared.enrolment_tokens.find(**catalog, *bearer);
   if (!token) {
     return error_response(token.error());
   }

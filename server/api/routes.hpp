@@ -36,6 +36,7 @@ struct Shared {
   Metrics metrics;
   service::RepositoryCache repository;
   auth::CredentialCache credentials;
+  auth::EnrolmentTokenCache enrolment_tokens;
   // What check-ins share (check_in_offers.hpp): per enrolment, and per class of devices.
   SharedCache<EnrolmentOffers> enrolment_offers;
   SharedCache<ClassOffer> class_offers;

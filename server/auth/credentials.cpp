@@ -188,4 +188,38 @@ util::Result<std::optional<catalog::EnrolmentToken>> find_enrolment_token(catalo
   return stored;
 }
 
+util::Result<std::optional<catalog::EnrolmentToken>> EnrolmentTokenCache::find(catalog::Catalog& catalog,
+                                                                             std::string_view token) {
+  const auto parts = split_token(token, k_enrolment_prefix);
+  if (!parts) {
+    return std::optional<catalog::EnrolmentToken>();
+  }
+  std::optional<catalog::EnrolmentToken> known;
+  {
+    const std::scoped_lock lock(m_mutex);
+    if (const auto it = m_tokens.find(parts->id); it != m_tokens.end()) {
+      known = it->second;
+    }
+  }
+  if (!known) {
+    auto stored = catalog.find_enrolment_token(parts->id);
+    if (!stored) {
+      return stored.error();
+    }
+    if (!*stored) {
+      return std::optional<catalog::EnrolmentToken>();
+    }
+    known = std::move(**stored);
+    const std::scoped_lock lock(m_mutex);
+    if (m_tokens.size() >= k_max_entries) {
+      m_tokens.clear();
+    }
+    m_tokens.emplace(parts->id, *known);
+  }
+  if (!secret_matches(parts->secret, known->secret_hash)) {
+    return std::optional<catalog::EnrolmentToken>();
+  }
+  return known;
+}
+
 } // namespace lifeline::server::auth

@@ -62,4 +62,17 @@ util::Result<IssuedToken> issue_enrolment_token(catalog::Catalog& catalog, catal
 util::Result<std::optional<catalog::EnrolmentToken>> find_enrolment_token(catalog::Catalog& catalog,
                                                                           std::string_view token);
 
+// The same, remembering tokens by id: a registration then checks the secret against the
+// remembered hash (which never changes) and reads the catalog only under its write lock, where
+// uses, expiry, voiding and the contact are checked again (Catalog::register_with_token).
+class EnrolmentTokenCache {
+ public:
+  util::Result<std::optional<catalog::EnrolmentToken>> find(catalog::Catalog& catalog, std::string_view token);
+
+ private:
+  static constexpr std::size_t k_max_entries = 10'000;
+  std::mutex m_mutex;
+  std::unordered_map<std::string, catalog::EnrolmentToken> m_tokens;
+};
+
 } // namespace lifeline::server::auth

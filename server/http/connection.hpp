@@ -448,8 +448,24 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     } else {
       beast::error_code ignored;
       lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
-      lowest().close();
+      m_buffer.consume(m_buffer.size());
+      linger(0);
     }
+  }
+
+  // A lingering close, as nginx does: closing with unread bytes would send a reset, which can
+  // destroy the answer (a 413, a 431) before the client reads it. What still arrives is read
+  // and dropped, at most 64 KiB for at most 2 s, then the connection is closed.
+  void linger(std::size_t dropped) {
+    lowest().expires_after(std::chrono::seconds(2));
+    m_stream.async_read_some(m_buffer.prepare(4096), [self = this->shared_from_this(), dropped](beast::error_code ec,
+                                                                                                 std::size_t n) {
+      self->m_buffer.consume(self->m_buffer.size());
+      if (ec || dropped + n >= 64 * 1024) {
+        return self->lowest().close();
+      }
+      self->linger(dropped + n);
+    });
   }
 
   Stream m_stream;
