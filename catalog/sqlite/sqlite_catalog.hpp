@@ -111,7 +111,8 @@ class SqliteCatalog final : public Catalog {
                                                        Date at, std::string& missing);
 
   // Bodies of the write operations, run inside the caller's write transaction.
-  Result<RegistrationOutcome> register_locked(const DeviceRegistration& request, const AuditContext& context);
+  Result<RegistrationOutcome> register_locked(const DeviceRegistration& request, const AuditContext& context,
+                                              const std::string& public_key = "");
   InstallOutcome record_install_locked(const rules::CheckFacts& facts, const AuditContext& context);
   bool consume_purchase_if_needed(const rules::CheckFacts& facts, Date at);
   void insert_credential(const StoredCredential& credential, const AuditContext& context);

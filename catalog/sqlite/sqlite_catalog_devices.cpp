@@ -82,7 +82,7 @@ Result<RegistrationOutcome> SqliteCatalog::register_device(const DeviceRegistrat
 }
 
 Result<RegistrationOutcome> SqliteCatalog::register_locked(const DeviceRegistration& request,
-                                                           const AuditContext& context) {
+                                                           const AuditContext& context, const std::string& public_key) {
   {
     auto product = load_product(request.product);
     if (!product) {
@@ -119,7 +119,7 @@ Result<RegistrationOutcome> SqliteCatalog::register_locked(const DeviceRegistrat
     }
     const auto rank = rank_for_new_device(request.customer, request.product, context.at);
     m_db.prepare("INSERT INTO devices (id, customer_id, site, product_id, service_pack, language, registered, "
-                 "rank_ahead) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                 "rank_ahead, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, id)
         .bind(2, request.customer)
         .bind(3, request.site)
@@ -128,6 +128,7 @@ Result<RegistrationOutcome> SqliteCatalog::register_locked(const DeviceRegistrat
         .bind(6, request.language)
         .bind(7, context.at.to_string())
         .bind(8, rank)
+        .bind(9, public_key)
         .run();
     touch(scopes::enrolment(request.customer, request.product));
     outcome.device = load_device(id);

@@ -305,7 +305,7 @@ Result<RegistrationOutcome> SqliteCatalog::register_with_token(const std::string
     if (Date::parse(token.text(1)).value_or(Date{}) < context.at) {
       return invalid("the enrolment token expired on " + token.text(1));
     }
-    auto outcome = register_locked(request, context);
+    auto outcome = register_locked(request, context, device_public_key);
     if (!outcome) {
       return outcome.error();
     }
@@ -314,10 +314,6 @@ Result<RegistrationOutcome> SqliteCatalog::register_with_token(const std::string
       auto credential = device_credential;
       credential.principal = Principal{Role::device, outcome->device->id, outcome->device->customer};
       insert_credential(credential, context);
-      m_db.prepare("UPDATE devices SET public_key = ? WHERE id = ?")
-          .bind(1, device_public_key)
-          .bind(2, outcome->device->id)
-          .run();
     }
     transaction.commit();
     return outcome;

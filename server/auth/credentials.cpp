@@ -189,7 +189,7 @@ util::Result<std::optional<catalog::EnrolmentToken>> find_enrolment_token(catalo
 }
 
 util::Result<std::optional<catalog::EnrolmentToken>> EnrolmentTokenCache::find(catalog::Catalog& catalog,
-                                                                             std::string_view token) {
+                                                                               std::string_view token) {
   const auto parts = split_token(token, k_enrolment_prefix);
   if (!parts) {
     return std::optional<catalog::EnrolmentToken>();
