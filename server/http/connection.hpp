@@ -458,14 +458,14 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // and dropped, at most 64 KiB for at most 2 s, then the connection is closed.
   void linger(std::size_t dropped) {
     lowest().expires_after(std::chrono::seconds(2));
-    m_stream.async_read_some(m_buffer.prepare(4096), [self = this->shared_from_this(), dropped](beast::error_code ec,
-                                                                                                 std::size_t n) {
-      self->m_buffer.consume(self->m_buffer.size());
-      if (ec || dropped + n >= 64 * 1024) {
-        return self->lowest().close();
-      }
-      self->linger(dropped + n);
-    });
+    m_stream.async_read_some(m_buffer.prepare(4096),
+                             [self = this->shared_from_this(), dropped](beast::error_code ec, std::size_t n) {
+                               self->m_buffer.consume(self->m_buffer.size());
+                               if (ec || dropped + n >= 64 * 1024) {
+                                 return self->lowest().close();
+                               }
+                               self->linger(dropped + n);
+                             });
   }
 
   Stream m_stream;
