@@ -170,8 +170,9 @@ TEST(GroupCommit, EveryCommitIsOnDiskWhenItReturnsWhileEightThreadsCommit) {
   ASSERT_TRUE(count.step());
   EXPECT_EQ(count.integer(0), k_threads * k_commits);
   const auto syncs = g_syncs.load() - syncs_before;
+  // How many commits share an fsync depends on scheduling (and checkpoints sync the log too):
+  // printed, not asserted; the benchmark measures what it saves.
   EXPECT_GT(syncs, 0U);
-  EXPECT_LE(syncs, static_cast<std::uint64_t>(k_threads * k_commits));
   std::cout << k_threads * k_commits << " commits, " << syncs << " fsyncs of the log\n";
 }
 
