@@ -88,7 +88,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     while (buffered().starts_with("\r\n")) { // RFC 9112 section 2.2: empty lines before a request
       m_buffer.consume(2);
     }
-    if (m_buffer.size() > 0) {
+    if (m_buffer.size() > 0 && buffered() != "\r") { // a lone CR waits for its LF
       return begin_head();
     }
     m_waiting = true;
@@ -127,6 +127,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void begin_head() {
     m_request = HttpRequest{};
     m_keep_alive = false;
+    m_http10 = false;
     m_started = Clock::now();
     lowest().expires_at(m_started + m_limits.header_timeout);
     read_head();
@@ -198,6 +199,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       }
     }
     m_keep_alive = head.keep_alive();
+    m_http10 = head.version() < 11;
+    if (!m_http10 && !m_request.headers.contains("host")) {
+      return refuse(400, "an HTTP/1.1 request must carry a Host field (RFC 9112 section 3.2)");
+    }
     if (m_request.headers.contains("transfer-encoding")) {
       return refuse(411, "send the body with a Content-Length");
     }
@@ -211,7 +216,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
     m_parser->body_limit(limit);
     if (upload) {
-      if (auto gate = m_state->router.admit(m_request)) {
+      if (auto gate = guarded([&] { return m_state->router.admit(m_request); })) {
         return answer(std::move(*gate), true);
       }
     }
@@ -221,7 +226,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     }
     m_body_started = Clock::now();
     m_body_received = 0;
-    if (!expect.empty() && !m_parser->is_done() && m_buffer.size() == 0) {
+    if (!expect.empty() && !m_http10 && !m_parser->is_done() && m_buffer.size() == 0) {
       auto go_on = std::make_shared<const std::string>("HTTP/1.1 100 Continue\r\n\r\n");
       lowest().expires_after(m_limits.send_timeout);
       return net::async_write(m_stream, net::buffer(*go_on),
@@ -258,9 +263,20 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
                                  });
   }
 
+  // What the router (or a gate) answers; a throw becomes a logged 500, never an escape from the
+  // connection's handler.
+  template <typename Body> auto guarded(Body body) -> decltype(body()) {
+    try {
+      return body();
+    } catch (const std::exception& error) {
+      util::log::error("internal_error",
+                       {{"method", m_request.method}, {"path", m_request.path}, {"error", error.what()}});
+      return problem(500, "Internal Server Error", "the request failed inside the server");
+    }
+  }
+
   void handle() {
     m_request.body = m_parser->release().body();
-    HttpResponse response;
     if (media_type_is(m_request.header("content-type"), "multipart/form-data")) {
       auto parts = parse_form_data(m_request.header("content-type"), m_request.body);
       if (!parts) {
@@ -269,14 +285,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       m_request.parts = std::move(*parts);
       m_request.body.clear();
     }
-    try {
-      response = m_state->router.dispatch(m_request);
-    } catch (const std::exception& error) {
-      util::log::error("internal_error",
-                       {{"method", m_request.method}, {"path", m_request.path}, {"error", error.what()}});
-      response = problem(500, "Internal Server Error", "the request failed inside the server");
-    }
-    answer(std::move(response), false);
+    answer(guarded([&] { return m_state->router.dispatch(m_request); }), false);
   }
 
   // A refusal before the request could be read whole: answered, then the connection ends, as
@@ -292,7 +301,16 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     ++m_served;
     const bool keep =
         m_keep_alive && !then_close && !m_state->draining && m_served < m_state->options.keep_alive_requests;
-    PlanRequest how{m_request.method == "HEAD", m_request.header("range"), keep, m_limits.max_ranges};
+    PlanRequest how;
+    how.head_only = m_request.method == "HEAD";
+    // Range is defined for GET only; with If-Range the client holds a validator this server
+    // never sends, so the condition is false and the whole file is the answer (RFC 9110 13.1.5).
+    if (m_request.method == "GET" && !m_request.headers.contains("if-range")) {
+      how.range = m_request.header("range");
+    }
+    how.keep_alive = keep;
+    how.http10 = m_http10;
+    how.max_ranges = m_limits.max_ranges;
     m_plan = plan_response(std::move(response), how);
     m_sent_body = 0;
     send_piece(0);
@@ -392,7 +410,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
       if (piece) {
         char size[24];
         std::snprintf(size, sizeof size, "%zx\r\n", piece->size());
-        m_chunk = piece->empty() ? std::string("0\r\n\r\n") : size + *piece + "\r\n";
+        if (m_http10) { // no chunked coding before HTTP/1.1: the pieces as they are, the close ends the body
+          m_chunk = *piece;
+        } else {
+          m_chunk = piece->empty() ? std::string("0\r\n\r\n") : size + *piece + "\r\n";
+        }
         m_sent_body += piece->size();
         const bool last = piece->empty();
         return send_bytes(m_chunk, [self = this->shared_from_this(), last](bool ok) {
@@ -487,6 +509,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::uint64_t m_sent_body = 0;
   std::size_t m_served = 0;
   bool m_keep_alive = false;
+  bool m_http10 = false;
   bool m_waiting = false;
 };
 

@@ -123,8 +123,12 @@ void HttpServer::State::accept() {
       pause->async_wait([this, pause](beast::error_code) { accept(); });
       return;
     }
-    start(std::move(socket), context);
-    accept();
+    accept(); // first: whatever happens to this connection, the next one is accepted
+    try {
+      start(std::move(socket), context);
+    } catch (const std::exception& error) { // out of memory, a TLS stream that cannot be made
+      util::log::error("connection_failed", {{"error", error.what()}});
+    }
   });
 }
 
@@ -145,16 +149,30 @@ void HttpServer::State::start(tcp::socket socket, std::size_t context) {
   // Counted on its context while it lives (the session holds the counter).
   auto counted = std::shared_ptr<void>(nullptr, [counter = load[context]](void*) { --*counter; });
   ++*load[context];
+  // Until a session owns it, the admitted slot is released here should anything below throw.
+  struct Slot {
+    detail::ListenerState& shared;
+    std::uint64_t id;
+    const std::string& address;
+    bool owned = false;
+    ~Slot() {
+      if (!owned) {
+        shared.release(id, address);
+      }
+    }
+  } slot{*shared, id, address};
   std::shared_ptr<detail::Connection> connection;
   if (tls) {
     auto session = std::make_shared<detail::Session<detail::TlsStream>>(
-        detail::TlsStream(beast::tcp_stream(std::move(socket)), *tls), shared, std::move(address), id, counted);
+        detail::TlsStream(beast::tcp_stream(std::move(socket)), *tls), shared, address, id, counted);
+    slot.owned = true;
     connection = session;
     shared->attach(id, connection);
     net::post(*contexts[context], [session] { session->start(); });
   } else {
     auto session = std::make_shared<detail::Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), shared,
-                                                                        std::move(address), id, counted);
+                                                                        address, id, counted);
+    slot.owned = true;
     connection = session;
     shared->attach(id, connection);
     net::post(*contexts[context], [session] { session->start(); });
@@ -178,10 +196,11 @@ void HttpServer::State::drain_tick() {
 }
 
 HttpServer::HttpServer(const Router& router, ServerOptions options)
-    : m_state(std::make_shared<State>(router, std::move(options))) {}
+    : m_state(std::make_unique<State>(router, std::move(options))) {}
 
 HttpServer::~HttpServer() {
-  stop();
+  beast::error_code ignored;
+  m_state->acceptor->close(ignored); // run() has returned (or never ran): nothing else uses it
 }
 
 namespace {
@@ -298,7 +317,9 @@ void HttpServer::run() {
 }
 
 void HttpServer::stop() {
-  auto state = m_state;
+  // A plain pointer: the contexts belong to the state, so a closure owning it could never be
+  // destroyed; the state outlives run(), which is the only time the closure can run.
+  auto* state = m_state.get();
   if (state->stopping.exchange(true)) {
     return;
   }

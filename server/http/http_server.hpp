@@ -63,7 +63,7 @@ class HttpServer {
   struct State;
 
  private:
-  std::shared_ptr<State> m_state;
+  std::unique_ptr<State> m_state;
 };
 
 } // namespace lifeline::server::http

@@ -105,7 +105,7 @@ util::Result<std::vector<FormPart>> parse_form_data(std::string_view content_typ
   }
   const std::string delimiter = "--" + *boundary;
   auto at = body.find(delimiter);
-  if (at == std::string_view::npos || (at != 0 && body.substr(at - 2, 2) != "\r\n")) {
+  if (at == std::string_view::npos || (at != 0 && (at < 2 || body.substr(at - 2, 2) != "\r\n"))) {
     return invalid("the first boundary is missing");
   }
   std::vector<FormPart> parts;

@@ -114,11 +114,16 @@ ResponsePlan plan_response(HttpResponse response, const PlanRequest& request) {
     fields[name] = value;
   }
   fields["Date"] = http_date();
-  if (!request.keep_alive) {
+  const bool streamed = static_cast<bool>(response.chunks);
+  // A body made while sent has no length: before HTTP/1.1 only the close can end it.
+  const bool keep = request.keep_alive && !(request.http10 && streamed);
+  if (!keep) {
     fields["Connection"] = "close";
+  } else if (request.http10) {
+    fields["Connection"] = "keep-alive";
   }
   ResponsePlan plan;
-  plan.close = !request.keep_alive;
+  plan.close = !keep;
   std::vector<BodyPiece> body;
   if (response.file) {
     auto file = open_file(*response.file);
@@ -158,7 +163,9 @@ ResponsePlan plan_response(HttpResponse response, const PlanRequest& request) {
     }
   } else if (response.chunks) {
     fields["Content-Type"] = response.content_type;
-    fields["Transfer-Encoding"] = "chunked";
+    if (!request.http10) {
+      fields["Transfer-Encoding"] = "chunked";
+    }
     if (!request.head_only) {
       plan.chunks = std::move(response.chunks);
     }
@@ -171,7 +178,7 @@ ResponsePlan plan_response(HttpResponse response, const PlanRequest& request) {
   for (const auto& piece : body) {
     plan.body_bytes += piece.file ? piece.length : piece.bytes.size();
   }
-  if (!plan.chunks && !fields.contains("Transfer-Encoding") && response.status != 204 && response.status != 304) {
+  if (!streamed && response.status != 204 && response.status != 304) {
     fields["Content-Length"] = std::to_string(plan.body_bytes);
   }
   plan.status = response.status;

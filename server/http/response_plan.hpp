@@ -44,6 +44,7 @@ struct PlanRequest {
   bool head_only = false; // HEAD: the fields of the GET answer, no body
   std::string range;      // the Range field, "" when absent
   bool keep_alive = true; // false: Connection: close is sent and the connection ends
+  bool http10 = false;    // an HTTP/1.0 client: no chunked coding, keep-alive said aloud
   std::size_t max_ranges = 16;
 };
 

@@ -208,6 +208,8 @@ TEST_F(HostileClients, MalformedOrAmbiguousHeadsAreRefused) {
   EXPECT_EQ(raw("POST /v1/devices/me/check-in HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}"),
             400);
   EXPECT_EQ(raw("GET /" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414);
+  EXPECT_EQ(raw("GET /healthz HTTP/1.1\r\n\r\n"), 400) << "HTTP/1.1 without Host";
+  EXPECT_EQ(raw("GET /healthz HTTP/1.0\r\n\r\n"), 200) << "HTTP/1.0 needs none";
   // The scheme is case-insensitive (RFC 9110 section 11.1); media types are exact.
   const auto whoami = client().get("/v1/whoami", {{"Authorization", "bearer " + m_alice}});
   EXPECT_EQ(whoami.status, 200) << whoami.body;
@@ -257,6 +259,10 @@ TEST_F(HostileClients, RangesFollowRfc9110) {
   const auto flooded = client(device).get(url, {{"Range", flood}});
   EXPECT_EQ(flooded.status, 200) << "a flood of ranges gets the file once";
   EXPECT_EQ(flooded.body.size(), m_payload_4057113.size());
+  // If-Range names a validator this server never sent: the condition fails, the whole file.
+  const auto conditional = client(device).get(url, {{"Range", "bytes=0-9"}, {"If-Range", "\"some-etag\""}});
+  EXPECT_EQ(conditional.status, 200);
+  EXPECT_EQ(conditional.body, m_payload_4057113);
   const auto two = client(device).get(url, {{"Range", "bytes=0-9,20-29,5-12"}});
   EXPECT_EQ(two.status, 206);
   EXPECT_NE(two.headers.at("content-type").find("multipart/byteranges"), std::string::npos);

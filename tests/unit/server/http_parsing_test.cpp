@@ -63,7 +63,7 @@ TEST(ResponsePlan, MultipartRangesCarryTheRealTotalAndAnExactLength) {
     out << std::string(1000, 'x');
   }
   HttpResponse response{200, "application/octet-stream", {}, {}, file, {}};
-  const auto plan = plan_response(response, PlanRequest{false, "bytes=0-9,500-509", true, 16});
+  const auto plan = plan_response(response, PlanRequest{false, "bytes=0-9,500-509", true, false, 16});
   std::filesystem::remove(file);
   EXPECT_EQ(plan.status, 206);
   // The head, then the body: part headers (in memory, the first one sent with the head) and
@@ -84,10 +84,24 @@ TEST(ResponsePlan, MultipartRangesCarryTheRealTotalAndAnExactLength) {
 }
 
 TEST(ResponsePlan, HeadKeepsTheFieldsAndDropsTheBody) {
-  const auto plan =
-      plan_response(HttpResponse{200, "application/json", R"({"a":1})", {}, {}, {}}, PlanRequest{true, "", true, 16});
+  const auto plan = plan_response(HttpResponse{200, "application/json", R"({"a":1})", {}, {}, {}},
+                                  PlanRequest{true, "", true, false, 16});
   ASSERT_EQ(plan.pieces.size(), 1U);
   EXPECT_NE(plan.pieces[0].bytes.find("Content-Length: 7\r\n"), std::string::npos);
+}
+
+TEST(ResponsePlan, AnHttp10ClientGetsAStreamedBodyUnchunkedAndEndedByTheClose) {
+  HttpResponse response{200, "text/csv", {}, {}, {}, [] { return util::Result<std::string>(std::string()); }};
+  const auto old = plan_response(response, PlanRequest{false, "", true, true, 16});
+  EXPECT_EQ(old.pieces[0].bytes.find("Transfer-Encoding"), std::string::npos);
+  EXPECT_NE(old.pieces[0].bytes.find("Connection: close\r\n"), std::string::npos);
+  EXPECT_TRUE(old.close);
+  const auto kept =
+      plan_response(HttpResponse{200, "text/plain", "x", {}, {}, {}}, PlanRequest{false, "", true, true, 16});
+  EXPECT_NE(kept.pieces[0].bytes.find("Connection: keep-alive\r\n"), std::string::npos);
+  const auto current = plan_response(response, PlanRequest{});
+  EXPECT_NE(current.pieces[0].bytes.find("Transfer-Encoding: chunked\r\n"), std::string::npos);
+  EXPECT_FALSE(current.close);
 }
 
 TEST(ResponsePlan, AHeaderValueCannotSplitTheAnswer) {
@@ -149,6 +163,7 @@ TEST(Multipart, PartsWithNamesFilenamesAndTypes) {
 
 TEST(Multipart, MalformedBodiesSayWhat) {
   EXPECT_FALSE(parse_form_data("multipart/form-data", "x"));
+  EXPECT_FALSE(parse_form_data("multipart/form-data; boundary=B", "x--B\r\n")) << "a delimiter at offset 1";
   EXPECT_FALSE(parse_form_data("multipart/form-data; boundary=B", "no boundary here"));
   EXPECT_FALSE(parse_form_data("multipart/form-data; boundary=B",
                                "--B\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunterminated"));
