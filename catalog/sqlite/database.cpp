@@ -96,7 +96,8 @@ std::int64_t Database::changes() const {
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : m_statement(other.m_statement), m_db(other.m_db), m_wal_sync(other.m_wal_sync) {
+    : m_statement(other.m_statement), m_db(other.m_db), m_wal_sync(other.m_wal_sync), m_read_rows(other.m_read_rows),
+      m_stepped(other.m_stepped), m_committing(other.m_committing) {
   other.m_statement = nullptr;
 }
 
@@ -104,6 +105,16 @@ Statement::~Statement() {
   if (m_statement != nullptr) {
     sqlite3_reset(m_statement);
     sqlite3_clear_bindings(m_statement);
+    if (m_committing) { // a write with rows left unread (a PRAGMA): the reset ended it
+      m_wal_sync->committed();
+    }
+    // A read outside a transaction has ended (inside one, the transaction's end waits).
+    if (m_read_rows && !m_committing && m_wal_sync != nullptr && sqlite3_get_autocommit(m_db) != 0) {
+      try {
+        m_wal_sync->wait_visible(m_db);
+      } catch (const SqliteError&) { // NOLINT(bugprone-empty-catch): the next write reports the disk
+      }
+    }
   }
 }
 
@@ -134,14 +145,27 @@ Statement& Statement::bind_null(int index) {
 }
 
 bool Statement::step() {
+  // A write outside a transaction commits within its own steps: counted in flight from the first.
+  if (!m_stepped && m_wal_sync != nullptr && sqlite3_get_autocommit(m_db) != 0 &&
+      sqlite3_stmt_readonly(m_statement) == 0) {
+    m_wal_sync->begin_commit();
+    m_committing = true;
+  }
+  m_stepped = true;
   const int rc = sqlite3_step(m_statement);
   if (rc == SQLITE_ROW) {
+    m_read_rows = true;
     return true;
   }
-  if (rc == SQLITE_DONE) {
-    if (m_wal_sync != nullptr && sqlite3_get_autocommit(m_db) != 0 && sqlite3_stmt_readonly(m_statement) == 0) {
+  if (m_committing) {
+    m_committing = false;
+    if (rc == SQLITE_DONE) {
       m_wal_sync->wait_durable(m_wal_sync->committed(), m_db);
+      return false;
     }
+    m_wal_sync->commit_failed();
+  }
+  if (rc == SQLITE_DONE) {
     return false;
   }
   fail(m_db, "catalog query failed");
@@ -205,21 +229,43 @@ Transaction::~Transaction() {
   if (!m_done) {
     try {
       m_db.prepare("ROLLBACK").run();
+      if (m_writer.owns_lock()) {
+        m_writer.unlock();
+      }
+      // What this transaction read may decide an answer (a refusal, say): on disk first.
+      if (m_db.wal_sync() != nullptr) {
+        m_db.wal_sync()->wait_visible(m_db.handle());
+      }
     } catch (const SqliteError&) { // NOLINT(bugprone-empty-catch): nothing more to undo
     }
   }
 }
 
 void Transaction::commit() {
+  auto* sync = m_db.wal_sync();
   const bool wrote = sqlite3_txn_state(m_db.handle(), "main") == SQLITE_TXN_WRITE;
-  m_db.prepare("COMMIT").run();
+  if (wrote && sync != nullptr) {
+    sync->begin_commit();
+    try {
+      m_db.prepare("COMMIT").run();
+    } catch (...) {
+      sync->commit_failed();
+      throw;
+    }
+  } else {
+    m_db.prepare("COMMIT").run();
+  }
   m_done = true;
   if (m_writer.owns_lock()) {
     m_writer.unlock(); // the next writer appends while this one waits for the disk
   }
-  if (wrote && m_db.wal_sync() != nullptr) {
-    auto* sync = m_db.wal_sync();
+  if (sync == nullptr) {
+    return;
+  }
+  if (wrote) {
     sync->wait_durable(sync->committed(), m_db.handle());
+  } else {
+    sync->wait_visible(m_db.handle()); // a read: what it saw is on disk before it is used
   }
 }
 

@@ -95,6 +95,9 @@ class Statement {
   sqlite3_stmt* m_statement;
   sqlite3* m_db;
   WalSync* m_wal_sync;
+  bool m_read_rows = false; // a row came back: on reset outside a transaction, wait_visible
+  bool m_stepped = false;
+  bool m_committing = false; // a write outside a transaction, in flight (WalSync)
 };
 
 enum class TransactionMode { deferred, immediate };

@@ -23,7 +23,7 @@ void sync_log(sqlite3* db) {
     return; // no log open: the commit was checkpointed into the database file, which SQLite synced
   }
   if (log->pMethods->xSync(log, SQLITE_SYNC_NORMAL) != SQLITE_OK) {
-    throw SqliteError("the disk refused to flush the catalog's log: the last change may not be durable");
+    throw SqliteError("the disk refused to flush the catalog's log");
   }
 }
 
@@ -50,35 +50,70 @@ std::shared_ptr<WalSync> WalSync::for_file(const std::filesystem::path& database
   return sync;
 }
 
+void WalSync::begin_commit() {
+  const std::scoped_lock lock(m_mutex);
+  ++m_in_flight;
+}
+
 std::uint64_t WalSync::committed() {
   const std::scoped_lock lock(m_mutex);
-  return ++m_written;
+  const auto ticket = ++m_written;
+  --m_in_flight;
+  m_changed.notify_all();
+  return ticket;
+}
+
+void WalSync::commit_failed() {
+  const std::scoped_lock lock(m_mutex);
+  --m_in_flight;
+  m_changed.notify_all();
 }
 
 void WalSync::wait_durable(std::uint64_t ticket, sqlite3* db) {
   std::unique_lock lock(m_mutex);
   while (m_synced < ticket) {
+    if (ticket <= m_failed) {
+      break;
+    }
     if (m_syncing) {
-      m_synced_changed.wait(lock);
+      m_changed.wait(lock);
       continue;
     }
     // Leader: this fsync covers every commit ticketed so far.
     m_syncing = true;
-    const auto target = m_written;
+    const std::uint64_t target = m_written;
     lock.unlock();
+    bool flushed = true;
     try {
       sync_log(db);
-    } catch (...) {
-      lock.lock();
-      m_syncing = false;
-      m_synced_changed.notify_all();
-      throw;
+    } catch (const SqliteError&) {
+      flushed = false;
     }
     lock.lock();
     m_syncing = false;
-    m_synced = std::max(m_synced, target);
-    m_synced_changed.notify_all();
+    if (flushed) {
+      m_synced = std::max<std::uint64_t>(m_synced, target);
+    } else {
+      m_failed = std::max(m_failed, target);
+    }
+    m_changed.notify_all();
   }
+  if (m_synced < ticket && ticket <= m_failed) {
+    throw SqliteError("the disk refused to flush the catalog's log: the change may not be durable");
+  }
+}
+
+void WalSync::wait_visible(sqlite3* db) {
+  if (m_in_flight == 0 && m_synced >= m_written) {
+    return; // nothing committed that is not on disk: the common case, without a lock
+  }
+  std::uint64_t target = 0;
+  {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return m_in_flight == 0; });
+    target = m_written;
+  }
+  wait_durable(target, db);
 }
 
 } // namespace lifeline::catalog::sqlite

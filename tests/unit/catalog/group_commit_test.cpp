@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "catalog/sqlite/database.hpp"
+#include "catalog/sqlite/wal_sync.hpp"
 #include "tests/support/testing.hpp"
 
 namespace lifeline::catalog::sqlite {
@@ -174,6 +175,48 @@ TEST(GroupCommit, EveryCommitIsOnDiskWhenItReturnsWhileEightThreadsCommit) {
   // printed, not asserted; the benchmark measures what it saves.
   EXPECT_GT(syncs, 0U);
   std::cout << k_threads * k_commits << " commits, " << syncs << " fsyncs of the log\n";
+}
+
+} // namespace
+} // namespace lifeline::catalog::sqlite
+
+namespace lifeline::catalog::sqlite {
+namespace {
+
+TEST(GroupCommit, AReadEndsOnlyOnceTheCommitsItMayHaveSeenAreOnDisk) {
+  lifeline::testing::TempDir dir;
+  Database db(dir / "catalog.db");
+  db.execute("CREATE TABLE t (x)");
+  db.prepare("INSERT INTO t VALUES (1)").run(); // the log is open, nothing pending
+  auto* sync = db.wal_sync();
+  ASSERT_NE(sync, nullptr);
+  sync->wait_visible(db.handle()); // nothing in flight: returns at once
+  // A commit in flight (between begin_commit and committed): a reader that ends meanwhile waits
+  // for it, whichever of the two threads runs first.
+  std::atomic<bool> ticketed{false};
+  std::atomic<bool> read{false};
+  sync->begin_commit();
+  std::thread reader([&] {
+    Database other(dir / "catalog.db");
+    {
+      Transaction snapshot(other, TransactionMode::deferred);
+      auto count = other.prepare("SELECT COUNT(*) FROM t");
+      ASSERT_TRUE(count.step());
+      read = true;
+      snapshot.commit(); // the read ends here: it must wait for the commit in flight
+    }
+    EXPECT_TRUE(ticketed.load()) << "the read ended before the commit it may have seen was ticketed";
+  });
+  while (!read) { // the reader has read; give it every chance to end too early
+    std::this_thread::yield();
+  }
+  for (int i = 0; i < 10'000; ++i) {
+    std::this_thread::yield();
+  }
+  ticketed = true;
+  const auto ticket = sync->committed();
+  sync->wait_durable(ticket, db.handle());
+  reader.join();
 }
 
 } // namespace
