@@ -97,7 +97,7 @@ std::int64_t Database::changes() const {
 
 Statement::Statement(Statement&& other) noexcept
     : m_statement(other.m_statement), m_db(other.m_db), m_wal_sync(other.m_wal_sync), m_read_rows(other.m_read_rows),
-      m_stepped(other.m_stepped), m_committing(other.m_committing) {
+      m_stepped(other.m_stepped), m_outside_transaction(other.m_outside_transaction), m_committing(other.m_committing) {
   other.m_statement = nullptr;
 }
 
@@ -108,8 +108,9 @@ Statement::~Statement() {
     if (m_committing) { // a write with rows left unread (a PRAGMA): the reset ended it
       m_wal_sync->committed();
     }
-    // A read outside a transaction has ended (inside one, the transaction's end waits).
-    if (m_read_rows && !m_committing && m_wal_sync != nullptr && sqlite3_get_autocommit(m_db) != 0) {
+    // A read outside a transaction has ended (inside one, the transaction's end waits, or its
+    // own commit covers what it read).
+    if (m_read_rows && m_outside_transaction && !m_committing && m_wal_sync != nullptr) {
       try {
         m_wal_sync->wait_visible(m_db);
       } catch (const SqliteError&) { // NOLINT(bugprone-empty-catch): the next write reports the disk
@@ -145,11 +146,13 @@ Statement& Statement::bind_null(int index) {
 }
 
 bool Statement::step() {
-  // A write outside a transaction commits within its own steps: counted in flight from the first.
-  if (!m_stepped && m_wal_sync != nullptr && sqlite3_get_autocommit(m_db) != 0 &&
-      sqlite3_stmt_readonly(m_statement) == 0) {
-    m_wal_sync->begin_commit();
-    m_committing = true;
+  if (!m_stepped) {
+    m_outside_transaction = sqlite3_get_autocommit(m_db) != 0;
+    // A write outside a transaction commits within its own steps: counted in flight from the first.
+    if (m_wal_sync != nullptr && m_outside_transaction && sqlite3_stmt_readonly(m_statement) == 0) {
+      m_wal_sync->begin_commit();
+      m_committing = true;
+    }
   }
   m_stepped = true;
   const int rc = sqlite3_step(m_statement);

@@ -97,7 +97,8 @@ class Statement {
   WalSync* m_wal_sync;
   bool m_read_rows = false; // a row came back: on reset outside a transaction, wait_visible
   bool m_stepped = false;
-  bool m_committing = false; // a write outside a transaction, in flight (WalSync)
+  bool m_outside_transaction = false; // at its first step
+  bool m_committing = false;          // a write outside a transaction, in flight (WalSync)
 };
 
 enum class TransactionMode { deferred, immediate };

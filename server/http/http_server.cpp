@@ -123,12 +123,12 @@ void HttpServer::State::accept() {
       pause->async_wait([this, pause](beast::error_code) { accept(); });
       return;
     }
-    accept(); // first: whatever happens to this connection, the next one is accepted
     try {
-      start(std::move(socket), context);
+      start(std::move(socket), context); // counted on its context before the next accept chooses one
     } catch (const std::exception& error) { // out of memory, a TLS stream that cannot be made
       util::log::error("connection_failed", {{"error", error.what()}});
     }
+    accept(); // whatever happened to this connection, the next one is accepted
   });
 }
 
