@@ -124,7 +124,7 @@ void HttpServer::State::accept() {
       return;
     }
     try {
-      start(std::move(socket), context); // counted on its context before the next accept chooses one
+      start(std::move(socket), context);    // counted on its context before the next accept chooses one
     } catch (const std::exception& error) { // out of memory, a TLS stream that cannot be made
       util::log::error("connection_failed", {{"error", error.what()}});
     }
