@@ -162,7 +162,9 @@ bool Statement::step() {
   }
   if (m_committing) {
     m_committing = false;
-    if (rc == SQLITE_DONE) {
+    // BEGIN IMMEDIATE counts as a write too but opens a transaction: only a statement that left
+    // the connection in autocommit mode committed anything.
+    if (rc == SQLITE_DONE && sqlite3_get_autocommit(m_db) != 0) {
       m_wal_sync->wait_durable(m_wal_sync->committed(), m_db);
       return false;
     }

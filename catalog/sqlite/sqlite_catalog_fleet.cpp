@@ -15,6 +15,36 @@ namespace {
 // Purchases and consumptions keyed as load_purchase reads them: (product, update).
 using PurchaseKey = std::pair<std::string, std::string>;
 
+// The customer's purchases (bought, consumed) and, of those taken, by which of `device_index`'s
+// devices (the others are outside the fleet read).
+std::vector<FleetPurchase> fleet_purchases(Database& db, const std::string& customer_id,
+                                           const std::unordered_map<std::string, std::size_t>& device_index) {
+  std::map<PurchaseKey, FleetPurchase> purchases;
+  auto bought = db.prepare("SELECT product_id, update_id, devices FROM purchases WHERE customer_id = ?");
+  bought.bind(1, customer_id);
+  while (bought.step()) {
+    purchases[{bought.text(0), bought.text(1)}].bought = bought.integer(2);
+  }
+  auto consumed =
+      db.prepare("SELECT product_id, update_id, device_id FROM purchase_consumptions WHERE customer_id = ?");
+  consumed.bind(1, customer_id);
+  while (consumed.step()) {
+    auto& purchase = purchases[{consumed.text(0), consumed.text(1)}];
+    ++purchase.consumed;
+    if (const auto taker = device_index.find(consumed.text(2)); taker != device_index.end()) {
+      purchase.taken_by.push_back(taker->second);
+    }
+  }
+  std::vector<FleetPurchase> out;
+  for (auto& [key, purchase] : purchases) {
+    purchase.product = key.first;
+    purchase.update = key.second;
+    std::sort(purchase.taken_by.begin(), purchase.taken_by.end());
+    out.push_back(std::move(purchase));
+  }
+  return out;
+}
+
 } // namespace
 
 std::optional<FleetFacts> SqliteCatalog::load_fleet_frame(const std::string& customer_id, Date at) {
@@ -61,29 +91,7 @@ Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts(const std::string& 
       device_by_sequence.emplace(fleet.devices[i].device.sequence, i);
     }
 
-    std::map<PurchaseKey, FleetPurchase> purchases;
-    auto bought = m_db.prepare("SELECT product_id, update_id, devices FROM purchases WHERE customer_id = ?");
-    bought.bind(1, customer_id);
-    while (bought.step()) {
-      auto& purchase = purchases[{bought.text(0), bought.text(1)}];
-      purchase.bought = bought.integer(2);
-    }
-    auto consumed =
-        m_db.prepare("SELECT product_id, update_id, device_id FROM purchase_consumptions WHERE customer_id = ?");
-    consumed.bind(1, customer_id);
-    while (consumed.step()) {
-      auto& purchase = purchases[{consumed.text(0), consumed.text(1)}];
-      ++purchase.consumed;
-      if (const auto taker = device_index.find(consumed.text(2)); taker != device_index.end()) {
-        purchase.taken_by.push_back(taker->second);
-      }
-    }
-    for (auto& [key, purchase] : purchases) {
-      purchase.product = key.first;
-      purchase.update = key.second;
-      std::sort(purchase.taken_by.begin(), purchase.taken_by.end());
-      fleet.purchases.push_back(std::move(purchase));
-    }
+    fleet.purchases = fleet_purchases(m_db, customer_id, device_index);
 
     // The installs of all the customer's devices in one pass; the only query whose size grows
     // with devices x updates, so its rows are read without copies.
@@ -150,28 +158,7 @@ Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts_page(const FleetPag
 
     // Purchases are counted over the whole customer (CS-8 compares what was bought with what
     // every device consumed); who took them matters for the page's devices only.
-    std::map<PurchaseKey, FleetPurchase> purchases;
-    auto bought = m_db.prepare("SELECT product_id, update_id, devices FROM purchases WHERE customer_id = ?");
-    bought.bind(1, customer_id);
-    while (bought.step()) {
-      purchases[{bought.text(0), bought.text(1)}].bought = bought.integer(2);
-    }
-    auto consumed =
-        m_db.prepare("SELECT product_id, update_id, device_id FROM purchase_consumptions WHERE customer_id = ?");
-    consumed.bind(1, customer_id);
-    while (consumed.step()) {
-      auto& purchase = purchases[{consumed.text(0), consumed.text(1)}];
-      ++purchase.consumed;
-      if (const auto taker = device_index.find(std::string(consumed.view(2))); taker != device_index.end()) {
-        purchase.taken_by.push_back(taker->second);
-      }
-    }
-    for (auto& [key, purchase] : purchases) {
-      purchase.product = key.first;
-      purchase.update = key.second;
-      std::sort(purchase.taken_by.begin(), purchase.taken_by.end());
-      fleet.purchases.push_back(std::move(purchase));
-    }
+    fleet.purchases = fleet_purchases(m_db, customer_id, device_index);
 
     // Installs, device by device through the primary key: the page's rows only.
     std::unordered_map<std::string_view, std::size_t> update_index;

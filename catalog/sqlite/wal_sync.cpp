@@ -58,15 +58,17 @@ void WalSync::begin_commit() {
 std::uint64_t WalSync::committed() {
   const std::scoped_lock lock(m_mutex);
   const auto ticket = ++m_written;
-  --m_in_flight;
-  m_changed.notify_all();
+  if (--m_in_flight == 0 && m_readers_waiting > 0) {
+    m_flights_landed.notify_all();
+  }
   return ticket;
 }
 
 void WalSync::commit_failed() {
   const std::scoped_lock lock(m_mutex);
-  --m_in_flight;
-  m_changed.notify_all();
+  if (--m_in_flight == 0 && m_readers_waiting > 0) {
+    m_flights_landed.notify_all();
+  }
 }
 
 void WalSync::wait_durable(std::uint64_t ticket, sqlite3* db) {
@@ -76,7 +78,7 @@ void WalSync::wait_durable(std::uint64_t ticket, sqlite3* db) {
       break;
     }
     if (m_syncing) {
-      m_changed.wait(lock);
+      m_synced_changed.wait(lock);
       continue;
     }
     // Leader: this fsync covers every commit ticketed so far.
@@ -96,7 +98,7 @@ void WalSync::wait_durable(std::uint64_t ticket, sqlite3* db) {
     } else {
       m_failed = std::max(m_failed, target);
     }
-    m_changed.notify_all();
+    m_synced_changed.notify_all();
   }
   if (m_synced < ticket && ticket <= m_failed) {
     throw SqliteError("the disk refused to flush the catalog's log: the change may not be durable");
@@ -110,7 +112,9 @@ void WalSync::wait_visible(sqlite3* db) {
   std::uint64_t target = 0;
   {
     std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [this] { return m_in_flight == 0; });
+    ++m_readers_waiting;
+    m_flights_landed.wait(lock, [this] { return m_in_flight == 0; });
+    --m_readers_waiting;
     target = m_written;
   }
   wait_durable(target, db);

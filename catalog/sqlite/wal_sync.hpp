@@ -36,7 +36,9 @@ class WalSync {
 
  private:
   std::mutex m_mutex;
-  std::condition_variable m_changed;
+  std::condition_variable m_synced_changed; // a flush ended: its waiters
+  std::condition_variable m_flights_landed; // no commit in flight: readers waiting for that
+  int m_readers_waiting = 0;                // so that commits wake nobody when none waits
   std::atomic<int> m_in_flight{0};
   std::atomic<std::uint64_t> m_written{0};
   std::atomic<std::uint64_t> m_synced{0};

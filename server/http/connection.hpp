@@ -134,6 +134,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void read_head() {
+    while (buffered().starts_with("\r\n")) { // empty lines before the request, however they arrived
+      m_buffer.consume(2);
+    }
     const auto end = buffered().find("\r\n\r\n");
     if (end != std::string_view::npos && end + 4 <= m_limits.header_bytes) {
       return on_head(end + 4);
