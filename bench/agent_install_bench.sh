@@ -21,26 +21,17 @@ for binary in "$server" "$agent"; do
 done
 /usr/bin/time -f %M true 2>/dev/null || { echo "agent_install_bench: GNU time (/usr/bin/time) is missing"; exit 1; }
 
-work=$(mktemp -d)
+# shellcheck source=../scripts/lib/world.sh
+source "$source_dir/scripts/lib/world.sh"
+world_workspace
 # The payload is held by the server's repository, the agent's download and the installed copy at
 # once, plus the archive while it is published: about 4 times its size.
 needed_kib=$((payload_mib * 1024 * 4 + 256 * 1024))
 free_kib=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
 if [ "$free_kib" -lt "$needed_kib" ]; then
-  rm -rf "$work"
   echo "agent_install_bench: $((needed_kib / 1024)) MiB needed in $(dirname "$work"), $((free_kib / 1024)) MiB free (lower BENCH_PAYLOAD_MIB)"
   exit 1
 fi
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-data="$work/data"
-# shellcheck source=../scripts/lib/world.sh
-source "$source_dir/scripts/lib/world.sh"
 world_catalog
 
 # The payload: a tar of one large file of random bytes and a small one.

@@ -14,17 +14,9 @@ payload_mib=${BENCH_PAYLOAD_MIB:-16}
 for tool in wrk nginx; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "api_bench: $tool is missing (make deps)"; exit 1; }
 done
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-data="$work/data"
 # shellcheck source=../scripts/lib/world.sh
 source "$source_dir/scripts/lib/world.sh"
+world_workspace
 world_catalog
 head -c $((payload_mib * 1024 * 1024)) /dev/urandom >"$work/KB4057113.cab"
 world_publish KB4057113 "$work/KB4057113.cab"

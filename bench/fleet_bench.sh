@@ -41,16 +41,9 @@ for binary in "$server" "$driver"; do
   [ -x "$binary" ] || fail "$binary is missing: build lifeline-server and fleet_driver first"
 done
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-data="$work/data"
 # shellcheck source=../scripts/lib/world.sh
 source "$source_dir/scripts/lib/world.sh"
+world_workspace
 # shellcheck source=fleet/world.sh
 source "$source_dir/bench/fleet/world.sh"
 # shellcheck source=fleet/measure.sh
@@ -104,7 +97,7 @@ if [ "${FLEET_COMPARE_MHD:-0}" = 1 ]; then
   mhd_cpu() { awk -v tick="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000000 / tick }' "/proc/$mhd_pid/stat"; }
   mhd_start=$(mhd_cpu)
   wrk_measure "$work/credentials" "http://127.0.0.1:$mhd_port/v1/devices/me/check-in" >"$work/wrk"
-  read -r m_rps m_p50 m_p99 m_errors m_requests <"$work/wrk"
+  read -r m_rps m_p50 m_p99 _ m_requests <"$work/wrk"
   printf '%-48s %9s /s  p50 %11s  p99 %11s  %sx nginx  server CPU %s us/request\n' \
     "the same behind libmicrohttpd (bench/mhd_serve):" "$m_rps" "$m_p50" "$m_p99" "$(ratio "$m_rps" "$n_rps")" \
     "$(awk -v used="$(($(mhd_cpu) - mhd_start))" -v n="$m_requests" 'BEGIN { printf "%d", (n > 0 ? used / n : 0) }')"

@@ -4,6 +4,19 @@
 
 ll() { "$server" --data "$data" "$@"; }
 
+# world_workspace: a fresh temporary $work (its $data inside), removed on exit, when the
+# background processes the caller adds to $pids are stopped too.
+world_workspace() {
+  work=$(mktemp -d)
+  data="$work/data"
+  pids=()
+  trap world_cleanup EXIT
+}
+world_cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+
 # A catalog from the examples: products, both orders, a TUF repository.
 world_catalog() {
   ll init >/dev/null 2>&1
