@@ -18,6 +18,13 @@ inline std::string_view trim_ows(std::string_view text) {
   return text;
 }
 
+// Equal but for the case of ASCII letters (header names, schemes, tokens).
+inline bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 inline std::string lower_case(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),

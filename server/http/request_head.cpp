@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 #include "util/percent.hpp"
 
@@ -37,9 +36,7 @@ void add_query(std::string_view text, std::map<std::string, std::string>& query,
 
 std::optional<RequestTarget> parse_target(std::string_view target) {
   for (const std::string_view scheme : {"http://", "https://"}) {
-    if (target.size() > scheme.size() && std::equal(scheme.begin(), scheme.end(), target.begin(), [](char a, char b) {
-          return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b - 'A' + 'a') : b);
-        })) {
+    if (target.size() > scheme.size() && iequals(target.substr(0, scheme.size()), scheme)) {
       const auto slash = target.find('/', scheme.size());
       target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
       break;
@@ -97,23 +94,13 @@ std::optional<HeadRefusal> check_fields(const std::vector<std::pair<std::string,
   return std::nullopt;
 }
 
-namespace {
-
-bool iequal(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-} // namespace
-
 bool media_type_is(std::string_view content_type, std::string_view type) {
-  return iequal(trim_ows(content_type.substr(0, content_type.find(';'))), type);
+  return iequals(trim_ows(content_type.substr(0, content_type.find(';'))), type);
 }
 
 std::optional<std::string_view> bearer_token(std::string_view authorization) {
   constexpr std::string_view k_scheme = "bearer";
-  if (authorization.size() <= k_scheme.size() || !iequal(authorization.substr(0, k_scheme.size()), k_scheme) ||
+  if (authorization.size() <= k_scheme.size() || !iequals(authorization.substr(0, k_scheme.size()), k_scheme) ||
       authorization[k_scheme.size()] != ' ') {
     return std::nullopt;
   }
