@@ -172,22 +172,6 @@ util::Result<IssuedToken> issue_enrolment_token(catalog::Catalog& catalog, catal
   return IssuedToken{std::move(fresh.token), fresh.id};
 }
 
-util::Result<std::optional<catalog::EnrolmentToken>> find_enrolment_token(catalog::Catalog& catalog,
-                                                                          std::string_view token) {
-  const auto parts = split_token(token, k_enrolment_prefix);
-  if (!parts) {
-    return std::optional<catalog::EnrolmentToken>();
-  }
-  auto stored = catalog.find_enrolment_token(parts->id);
-  if (!stored) {
-    return stored.error();
-  }
-  if (!*stored || !secret_matches(parts->secret, (*stored)->secret_hash)) {
-    return std::optional<catalog::EnrolmentToken>();
-  }
-  return stored;
-}
-
 util::Result<std::optional<catalog::EnrolmentToken>> EnrolmentTokenCache::find(catalog::Catalog& catalog,
                                                                                std::string_view token) {
   const auto parts = split_token(token, k_enrolment_prefix);

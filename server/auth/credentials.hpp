@@ -57,14 +57,10 @@ PendingCredential new_device_credential();
 // Enrolment tokens "le_<id>_<secret>": made by a designated contact for one site and product.
 util::Result<IssuedToken> issue_enrolment_token(catalog::Catalog& catalog, catalog::EnrolmentToken token,
                                                 const catalog::AuditContext& context);
-// The stored token behind `token` when its secret matches (uses and expiry are checked by the
-// registration itself).
-util::Result<std::optional<catalog::EnrolmentToken>> find_enrolment_token(catalog::Catalog& catalog,
-                                                                          std::string_view token);
-
-// The same, remembering tokens by id: a registration then checks the secret against the
-// remembered hash (which never changes) and reads the catalog only under its write lock, where
-// uses, expiry, voiding and the contact are checked again (Catalog::register_with_token).
+// The stored token behind an enrolment token when its secret matches, remembered by id: a
+// registration checks the secret against the remembered hash (which never changes) and reads the
+// catalog only under its write lock, where uses, expiry, voiding and the contact are checked
+// (Catalog::register_with_token).
 class EnrolmentTokenCache {
  public:
   util::Result<std::optional<catalog::EnrolmentToken>> find(catalog::Catalog& catalog, std::string_view token);
