@@ -84,7 +84,7 @@ Statement Database::prepare(const std::string& sql) {
     }
     it = m_cache.emplace(sql, std::unique_ptr<sqlite3_stmt, StatementDeleter>(raw)).first;
   }
-  return Statement(it->second.get(), m_db.get(), m_wal_sync.get());
+  return Statement(it->second.get(), m_db.get(), m_wal_sync.get(), &m_borrowed);
 }
 
 void Database::busy_timeout(int milliseconds) {
@@ -96,8 +96,9 @@ std::int64_t Database::changes() const {
 }
 
 Statement::Statement(Statement&& other) noexcept
-    : m_statement(other.m_statement), m_db(other.m_db), m_wal_sync(other.m_wal_sync), m_read_rows(other.m_read_rows),
-      m_stepped(other.m_stepped), m_outside_transaction(other.m_outside_transaction), m_committing(other.m_committing) {
+    : m_statement(other.m_statement), m_db(other.m_db), m_wal_sync(other.m_wal_sync), m_borrowed(other.m_borrowed),
+      m_read_rows(other.m_read_rows), m_stepped(other.m_stepped), m_outside_transaction(other.m_outside_transaction),
+      m_committing(other.m_committing) {
   other.m_statement = nullptr;
 }
 
@@ -105,6 +106,7 @@ Statement::~Statement() {
   if (m_statement != nullptr) {
     sqlite3_reset(m_statement);
     sqlite3_clear_bindings(m_statement);
+    --*m_borrowed;
     if (m_committing) { // a write with rows left unread (a PRAGMA): the reset ended it
       m_wal_sync->committed();
     }
@@ -222,7 +224,8 @@ std::mutex& writers() {
 
 } // namespace
 
-Transaction::Transaction(Database& db, TransactionMode mode) : m_db(db) {
+Transaction::Transaction(Database& db, TransactionMode mode, Database* waits_on)
+    : m_db(db), m_waits_on(waits_on != nullptr ? *waits_on : db) {
   if (mode == TransactionMode::immediate) {
     m_writer = std::unique_lock(writers());
   }
@@ -239,7 +242,7 @@ Transaction::~Transaction() {
       }
       // What this transaction read may decide an answer (a refusal, say): on disk first.
       if (m_db.wal_sync() != nullptr) {
-        m_db.wal_sync()->wait_visible(m_db.handle());
+        m_db.wal_sync()->wait_visible(m_waits_on.handle());
       }
     } catch (const SqliteError&) { // NOLINT(bugprone-empty-catch): nothing more to undo
     }
@@ -268,9 +271,9 @@ void Transaction::commit() {
     return;
   }
   if (wrote) {
-    sync->wait_durable(sync->committed(), m_db.handle());
+    sync->wait_durable(sync->committed(), m_waits_on.handle());
   } else {
-    sync->wait_visible(m_db.handle()); // a read: what it saw is on disk before it is used
+    sync->wait_visible(m_waits_on.handle()); // a read: what it saw is on disk before it is used
   }
 }
 

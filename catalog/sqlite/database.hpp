@@ -53,9 +53,12 @@ class Database {
   [[nodiscard]] sqlite3* handle() const { return m_db.get(); }
   // The group commit of this database file (OpenMode::catalog), shared by its connections.
   [[nodiscard]] WalSync* wal_sync() const { return m_wal_sync.get(); }
+  // Statements borrowed from this connection and not yet given back (reset).
+  [[nodiscard]] int borrowed() const { return m_borrowed; }
 
  private:
   std::unique_ptr<sqlite3, ConnectionDeleter> m_db;
+  int m_borrowed = 0;
   std::shared_ptr<WalSync> m_wal_sync;
   std::map<std::string, std::unique_ptr<sqlite3_stmt, StatementDeleter>, std::less<>> m_cache;
 };
@@ -63,8 +66,10 @@ class Database {
 // A borrowed, cached statement; resets itself when it goes out of scope.
 class Statement {
  public:
-  Statement(sqlite3_stmt* statement, sqlite3* db, WalSync* wal_sync = nullptr)
-      : m_statement(statement), m_db(db), m_wal_sync(wal_sync) {}
+  Statement(sqlite3_stmt* statement, sqlite3* db, WalSync* wal_sync, int* borrowed)
+      : m_statement(statement), m_db(db), m_wal_sync(wal_sync), m_borrowed(borrowed) {
+    ++*m_borrowed;
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   Statement(Statement&& other) noexcept;
@@ -95,6 +100,7 @@ class Statement {
   sqlite3_stmt* m_statement;
   sqlite3* m_db;
   WalSync* m_wal_sync;
+  int* m_borrowed;
   bool m_read_rows = false; // a row came back: on reset outside a transaction, wait_visible
   bool m_stepped = false;
   bool m_outside_transaction = false; // at its first step
@@ -109,7 +115,9 @@ enum class TransactionMode { deferred, immediate };
 // fsync of the log covers every commit of the process made while the previous one ran).
 class Transaction {
  public:
-  Transaction(Database& db, TransactionMode mode);
+  // `waits_on`: the connection whose handle on the log waits for the disk after COMMIT, when
+  // `db` is shared and may be another thread's by then (the catalog's writer connection).
+  Transaction(Database& db, TransactionMode mode, Database* waits_on = nullptr);
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction();
@@ -117,6 +125,7 @@ class Transaction {
 
  private:
   Database& m_db;
+  Database& m_waits_on;
   bool m_done = false;
   std::unique_lock<std::mutex> m_writer; // this process's writers, one at a time
 };

@@ -1,4 +1,6 @@
-// The Catalog on one SQLite database (WAL). One instance per thread: a connection is not shared.
+// The Catalog on one SQLite database (WAL). One instance per thread: its reads use a connection of
+// its own; its write transactions use the process's one writer connection for the file, whose
+// page cache stays warm (in WAL mode a connection drops its cache after another one commits).
 #pragma once
 
 #include <filesystem>
@@ -131,7 +133,27 @@ class SqliteCatalog final : public Catalog {
   void audit(const AuditContext& context, const std::string& action, const std::optional<std::string>& customer,
              const std::string& subject, const std::string& detail);
 
-  Database m_db;
+  // A write transaction on the writer connection: the catalog's statements go there until it
+  // commits or rolls back. Statements taken inside must be given back before commit() (checked),
+  // since the next writer may take the connection as soon as the commit is made.
+  class WriteTransaction {
+   public:
+    explicit WriteTransaction(SqliteCatalog& catalog);
+    WriteTransaction(const WriteTransaction&) = delete;
+    WriteTransaction& operator=(const WriteTransaction&) = delete;
+    ~WriteTransaction();
+    void commit();
+
+   private:
+    SqliteCatalog& m_catalog;
+    Transaction m_transaction;
+  };
+
+  Database& db() { return *m_active; }
+
+  Database m_own;
+  std::shared_ptr<Database> m_writer; // shared by every catalog of the file in this process
+  Database* m_active = &m_own;
 };
 
 } // namespace lifeline::catalog::sqlite

@@ -107,7 +107,7 @@ void store_contribution(Database& db, const std::string& source, const std::stri
 // The update as all its contributions say, other fields as they are; the affected products too.
 Update SqliteCatalog::merge_contributions(Update update) {
   const auto all = read_contributions(
-      std::move(m_db.prepare(std::string(k_select_contributions) + "update_id = ?").bind(1, update.id)));
+      std::move(db().prepare(std::string(k_select_contributions) + "update_id = ?").bind(1, update.id)));
   Contribution merged;
   for (const auto& [key, contribution] : all) {
     merged.cves.insert(contribution.cves.begin(), contribution.cves.end());
@@ -126,9 +126,9 @@ Update SqliteCatalog::merge_contributions(Update update) {
   for (const auto& [product, severity] : merged.ratings) {
     update.products.push_back(ProductRating{product, severity});
   }
-  m_db.prepare("DELETE FROM update_affected WHERE update_id = ?").bind(1, update.id).run();
+  db().prepare("DELETE FROM update_affected WHERE update_id = ?").bind(1, update.id).run();
   for (const auto& product : merged.affected) {
-    m_db.prepare("INSERT INTO update_affected (update_id, product_id) VALUES (?, ?)")
+    db().prepare("INSERT INTO update_affected (update_id, product_id) VALUES (?, ?)")
         .bind(1, update.id)
         .bind(2, product)
         .run();
@@ -137,16 +137,16 @@ Update SqliteCatalog::merge_contributions(Update update) {
 }
 
 void SqliteCatalog::restate_manifest(const Update& update) {
-  auto any = m_db.prepare("SELECT 1 FROM advisory_contributions WHERE update_id = ? AND source <> ? LIMIT 1");
+  auto any = db().prepare("SELECT 1 FROM advisory_contributions WHERE update_id = ? AND source <> ? LIMIT 1");
   any.bind(1, update.id).bind(2, k_manifest_source);
   if (!any.step()) {
     return; // no advisory speaks of it: the manifest is the whole story
   }
-  m_db.prepare("DELETE FROM advisory_contributions WHERE update_id = ? AND source = ?")
+  db().prepare("DELETE FROM advisory_contributions WHERE update_id = ? AND source = ?")
       .bind(1, update.id)
       .bind(2, k_manifest_source)
       .run();
-  store_contribution(m_db, k_manifest_source, "", update.id, contribution_of(update));
+  store_contribution(db(), k_manifest_source, "", update.id, contribution_of(update));
   write_update(merge_contributions(update));
 }
 
@@ -154,7 +154,7 @@ Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecor
                                                              const std::vector<AdvisoryUpdate>& updates,
                                                              const AuditContext& context, bool dry_run) {
   return guarded<AdvisoryImportOutcome>([&]() -> Result<AdvisoryImportOutcome> {
-    Transaction transaction(m_db, TransactionMode::immediate);
+    WriteTransaction transaction(*this);
     AdvisoryImportOutcome outcome;
     std::map<std::string, Contribution> fresh;
     std::map<std::string, const AdvisoryUpdate*> by_kb;
@@ -163,15 +163,14 @@ Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecor
       by_kb[update.kb] = &update;
     }
     std::map<std::string, Contribution> previous;
-    auto mine = m_db.prepare(std::string(k_select_contributions) + "source = ? AND advisory_id = ?");
+    auto mine = db().prepare(std::string(k_select_contributions) + "source = ? AND advisory_id = ?");
     mine.bind(1, record.source).bind(2, record.id);
     for (auto& [key, contribution] : read_contributions(std::move(mine))) {
       previous[std::get<2>(key)] = std::move(contribution);
     }
-    auto stored = m_db.prepare("SELECT format, revision, title, initial_release, current_release FROM advisories "
-                               "WHERE source = ? AND id = ?");
-    stored.bind(1, record.source).bind(2, record.id);
-    if (stored.step()) {
+    if (auto stored = db().prepare("SELECT format, revision, title, initial_release, current_release FROM advisories "
+                                   "WHERE source = ? AND id = ?");
+        stored.bind(1, record.source).bind(2, record.id).step()) {
       outcome.previous = AdvisoryRecord{record.source,
                                         record.id,
                                         stored.text(0),
@@ -187,7 +186,7 @@ Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecor
       // The same revision saying something else: the product mapping changed since.
       outcome.status = order == 0 ? AdvisoryStatus::reapplied : AdvisoryStatus::new_revision;
     }
-    m_db.prepare("INSERT INTO advisories (source, id, format, revision, title, initial_release, current_release) "
+    db().prepare("INSERT INTO advisories (source, id, format, revision, title, initial_release, current_release) "
                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (source, id) DO UPDATE SET format = ?3, "
                  "revision = ?4, title = ?5, initial_release = ?6, current_release = ?7")
         .bind(1, record.source)
@@ -220,20 +219,20 @@ Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecor
       } else if (existing && fresh.contains(kb)) {
         // An update only its manifest described so far: what the manifest said becomes its
         // contribution, kept whatever documents say later.
-        auto contributed = m_db.prepare("SELECT 1 FROM advisory_contributions WHERE update_id = ? LIMIT 1");
+        auto contributed = db().prepare("SELECT 1 FROM advisory_contributions WHERE update_id = ? LIMIT 1");
         contributed.bind(1, kb);
         if (!contributed.step()) {
-          store_contribution(m_db, k_manifest_source, "", kb, contribution_of(*existing));
+          store_contribution(db(), k_manifest_source, "", kb, contribution_of(*existing));
         }
       }
       before.emplace(kb, std::move(existing));
     }
-    m_db.prepare("DELETE FROM advisory_contributions WHERE source = ? AND advisory_id = ?")
+    db().prepare("DELETE FROM advisory_contributions WHERE source = ? AND advisory_id = ?")
         .bind(1, record.source)
         .bind(2, record.id)
         .run();
     for (const auto& [kb, contribution] : fresh) {
-      store_contribution(m_db, record.source, record.id, kb, contribution);
+      store_contribution(db(), record.source, record.id, kb, contribution);
     }
     for (const auto& kb : touched) {
       const auto& existing = before.at(kb);
@@ -263,7 +262,7 @@ Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecor
 
 Result<std::vector<AdvisoryRecord>> SqliteCatalog::update_advisories(const std::string& update_id) {
   return guarded<std::vector<AdvisoryRecord>>([&]() -> Result<std::vector<AdvisoryRecord>> {
-    auto rows = m_db.prepare(
+    auto rows = db().prepare(
         "SELECT a.source, a.id, a.format, a.revision, a.title, a.initial_release, a.current_release FROM advisories a "
         "WHERE EXISTS (SELECT 1 FROM advisory_contributions c WHERE c.source = a.source AND c.advisory_id = a.id "
         "AND c.update_id = ?) ORDER BY a.current_release DESC, a.source, a.id");
@@ -280,7 +279,7 @@ Result<std::vector<AdvisoryRecord>> SqliteCatalog::update_advisories(const std::
 
 Result<std::vector<std::string>> SqliteCatalog::affected_products(const std::string& update_id) {
   return guarded<std::vector<std::string>>([&]() -> Result<std::vector<std::string>> {
-    auto rows = m_db.prepare("SELECT product_id FROM update_affected WHERE update_id = ? ORDER BY product_id");
+    auto rows = db().prepare("SELECT product_id FROM update_affected WHERE update_id = ? ORDER BY product_id");
     rows.bind(1, update_id);
     std::vector<std::string> products;
     while (rows.step()) {

@@ -40,7 +40,7 @@ Result<std::optional<Update>> SqliteCatalog::find_update(const std::string& id) 
 Result<std::vector<CustomerName>> SqliteCatalog::list_customers() {
   return guarded<std::vector<CustomerName>>([&]() -> Result<std::vector<CustomerName>> {
     std::vector<CustomerName> customers;
-    auto rows = m_db.prepare("SELECT id, name FROM customers ORDER BY id");
+    auto rows = db().prepare("SELECT id, name FROM customers ORDER BY id");
     while (rows.step()) {
       customers.push_back(CustomerName{rows.text(0), rows.text(1)});
     }
@@ -72,7 +72,7 @@ Result<RegistrationOutcome> SqliteCatalog::register_device(const DeviceRegistrat
                                                            const AuditContext& context) {
   return guarded<RegistrationOutcome>([&]() -> Result<RegistrationOutcome> {
     // The write lock is taken before counting, so two registrations at the cap serialise.
-    Transaction transaction(m_db, TransactionMode::immediate);
+    WriteTransaction transaction(*this);
     auto outcome = register_locked(request, context);
     if (outcome) {
       transaction.commit();
@@ -111,14 +111,14 @@ Result<RegistrationOutcome> SqliteCatalog::register_locked(const DeviceRegistrat
     if (request.id) {
       id = *request.id;
     } else {
-      auto next = m_db.prepare("SELECT COALESCE(MAX(sequence), 0) + 1 FROM devices");
+      auto next = db().prepare("SELECT COALESCE(MAX(sequence), 0) + 1 FROM devices");
       next.step();
       // An operator may have chosen "dev-N" ids too: skip the ones taken.
       for (auto n = next.integer(0); load_device(id = "dev-" + std::to_string(n)); ++n) {
       }
     }
     const auto rank = rank_for_new_device(request.customer, request.product, context.at);
-    m_db.prepare("INSERT INTO devices (id, customer_id, site, product_id, service_pack, language, registered, "
+    db().prepare("INSERT INTO devices (id, customer_id, site, product_id, service_pack, language, registered, "
                  "rank_ahead, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, id)
         .bind(2, request.customer)
@@ -139,7 +139,7 @@ Result<RegistrationOutcome> SqliteCatalog::register_locked(const DeviceRegistrat
 
 Result<Device> SqliteCatalog::retire_device(const std::string& device_id, const AuditContext& context) {
   return guarded<Device>([&]() -> Result<Device> {
-    Transaction transaction(m_db, TransactionMode::immediate);
+    WriteTransaction transaction(*this);
     const auto device = load_device(device_id);
     if (!device) {
       return not_found("unknown device " + device_id);
@@ -153,7 +153,7 @@ Result<Device> SqliteCatalog::retire_device(const std::string& device_id, const 
                                                                   device->registered.to_string() +
                                                                   "; it cannot be retired before that");
     }
-    m_db.prepare("UPDATE devices SET retired = ? WHERE id = ?")
+    db().prepare("UPDATE devices SET retired = ? WHERE id = ?")
         .bind(1, context.at.to_string())
         .bind(2, device_id)
         .run();
@@ -169,7 +169,7 @@ Result<Device> SqliteCatalog::retire_device(const std::string& device_id, const 
 Result<rules::CheckFacts> SqliteCatalog::device_facts(const std::string& device_id, const std::string& update_id,
                                                       Date at) {
   return guarded<rules::CheckFacts>([&]() -> Result<rules::CheckFacts> {
-    Transaction snapshot(m_db, TransactionMode::deferred);
+    Transaction snapshot(db(), TransactionMode::deferred);
     std::string missing;
     auto facts = gather_device_facts(device_id, update_id, at, missing);
     if (!facts) {
@@ -182,13 +182,13 @@ Result<rules::CheckFacts> SqliteCatalog::device_facts(const std::string& device_
 Result<std::vector<rules::CheckFacts>> SqliteCatalog::contact_facts(const std::string& email,
                                                                     const std::string& update_id, Date at) {
   return guarded<std::vector<rules::CheckFacts>>([&]() -> Result<std::vector<rules::CheckFacts>> {
-    Transaction snapshot(m_db, TransactionMode::deferred);
+    Transaction snapshot(db(), TransactionMode::deferred);
     auto update = load_update(update_id);
     if (!update) {
       return not_found("unknown update " + update_id);
     }
     std::optional<std::string> customer_id;
-    auto owner = m_db.prepare("SELECT customer_id FROM contacts WHERE email = ?");
+    auto owner = db().prepare("SELECT customer_id FROM contacts WHERE email = ?");
     owner.bind(1, email);
     if (owner.step()) {
       customer_id = owner.text(0);
@@ -215,7 +215,7 @@ Result<InstallOutcome> SqliteCatalog::record_install(const std::string& device_i
                                                      const AuditContext& context) {
   return guarded<InstallOutcome>([&]() -> Result<InstallOutcome> {
     // Decision, purchase consumption and install row in one write transaction (CS-8).
-    Transaction transaction(m_db, TransactionMode::immediate);
+    WriteTransaction transaction(*this);
     std::string missing;
     const auto facts = gather_device_facts(device_id, update_id, context.at, missing);
     if (!facts) {
@@ -234,7 +234,7 @@ bool SqliteCatalog::consume_purchase_if_needed(const rules::CheckFacts& facts, D
     return false;
   }
   const auto& device = facts.device->device;
-  m_db.prepare("INSERT INTO purchase_consumptions (customer_id, product_id, update_id, device_id, at) "
+  db().prepare("INSERT INTO purchase_consumptions (customer_id, product_id, update_id, device_id, at) "
                "VALUES (?, ?, ?, ?, ?)")
       .bind(1, device.customer)
       .bind(2, facts.product.id)
@@ -257,12 +257,12 @@ InstallOutcome SqliteCatalog::record_install_locked(const rules::CheckFacts& fac
     audit(context, "install.refused", customer, device_id + " " + update_id, reasons_detail(outcome.decision.findings));
     return outcome;
   }
-  auto installed = m_db.prepare("SELECT 1 FROM installs WHERE device_id = ? AND update_id = ?");
+  auto installed = db().prepare("SELECT 1 FROM installs WHERE device_id = ? AND update_id = ?");
   installed.bind(1, device_id).bind(2, update_id);
   outcome.already_installed = installed.step();
   outcome.consumed_purchase = consume_purchase_if_needed(facts, context.at);
   if (!outcome.already_installed) {
-    m_db.prepare("INSERT INTO installs (device_id, update_id, at) VALUES (?, ?, ?)")
+    db().prepare("INSERT INTO installs (device_id, update_id, at) VALUES (?, ?, ?)")
         .bind(1, device_id)
         .bind(2, update_id)
         .bind(3, context.at.to_string())
@@ -296,7 +296,7 @@ std::vector<AuditEntry> audit_entries(Statement rows) {
 Result<std::vector<AuditEntry>> SqliteCatalog::audit_page(const std::optional<std::string>& customer_id,
                                                           std::int64_t after, std::int64_t limit) {
   return guarded<std::vector<AuditEntry>>([&]() -> Result<std::vector<AuditEntry>> {
-    auto rows = m_db.prepare("SELECT sequence, recorded, at, actor, action, customer_id, subject, detail FROM audit "
+    auto rows = db().prepare("SELECT sequence, recorded, at, actor, action, customer_id, subject, detail FROM audit "
                              "WHERE (?1 IS NULL OR customer_id = ?1) AND sequence > ?2 ORDER BY sequence LIMIT ?3");
     rows.bind(1, customer_id).bind(2, after).bind(3, limit);
     return audit_entries(std::move(rows));
@@ -306,7 +306,7 @@ Result<std::vector<AuditEntry>> SqliteCatalog::audit_page(const std::optional<st
 Result<std::vector<AuditEntry>> SqliteCatalog::audit_latest(const std::optional<std::string>& customer_id,
                                                             std::int64_t limit) {
   return guarded<std::vector<AuditEntry>>([&]() -> Result<std::vector<AuditEntry>> {
-    auto rows = m_db.prepare("SELECT sequence, recorded, at, actor, action, customer_id, subject, detail FROM audit "
+    auto rows = db().prepare("SELECT sequence, recorded, at, actor, action, customer_id, subject, detail FROM audit "
                              "WHERE (?1 IS NULL OR customer_id = ?1) ORDER BY sequence DESC LIMIT ?2");
     rows.bind(1, customer_id).bind(2, limit);
     return audit_entries(std::move(rows));
@@ -315,7 +315,7 @@ Result<std::vector<AuditEntry>> SqliteCatalog::audit_latest(const std::optional<
 
 Result<std::optional<std::string>> SqliteCatalog::contact_customer(const std::string& email) {
   return guarded<std::optional<std::string>>([&]() -> Result<std::optional<std::string>> {
-    auto row = m_db.prepare("SELECT customer_id FROM contacts WHERE email = ?");
+    auto row = db().prepare("SELECT customer_id FROM contacts WHERE email = ?");
     row.bind(1, email);
     return row.step() ? std::optional<std::string>(row.text(0)) : std::nullopt;
   });
@@ -323,7 +323,7 @@ Result<std::optional<std::string>> SqliteCatalog::contact_customer(const std::st
 
 Result<void> SqliteCatalog::store_credential(const StoredCredential& credential, const AuditContext& context) {
   return guarded<void>([&]() -> Result<void> {
-    Transaction transaction(m_db, TransactionMode::immediate);
+    WriteTransaction transaction(*this);
     insert_credential(credential, context);
     transaction.commit();
     return {};
@@ -332,7 +332,7 @@ Result<void> SqliteCatalog::store_credential(const StoredCredential& credential,
 
 void SqliteCatalog::insert_credential(const StoredCredential& credential, const AuditContext& context) {
   const auto& principal = credential.principal;
-  m_db.prepare("INSERT INTO credentials (id, secret_hash, role, subject, customer_id) VALUES (?, ?, ?, ?, ?)")
+  db().prepare("INSERT INTO credentials (id, secret_hash, role, subject, customer_id) VALUES (?, ?, ?, ?, ?)")
       .bind(1, credential.id)
       .bind(2, credential.secret_hash)
       .bind(3, to_string(principal.role))
@@ -347,7 +347,7 @@ void SqliteCatalog::insert_credential(const StoredCredential& credential, const 
 Result<std::optional<StoredCredential>> SqliteCatalog::find_credential(const std::string& id) {
   return guarded<std::optional<StoredCredential>>([&]() -> Result<std::optional<StoredCredential>> {
     auto row =
-        m_db.prepare("SELECT secret_hash, role, subject, customer_id FROM credentials WHERE id = ? AND revoked = 0");
+        db().prepare("SELECT secret_hash, role, subject, customer_id FROM credentials WHERE id = ? AND revoked = 0");
     row.bind(1, id);
     if (!row.step()) {
       return std::optional<StoredCredential>();
@@ -356,14 +356,14 @@ Result<std::optional<StoredCredential>> SqliteCatalog::find_credential(const std
         id, row.text(0), Principal{parse_role(row.text(1)).value_or(Role::contact), row.text(2), row.optional_text(3)}};
     const auto& principal = credential.principal;
     if (principal.role == Role::contact) {
-      auto designated = m_db.prepare("SELECT 1 FROM contacts WHERE email = ? AND customer_id = ?");
+      auto designated = db().prepare("SELECT 1 FROM contacts WHERE email = ? AND customer_id = ?");
       designated.bind(1, principal.subject).bind(2, principal.customer.value_or(""));
       if (!designated.step()) {
         return std::optional<StoredCredential>(); // removed from the order: dead at once
       }
     }
     if (principal.role == Role::device) {
-      auto device = m_db.prepare("SELECT 1 FROM devices WHERE id = ? AND retired IS NULL");
+      auto device = db().prepare("SELECT 1 FROM devices WHERE id = ? AND retired IS NULL");
       device.bind(1, principal.subject);
       if (!device.step()) {
         return std::optional<StoredCredential>();

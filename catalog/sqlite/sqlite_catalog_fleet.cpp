@@ -55,7 +55,7 @@ std::optional<FleetFacts> SqliteCatalog::load_fleet_frame(const std::string& cus
   FleetFacts fleet;
   fleet.at = at;
   fleet.customer = std::move(*customer);
-  auto enrolled = m_db.prepare("SELECT product_id FROM enrolments WHERE customer_id = ? ORDER BY rowid");
+  auto enrolled = db().prepare("SELECT product_id FROM enrolments WHERE customer_id = ? ORDER BY rowid");
   enrolled.bind(1, customer_id);
   std::vector<std::string> enrolled_products;
   while (enrolled.step()) {
@@ -73,7 +73,7 @@ std::optional<FleetFacts> SqliteCatalog::load_fleet_frame(const std::string& cus
 
 Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts(const std::string& customer_id, Date at) {
   return guarded<std::optional<FleetFacts>>([&]() -> Result<std::optional<FleetFacts>> {
-    Transaction snapshot(m_db, TransactionMode::deferred);
+    Transaction snapshot(db(), TransactionMode::deferred);
     auto frame = load_fleet_frame(customer_id, at);
     if (!frame) {
       return std::optional<FleetFacts>();
@@ -91,7 +91,7 @@ Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts(const std::string& 
       device_by_sequence.emplace(fleet.devices[i].device.sequence, i);
     }
 
-    fleet.purchases = fleet_purchases(m_db, customer_id, device_index);
+    fleet.purchases = fleet_purchases(db(), customer_id, device_index);
 
     // The installs of all the customer's devices in one pass; the only query whose size grows
     // with devices x updates, so its rows are read without copies.
@@ -100,7 +100,7 @@ Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts(const std::string& 
       update_index.emplace(fleet.updates[u].id, u);
     }
     fleet.installed = InstallMatrix(fleet.devices.size(), fleet.updates.size());
-    auto installs = m_db.prepare("SELECT devices.sequence, installs.update_id FROM devices "
+    auto installs = db().prepare("SELECT devices.sequence, installs.update_id FROM devices "
                                  "JOIN installs ON installs.device_id = devices.id WHERE devices.customer_id = ?");
     installs.bind(1, customer_id);
     std::int64_t last_sequence = -1;
@@ -126,7 +126,7 @@ Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts(const std::string& 
 
 Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts_page(const FleetPageRequest& request) {
   return guarded<std::optional<FleetFacts>>([&]() -> Result<std::optional<FleetFacts>> {
-    Transaction snapshot(m_db, TransactionMode::deferred);
+    Transaction snapshot(db(), TransactionMode::deferred);
     const auto& customer_id = request.customer;
     const auto at = request.at;
     auto frame = load_fleet_frame(customer_id, at);
@@ -158,7 +158,7 @@ Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts_page(const FleetPag
 
     // Purchases are counted over the whole customer (CS-8 compares what was bought with what
     // every device consumed); who took them matters for the page's devices only.
-    fleet.purchases = fleet_purchases(m_db, customer_id, device_index);
+    fleet.purchases = fleet_purchases(db(), customer_id, device_index);
 
     // Installs, device by device through the primary key: the page's rows only.
     std::unordered_map<std::string_view, std::size_t> update_index;
@@ -167,7 +167,7 @@ Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts_page(const FleetPag
     }
     fleet.installed = InstallMatrix(fleet.devices.size(), fleet.updates.size());
     for (std::size_t d = 0; d < fleet.devices.size(); ++d) {
-      auto installs = m_db.prepare("SELECT update_id FROM installs WHERE device_id = ?");
+      auto installs = db().prepare("SELECT update_id FROM installs WHERE device_id = ?");
       installs.bind(1, fleet.devices[d].device.id);
       while (installs.step()) {
         const auto update = update_index.find(installs.view(0));

@@ -13,19 +13,19 @@ std::int64_t SqliteCatalog::count_active_ahead(const Device& device, Date at) {
   if (at < device.registered) {
     // Not yet registered on `at` (a look into the past): counted as defined, which reads the
     // devices registered by then. Decisions on such dates deny before the cap matters.
-    auto count = m_db.prepare("SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 "
+    auto count = db().prepare("SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 "
                               "AND registered <= ?3 AND (retired IS NULL OR retired > ?3)");
     count.bind(1, device.customer).bind(2, device.product).bind(3, on);
     count.step();
     return count.integer(0);
   }
-  auto rank = m_db.prepare("SELECT rank_ahead FROM devices WHERE sequence = ?");
+  auto rank = db().prepare("SELECT rank_ahead FROM devices WHERE sequence = ?");
   rank.bind(1, device.sequence);
   const auto kept = rank.step() ? rank.integer(0) : 0;
   // INDEXED BY: left to itself the planner ranges devices_by_rank over every device registered
   // by then, which reads the whole enrolment; the retired ones are few.
   auto later =
-      m_db.prepare("SELECT COUNT(*) FROM devices INDEXED BY devices_by_retirement WHERE customer_id = ?1 AND "
+      db().prepare("SELECT COUNT(*) FROM devices INDEXED BY devices_by_retirement WHERE customer_id = ?1 AND "
                    "product_id = ?2 AND retired > ?3 AND registered <= ?4 AND (registered < ?4 OR sequence < ?5)");
   later.bind(1, device.customer).bind(2, device.product).bind(3, on).bind(4, registered).bind(5, device.sequence);
   later.step();
@@ -49,10 +49,10 @@ std::int64_t SqliteCatalog::count_active_devices(const std::string& customer_id,
   // Devices registered later than `at` count too, so a back-dated registration can never
   // push a later quarter over its cap.
   auto retired_later =
-      m_db.prepare("SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 AND retired > ?3");
+      db().prepare("SELECT COUNT(*) FROM devices WHERE customer_id = ?1 AND product_id = ?2 AND retired > ?3");
   retired_later.bind(1, customer_id).bind(2, product_id).bind(3, at.to_string());
   retired_later.step();
-  return not_retired(m_db, customer_id, product_id) + retired_later.integer(0);
+  return not_retired(db(), customer_id, product_id) + retired_later.integer(0);
 }
 
 std::int64_t SqliteCatalog::rank_for_new_device(const std::string& customer_id, const std::string& product_id,
@@ -60,11 +60,11 @@ std::int64_t SqliteCatalog::rank_for_new_device(const std::string& customer_id, 
   // The new device's sequence is the highest: it goes after every device registered that day or
   // before, and before those registered later (a back-dated registration), which move back one.
   const auto on = registered.to_string();
-  auto before = m_db.prepare("SELECT rank_ahead + (retired IS NULL) FROM devices WHERE customer_id = ?1 AND "
+  auto before = db().prepare("SELECT rank_ahead + (retired IS NULL) FROM devices WHERE customer_id = ?1 AND "
                              "product_id = ?2 AND registered <= ?3 ORDER BY registered DESC, sequence DESC LIMIT 1");
   before.bind(1, customer_id).bind(2, product_id).bind(3, on);
   const auto rank = before.step() ? before.integer(0) : 0;
-  m_db.prepare("UPDATE devices SET rank_ahead = rank_ahead + 1 WHERE customer_id = ?1 AND product_id = ?2 AND "
+  db().prepare("UPDATE devices SET rank_ahead = rank_ahead + 1 WHERE customer_id = ?1 AND product_id = ?2 AND "
                "registered > ?3")
       .bind(1, customer_id)
       .bind(2, product_id)
@@ -75,7 +75,7 @@ std::int64_t SqliteCatalog::rank_for_new_device(const std::string& customer_id, 
 
 void SqliteCatalog::shift_ranks_after(const Device& device, std::int64_t delta) {
   const auto registered = device.registered.to_string();
-  m_db.prepare("UPDATE devices SET rank_ahead = rank_ahead + ?5 WHERE customer_id = ?1 AND product_id = ?2 AND "
+  db().prepare("UPDATE devices SET rank_ahead = rank_ahead + ?5 WHERE customer_id = ?1 AND product_id = ?2 AND "
                "registered >= ?3 AND (registered > ?3 OR sequence > ?4)")
       .bind(1, device.customer)
       .bind(2, device.product)

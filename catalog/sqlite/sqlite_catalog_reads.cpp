@@ -72,7 +72,7 @@ Device device_of(const Statement& row) {
 } // namespace
 
 std::optional<Product> SqliteCatalog::load_product(const std::string& id) {
-  auto row = m_db.prepare("SELECT id, name, family, version, service_pack, latest_service_pack, mainstream_end, "
+  auto row = db().prepare("SELECT id, name, family, version, service_pack, latest_service_pack, mainstream_end, "
                           "support_end, programme_start, programme_end, prerelease FROM products WHERE id = ?");
   row.bind(1, id);
   if (!row.step()) {
@@ -83,7 +83,7 @@ std::optional<Product> SqliteCatalog::load_product(const std::string& id) {
 
 std::vector<Product> SqliteCatalog::load_products() {
   std::vector<Product> products;
-  auto rows = m_db.prepare("SELECT id, name, family, version, service_pack, latest_service_pack, mainstream_end, "
+  auto rows = db().prepare("SELECT id, name, family, version, service_pack, latest_service_pack, mainstream_end, "
                            "support_end, programme_start, programme_end, prerelease FROM products ORDER BY id");
   while (rows.step()) {
     products.push_back(product_of(rows));
@@ -92,28 +92,28 @@ std::vector<Product> SqliteCatalog::load_products() {
 }
 
 std::optional<Update> SqliteCatalog::load_update(const std::string& id) {
-  auto row = m_db.prepare("SELECT id, kind, title, released, requires_service_pack, language, regression_tested "
+  auto row = db().prepare("SELECT id, kind, title, released, requires_service_pack, language, regression_tested "
                           "FROM updates WHERE id = ?");
   row.bind(1, id);
   if (!row.step()) {
     return std::nullopt;
   }
   auto update = update_of(row);
-  auto ratings = m_db.prepare("SELECT product_id, severity FROM update_products WHERE update_id = ? ORDER BY rowid");
+  auto ratings = db().prepare("SELECT product_id, severity FROM update_products WHERE update_id = ? ORDER BY rowid");
   ratings.bind(1, id);
   while (ratings.step()) {
     update.products.push_back(rating_of(ratings, 0));
   }
   update.cves =
-      strings(std::move(m_db.prepare("SELECT cve FROM update_cves WHERE update_id = ? ORDER BY rowid").bind(1, id)));
+      strings(std::move(db().prepare("SELECT cve FROM update_cves WHERE update_id = ? ORDER BY rowid").bind(1, id)));
   update.supersedes = strings(std::move(
-      m_db.prepare("SELECT superseded_id FROM update_supersedes WHERE update_id = ? ORDER BY rowid").bind(1, id)));
+      db().prepare("SELECT superseded_id FROM update_supersedes WHERE update_id = ? ORDER BY rowid").bind(1, id)));
   return update;
 }
 
 std::vector<Update> SqliteCatalog::load_updates() {
   std::vector<Update> updates;
-  auto rows = m_db.prepare("SELECT id, kind, title, released, requires_service_pack, language, regression_tested "
+  auto rows = db().prepare("SELECT id, kind, title, released, requires_service_pack, language, regression_tested "
                            "FROM updates ORDER BY released, id");
   while (rows.step()) {
     updates.push_back(update_of(rows));
@@ -130,15 +130,15 @@ std::vector<Update> SqliteCatalog::load_updates() {
     }
     return found->second;
   };
-  auto ratings = m_db.prepare("SELECT update_id, product_id, severity FROM update_products ORDER BY rowid");
+  auto ratings = db().prepare("SELECT update_id, product_id, severity FROM update_products ORDER BY rowid");
   while (ratings.step()) {
     owner(ratings)->products.push_back(rating_of(ratings, 1));
   }
-  auto cves = m_db.prepare("SELECT update_id, cve FROM update_cves ORDER BY rowid");
+  auto cves = db().prepare("SELECT update_id, cve FROM update_cves ORDER BY rowid");
   while (cves.step()) {
     owner(cves)->cves.push_back(cves.text(1));
   }
-  auto supersedes = m_db.prepare("SELECT update_id, superseded_id FROM update_supersedes ORDER BY rowid");
+  auto supersedes = db().prepare("SELECT update_id, superseded_id FROM update_supersedes ORDER BY rowid");
   while (supersedes.step()) {
     owner(supersedes)->supersedes.push_back(supersedes.text(1));
   }
@@ -146,7 +146,7 @@ std::vector<Update> SqliteCatalog::load_updates() {
 }
 
 std::optional<rules::CustomerFacts> SqliteCatalog::load_customer_facts(const std::string& customer_id) {
-  auto row = m_db.prepare("SELECT id, name, level, contract_start, contract_end FROM customers WHERE id = ?");
+  auto row = db().prepare("SELECT id, name, level, contract_start, contract_end FROM customers WHERE id = ?");
   row.bind(1, customer_id);
   if (!row.step()) {
     return std::nullopt;
@@ -157,15 +157,15 @@ std::optional<rules::CustomerFacts> SqliteCatalog::load_customer_facts(const std
                              {},
                              {}};
   facts.sites = strings(
-      std::move(m_db.prepare("SELECT site FROM sites WHERE customer_id = ? ORDER BY rowid").bind(1, customer_id)));
+      std::move(db().prepare("SELECT site FROM sites WHERE customer_id = ? ORDER BY rowid").bind(1, customer_id)));
   facts.hotfix_purchases =
-      strings(std::move(m_db.prepare("SELECT update_id FROM hotfix_purchases WHERE customer_id = ? ORDER BY rowid")
+      strings(std::move(db().prepare("SELECT update_id FROM hotfix_purchases WHERE customer_id = ? ORDER BY rowid")
                             .bind(1, customer_id)));
   return facts;
 }
 
 std::optional<Enrolment> SqliteCatalog::load_enrolment(const std::string& customer_id, const std::string& product_id) {
-  auto row = m_db.prepare("SELECT type, start, important_addon, unenrol_notice, plan_devices, plan_completion "
+  auto row = db().prepare("SELECT type, start, important_addon, unenrol_notice, plan_devices, plan_completion "
                           "FROM enrolments WHERE customer_id = ? AND product_id = ?");
   row.bind(1, customer_id).bind(2, product_id);
   if (!row.step()) {
@@ -181,7 +181,7 @@ std::optional<Enrolment> SqliteCatalog::load_enrolment(const std::string& custom
     MigrationPlan plan;
     plan.devices = row.integer(4);
     plan.completion = date_of(row.text(5));
-    auto quarters = m_db.prepare(
+    auto quarters = db().prepare(
         "SELECT start, devices FROM plan_quarters WHERE customer_id = ? AND product_id = ? ORDER BY start");
     quarters.bind(1, customer_id).bind(2, product_id);
     while (quarters.step()) {
@@ -190,11 +190,11 @@ std::optional<Enrolment> SqliteCatalog::load_enrolment(const std::string& custom
     enrolment.migration_plan = plan;
   }
   enrolment.languages = strings(std::move(
-      m_db.prepare("SELECT language FROM enrolment_languages WHERE customer_id = ? AND product_id = ? ORDER BY rowid")
+      db().prepare("SELECT language FROM enrolment_languages WHERE customer_id = ? AND product_id = ? ORDER BY rowid")
           .bind(1, customer_id)
           .bind(2, product_id)));
   auto purchases =
-      m_db.prepare("SELECT update_id, devices FROM purchases WHERE customer_id = ? AND product_id = ? ORDER BY rowid");
+      db().prepare("SELECT update_id, devices FROM purchases WHERE customer_id = ? AND product_id = ? ORDER BY rowid");
   purchases.bind(1, customer_id).bind(2, product_id);
   while (purchases.step()) {
     enrolment.purchases.push_back(Purchase{purchases.text(0), purchases.integer(1)});
@@ -213,16 +213,16 @@ std::optional<ServiceOrder> SqliteCatalog::load_order(const std::string& custome
   order.contract = customer->contract;
   order.sites = customer->sites;
   order.hotfix_purchases = customer->hotfix_purchases;
-  auto extra = m_db.prepare("SELECT additional_contacts FROM customers WHERE id = ?");
+  auto extra = db().prepare("SELECT additional_contacts FROM customers WHERE id = ?");
   extra.bind(1, customer_id);
   order.additional_contacts = extra.step() ? extra.integer(0) : 0;
-  auto contacts = m_db.prepare("SELECT email, name FROM contacts WHERE customer_id = ? ORDER BY rowid");
+  auto contacts = db().prepare("SELECT email, name FROM contacts WHERE customer_id = ? ORDER BY rowid");
   contacts.bind(1, customer_id);
   while (contacts.step()) {
     order.contacts.push_back(Contact{contacts.text(0), contacts.text(1)});
   }
   const auto products = strings(std::move(
-      m_db.prepare("SELECT product_id FROM enrolments WHERE customer_id = ? ORDER BY rowid").bind(1, customer_id)));
+      db().prepare("SELECT product_id FROM enrolments WHERE customer_id = ? ORDER BY rowid").bind(1, customer_id)));
   for (const auto& product : products) {
     order.enrolments.push_back(*load_enrolment(customer_id, product));
   }
@@ -230,7 +230,7 @@ std::optional<ServiceOrder> SqliteCatalog::load_order(const std::string& custome
 }
 
 std::optional<Device> SqliteCatalog::load_device(const std::string& id) {
-  auto row = m_db.prepare("SELECT id, customer_id, site, product_id, service_pack, language, registered, retired, "
+  auto row = db().prepare("SELECT id, customer_id, site, product_id, service_pack, language, registered, retired, "
                           "sequence, last_seen FROM devices WHERE id = ?");
   row.bind(1, id);
   if (!row.step()) {
@@ -240,7 +240,7 @@ std::optional<Device> SqliteCatalog::load_device(const std::string& id) {
 }
 
 std::vector<Device> SqliteCatalog::load_devices(const std::string& customer_id) {
-  auto rows = m_db.prepare("SELECT id, customer_id, site, product_id, service_pack, language, registered, retired, "
+  auto rows = db().prepare("SELECT id, customer_id, site, product_id, service_pack, language, registered, retired, "
                            "sequence, last_seen FROM devices WHERE customer_id = ? ORDER BY registered, sequence");
   rows.bind(1, customer_id);
   std::vector<Device> devices;
@@ -261,7 +261,7 @@ std::vector<Device> SqliteCatalog::load_devices_page(const std::string& customer
   if (active_on) {
     sql += " AND registered <= ?5 AND (retired IS NULL OR retired > ?5)";
   }
-  auto rows = m_db.prepare(sql + " ORDER BY registered, sequence LIMIT ?4");
+  auto rows = db().prepare(sql + " ORDER BY registered, sequence LIMIT ?4");
   rows.bind(1, customer_id);
   rows.bind(2, after ? after->registered.to_string() : std::string());
   rows.bind(3, after ? after->sequence : std::int64_t{0});
@@ -281,10 +281,10 @@ rules::PurchaseFacts SqliteCatalog::load_purchase(const std::string& customer_id
                                                   const std::optional<std::string>& device_id) {
   rules::PurchaseFacts facts;
   auto bought =
-      m_db.prepare("SELECT devices FROM purchases WHERE customer_id = ? AND product_id = ? AND update_id = ?");
+      db().prepare("SELECT devices FROM purchases WHERE customer_id = ? AND product_id = ? AND update_id = ?");
   bought.bind(1, customer_id).bind(2, product_id).bind(3, update_id);
   facts.bought = bought.step() ? bought.integer(0) : 0;
-  auto consumed = m_db.prepare("SELECT COUNT(*), COALESCE(SUM(device_id = ?), 0) FROM purchase_consumptions "
+  auto consumed = db().prepare("SELECT COUNT(*), COALESCE(SUM(device_id = ?), 0) FROM purchase_consumptions "
                                "WHERE customer_id = ? AND product_id = ? AND update_id = ?");
   consumed.bind(1, device_id.value_or("")).bind(2, customer_id).bind(3, product_id).bind(4, update_id);
   consumed.step();

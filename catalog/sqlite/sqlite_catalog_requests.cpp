@@ -36,7 +36,7 @@ rules::Decision not_applicable(const std::string& product, const std::string& ta
 Result<DownloadOutcome> SqliteCatalog::authorise_download(const DownloadRequest& request, const AuditContext& context) {
   return guarded<DownloadOutcome>([&]() -> Result<DownloadOutcome> {
     // The decision, the purchase it consumes and its audit entry commit before a byte is served.
-    Transaction transaction(m_db, TransactionMode::immediate);
+    WriteTransaction transaction(*this);
     DownloadOutcome outcome;
     std::optional<std::string> customer = request.caller.customer;
     switch (request.caller.role) {
@@ -102,12 +102,11 @@ Result<DownloadOutcome> SqliteCatalog::authorise_download(const DownloadRequest&
 
 Result<ReportReceipt> SqliteCatalog::record_report(const InstallReport& report, const AuditContext& context) {
   return guarded<ReportReceipt>([&]() -> Result<ReportReceipt> {
-    Transaction transaction(m_db, TransactionMode::immediate);
+    WriteTransaction transaction(*this);
     ReportReceipt receipt;
-    auto seen =
-        m_db.prepare("SELECT state, reasons, update_id FROM install_reports WHERE device_id = ? AND report_id = ?");
-    seen.bind(1, report.device).bind(2, report.id);
-    if (seen.step()) {
+    if (auto seen =
+            db().prepare("SELECT state, reasons, update_id FROM install_reports WHERE device_id = ? AND report_id = ?");
+        seen.bind(1, report.device).bind(2, report.id).step()) {
       const bool same_outcome = (seen.text(0) == "failed") == (report.outcome == ReportOutcome::failed);
       if (seen.text(2) != report.update || !same_outcome) {
         return util::make_error(util::ErrorKind::conflict,
@@ -141,7 +140,7 @@ Result<ReportReceipt> SqliteCatalog::record_report(const InstallReport& report, 
         receipt.reasons.push_back(reason.get<std::string>());
       }
     }
-    m_db.prepare("INSERT INTO install_reports (device_id, report_id, update_id, state, reasons, detail, at, receipt) "
+    db().prepare("INSERT INTO install_reports (device_id, report_id, update_id, state, reasons, detail, at, receipt) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, report.device)
         .bind(2, report.id)
@@ -168,8 +167,8 @@ Result<Device> SqliteCatalog::record_check_in(const std::string& device_id, cons
     if (device->service_pack == service_pack && device->language == language && device->last_seen == context.at) {
       return std::move(*device);
     }
-    Transaction transaction(m_db, TransactionMode::immediate);
-    m_db.prepare("UPDATE devices SET service_pack = ?, language = ?, last_seen = ? WHERE id = ?")
+    WriteTransaction transaction(*this);
+    db().prepare("UPDATE devices SET service_pack = ?, language = ?, last_seen = ? WHERE id = ?")
         .bind(1, service_pack)
         .bind(2, language)
         .bind(3, context.at.to_string())
@@ -187,14 +186,14 @@ Result<Device> SqliteCatalog::record_check_in(const std::string& device_id, cons
 
 Result<std::vector<Update>> SqliteCatalog::list_updates() {
   return guarded<std::vector<Update>>([&]() -> Result<std::vector<Update>> {
-    Transaction snapshot(m_db, TransactionMode::deferred);
+    Transaction snapshot(db(), TransactionMode::deferred);
     return load_updates();
   });
 }
 
 Result<std::int64_t> SqliteCatalog::generation() {
   return guarded<std::int64_t>([&]() -> Result<std::int64_t> {
-    auto row = m_db.prepare("SELECT COALESCE(MAX(sequence), 0) FROM audit");
+    auto row = db().prepare("SELECT COALESCE(MAX(sequence), 0) FROM audit");
     row.step();
     return row.integer(0);
   });
@@ -202,7 +201,7 @@ Result<std::int64_t> SqliteCatalog::generation() {
 
 Result<std::vector<std::string>> SqliteCatalog::installed_updates(const std::string& device_id) {
   return guarded<std::vector<std::string>>([&]() -> Result<std::vector<std::string>> {
-    auto rows = m_db.prepare("SELECT update_id FROM installs WHERE device_id = ? ORDER BY update_id");
+    auto rows = db().prepare("SELECT update_id FROM installs WHERE device_id = ? ORDER BY update_id");
     rows.bind(1, device_id);
     std::vector<std::string> ids;
     while (rows.step()) {
@@ -214,8 +213,8 @@ Result<std::vector<std::string>> SqliteCatalog::installed_updates(const std::str
 
 Result<void> SqliteCatalog::store_enrolment_token(const EnrolmentToken& token, const AuditContext& context) {
   return guarded<void>([&]() -> Result<void> {
-    Transaction transaction(m_db, TransactionMode::immediate);
-    m_db.prepare("INSERT INTO enrolment_tokens (id, secret_hash, customer_id, site, product_id, uses_left, expires, "
+    WriteTransaction transaction(*this);
+    db().prepare("INSERT INTO enrolment_tokens (id, secret_hash, customer_id, site, product_id, uses_left, expires, "
                  "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, token.id)
         .bind(2, token.secret_hash)
@@ -235,7 +234,7 @@ Result<void> SqliteCatalog::store_enrolment_token(const EnrolmentToken& token, c
 
 Result<std::optional<EnrolmentToken>> SqliteCatalog::find_enrolment_token(const std::string& id) {
   return guarded<std::optional<EnrolmentToken>>([&]() -> Result<std::optional<EnrolmentToken>> {
-    auto row = m_db.prepare("SELECT secret_hash, customer_id, site, product_id, uses_left, expires, created_by "
+    auto row = db().prepare("SELECT secret_hash, customer_id, site, product_id, uses_left, expires, created_by "
                             "FROM enrolment_tokens WHERE id = ?");
     row.bind(1, id);
     if (!row.step()) {
@@ -250,12 +249,12 @@ Result<std::optional<EnrolmentToken>> SqliteCatalog::find_enrolment_token(const 
 Result<bool> SqliteCatalog::void_enrolment_token(const std::string& id, const std::string& customer,
                                                  const AuditContext& context) {
   return guarded<bool>([&]() -> Result<bool> {
-    Transaction transaction(m_db, TransactionMode::immediate);
-    m_db.prepare("UPDATE enrolment_tokens SET uses_left = 0 WHERE id = ? AND customer_id = ?")
+    WriteTransaction transaction(*this);
+    db().prepare("UPDATE enrolment_tokens SET uses_left = 0 WHERE id = ? AND customer_id = ?")
         .bind(1, id)
         .bind(2, customer)
         .run();
-    if (m_db.changes() == 0) {
+    if (db().changes() == 0) {
       return false;
     }
     audit(context, "enrolment_token.void", customer, id, "{}");
@@ -266,16 +265,23 @@ Result<bool> SqliteCatalog::void_enrolment_token(const std::string& id, const st
 
 Result<bool> SqliteCatalog::revoke_credential(const std::string& id, const AuditContext& context) {
   return guarded<bool>([&]() -> Result<bool> {
-    Transaction transaction(m_db, TransactionMode::immediate);
-    auto row = m_db.prepare("SELECT role, subject, customer_id FROM credentials WHERE id = ? AND revoked = 0");
-    row.bind(1, id);
-    if (!row.step()) {
-      return false;
+    WriteTransaction transaction(*this);
+    std::string role;
+    std::string subject;
+    std::optional<std::string> customer;
+    {
+      auto row = db().prepare("SELECT role, subject, customer_id FROM credentials WHERE id = ? AND revoked = 0");
+      row.bind(1, id);
+      if (!row.step()) {
+        return false;
+      }
+      role = row.text(0);
+      subject = row.text(1);
+      customer = row.optional_text(2);
     }
-    const auto principal = row.text(0) + " " + row.text(1);
-    const auto customer = row.optional_text(2);
-    m_db.prepare("UPDATE credentials SET revoked = 1 WHERE id = ?").bind(1, id).run();
-    touch(scopes::principal(parse_role(row.text(0)).value_or(Role::contact), row.text(1)));
+    const auto principal = role + " " + subject;
+    db().prepare("UPDATE credentials SET revoked = 1 WHERE id = ?").bind(1, id).run();
+    touch(scopes::principal(parse_role(role).value_or(Role::contact), subject));
     audit(context, "credential.revoke", customer, principal, "{\"credential\":\"" + id + "\"}");
     transaction.commit();
     return true;
@@ -288,29 +294,31 @@ Result<RegistrationOutcome> SqliteCatalog::register_with_token(const std::string
                                                                const std::string& device_public_key,
                                                                const AuditContext& context) {
   return guarded<RegistrationOutcome>([&]() -> Result<RegistrationOutcome> {
-    Transaction transaction(m_db, TransactionMode::immediate);
+    WriteTransaction transaction(*this);
     // Checked again under the write lock: two devices racing for the last use get one each at most.
-    auto token = m_db.prepare("SELECT uses_left, expires, EXISTS (SELECT 1 FROM contacts c WHERE c.email = "
-                              "t.created_by AND c.customer_id = t.customer_id) FROM enrolment_tokens t WHERE id = ?");
-    token.bind(1, token_id);
-    if (!token.step()) {
-      return invalid("unknown enrolment token");
-    }
-    if (token.integer(0) <= 0) {
-      return invalid("the enrolment token has been used up or voided");
-    }
-    if (token.integer(2) == 0) {
-      return invalid("the contact who created the enrolment token is no longer designated (CS-13)");
-    }
-    if (Date::parse(token.text(1)).value_or(Date{}) < context.at) {
-      return invalid("the enrolment token expired on " + token.text(1));
+    {
+      auto token = db().prepare("SELECT uses_left, expires, EXISTS (SELECT 1 FROM contacts c WHERE c.email = "
+                                "t.created_by AND c.customer_id = t.customer_id) FROM enrolment_tokens t WHERE id = ?");
+      token.bind(1, token_id);
+      if (!token.step()) {
+        return invalid("unknown enrolment token");
+      }
+      if (token.integer(0) <= 0) {
+        return invalid("the enrolment token has been used up or voided");
+      }
+      if (token.integer(2) == 0) {
+        return invalid("the contact who created the enrolment token is no longer designated (CS-13)");
+      }
+      if (Date::parse(token.text(1)).value_or(Date{}) < context.at) {
+        return invalid("the enrolment token expired on " + token.text(1));
+      }
     }
     auto outcome = register_locked(request, context, device_public_key);
     if (!outcome) {
       return outcome.error();
     }
     if (outcome->device) {
-      m_db.prepare("UPDATE enrolment_tokens SET uses_left = uses_left - 1 WHERE id = ?").bind(1, token_id).run();
+      db().prepare("UPDATE enrolment_tokens SET uses_left = uses_left - 1 WHERE id = ?").bind(1, token_id).run();
       auto credential = device_credential;
       credential.principal = Principal{Role::device, outcome->device->id, outcome->device->customer};
       insert_credential(credential, context);
@@ -322,7 +330,7 @@ Result<RegistrationOutcome> SqliteCatalog::register_with_token(const std::string
 
 Result<std::string> SqliteCatalog::device_public_key(const std::string& device_id) {
   return guarded<std::string>([&]() -> Result<std::string> {
-    auto row = m_db.prepare("SELECT public_key FROM devices WHERE id = ?");
+    auto row = db().prepare("SELECT public_key FROM devices WHERE id = ?");
     row.bind(1, device_id);
     if (!row.step()) {
       return util::make_error(util::ErrorKind::not_found, "no device " + device_id);

@@ -21,7 +21,7 @@ std::vector<std::string> column(Statement rows) {
 Result<std::optional<EnrolmentView>> SqliteCatalog::enrolment_view(const std::string& customer_id,
                                                                    const std::string& product_id) {
   return guarded<std::optional<EnrolmentView>>([&]() -> Result<std::optional<EnrolmentView>> {
-    Transaction snapshot(m_db, TransactionMode::deferred);
+    Transaction snapshot(db(), TransactionMode::deferred);
     auto product = load_product(product_id);
     auto customer = load_customer_facts(customer_id);
     if (!product || !customer) {
@@ -41,7 +41,7 @@ Result<std::optional<EnrolmentView>> SqliteCatalog::enrolment_view(const std::st
         view.purchases[purchase.update].bought = purchase.devices;
       }
     }
-    auto consumed = m_db.prepare("SELECT update_id, COUNT(*) FROM purchase_consumptions WHERE customer_id = ? AND "
+    auto consumed = db().prepare("SELECT update_id, COUNT(*) FROM purchase_consumptions WHERE customer_id = ? AND "
                                  "product_id = ? GROUP BY update_id");
     consumed.bind(1, customer_id).bind(2, product_id);
     while (consumed.step()) {
@@ -53,7 +53,7 @@ Result<std::optional<EnrolmentView>> SqliteCatalog::enrolment_view(const std::st
 
 Result<std::optional<DeviceView>> SqliteCatalog::device_view(const std::string& device_id, Date at) {
   return guarded<std::optional<DeviceView>>([&]() -> Result<std::optional<DeviceView>> {
-    Transaction snapshot(m_db, TransactionMode::deferred);
+    Transaction snapshot(db(), TransactionMode::deferred);
     auto device = load_device(device_id);
     if (!device) {
       return std::optional<DeviceView>();
@@ -61,10 +61,10 @@ Result<std::optional<DeviceView>> SqliteCatalog::device_view(const std::string& 
     DeviceView view;
     view.active_ahead = count_active_ahead(*device, at);
     view.taken = column(
-        std::move(m_db.prepare("SELECT update_id FROM purchase_consumptions WHERE device_id = ? ORDER BY update_id")
+        std::move(db().prepare("SELECT update_id FROM purchase_consumptions WHERE device_id = ? ORDER BY update_id")
                       .bind(1, device_id)));
     view.installed = column(std::move(
-        m_db.prepare("SELECT update_id FROM installs WHERE device_id = ? ORDER BY update_id").bind(1, device_id)));
+        db().prepare("SELECT update_id FROM installs WHERE device_id = ? ORDER BY update_id").bind(1, device_id)));
     view.device = std::move(*device);
     return std::optional<DeviceView>(std::move(view));
   });
@@ -72,11 +72,11 @@ Result<std::optional<DeviceView>> SqliteCatalog::device_view(const std::string& 
 
 Result<std::vector<std::int64_t>> SqliteCatalog::scope_generations(const std::vector<std::string>& scopes) {
   return guarded<std::vector<std::int64_t>>([&]() -> Result<std::vector<std::int64_t>> {
-    Transaction snapshot(m_db, TransactionMode::deferred);
+    Transaction snapshot(db(), TransactionMode::deferred);
     std::vector<std::int64_t> generations;
     generations.reserve(scopes.size());
     for (const auto& scope : scopes) {
-      auto row = m_db.prepare("SELECT generation FROM scope_generations WHERE scope = ?");
+      auto row = db().prepare("SELECT generation FROM scope_generations WHERE scope = ?");
       row.bind(1, scope);
       generations.push_back(row.step() ? row.integer(0) : 0);
     }
@@ -86,9 +86,9 @@ Result<std::vector<std::int64_t>> SqliteCatalog::scope_generations(const std::ve
 
 Result<void> SqliteCatalog::record_last_seen(const std::vector<std::pair<std::string, Date>>& seen) {
   return guarded<void>([&]() -> Result<void> {
-    Transaction transaction(m_db, TransactionMode::immediate);
+    WriteTransaction transaction(*this);
     for (const auto& [device_id, day] : seen) {
-      m_db.prepare("UPDATE devices SET last_seen = ?2 WHERE id = ?1 AND (last_seen IS NULL OR last_seen < ?2)")
+      db().prepare("UPDATE devices SET last_seen = ?2 WHERE id = ?1 AND (last_seen IS NULL OR last_seen < ?2)")
           .bind(1, device_id)
           .bind(2, day.to_string())
           .run();
@@ -102,12 +102,12 @@ Result<std::int64_t> SqliteCatalog::checkpoint() {
   return guarded<std::int64_t>([&]() -> Result<std::int64_t> {
     // TRUNCATE holds back writers while it waits for readers: never long.
     constexpr int k_wait_ms = 200;
-    m_db.busy_timeout(k_wait_ms);
-    auto row = m_db.prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    db().busy_timeout(k_wait_ms);
+    auto row = db().prepare("PRAGMA wal_checkpoint(TRUNCATE)");
     const bool stepped = row.step();
     const auto busy = stepped ? row.integer(0) : 1;
     const auto frames = stepped ? row.integer(1) : -1;
-    m_db.busy_timeout();
+    db().busy_timeout();
     return busy != 0 ? std::max<std::int64_t>(frames, 1) : 0;
   });
 }

@@ -1,5 +1,6 @@
 // Applying documents to the catalog, and the audit trail.
 #include <map>
+#include <mutex>
 
 #include <nlohmann/json.hpp>
 
@@ -27,12 +28,57 @@ std::string summary_detail(const ApplySummary& summary) {
 
 } // namespace
 
-SqliteCatalog::SqliteCatalog(const std::filesystem::path& database_file) : m_db(database_file) {
-  migrate(m_db);
+namespace {
+
+// The process's writer connection of a database file; writers take turns on it under the
+// process's writer lock (Transaction), so it is never used by two threads at once.
+std::shared_ptr<Database> writer_connection(const std::filesystem::path& database_file) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<Database>> by_file;
+  std::error_code error;
+  auto key = std::filesystem::weakly_canonical(database_file, error).string();
+  if (error) {
+    key = database_file.string();
+  }
+  const std::scoped_lock lock(mutex);
+  for (auto it = by_file.begin(); it != by_file.end();) { // files of closed catalogs (tests open many)
+    it = it->second.expired() ? by_file.erase(it) : std::next(it);
+  }
+  auto& slot = by_file[key];
+  auto writer = slot.lock();
+  if (!writer) {
+    writer = std::make_shared<Database>(database_file);
+    slot = writer;
+  }
+  return writer;
+}
+
+} // namespace
+
+SqliteCatalog::SqliteCatalog(const std::filesystem::path& database_file) : m_own(database_file) {
+  migrate(m_own);
+  m_writer = writer_connection(database_file);
+}
+
+SqliteCatalog::WriteTransaction::WriteTransaction(SqliteCatalog& catalog)
+    : m_catalog(catalog), m_transaction(*catalog.m_writer, TransactionMode::immediate, &catalog.m_own) {
+  catalog.m_active = catalog.m_writer.get();
+}
+
+SqliteCatalog::WriteTransaction::~WriteTransaction() {
+  m_catalog.m_active = &m_catalog.m_own; // then m_transaction rolls back unless committed
+}
+
+void SqliteCatalog::WriteTransaction::commit() {
+  m_catalog.m_active = &m_catalog.m_own;
+  if (m_catalog.m_writer->borrowed() != 0) {
+    throw SqliteError("a catalog statement outlived its write transaction");
+  }
+  m_transaction.commit();
 }
 
 void SqliteCatalog::touch(const std::string& scope) {
-  m_db.prepare("INSERT INTO scope_generations (scope, generation) VALUES (?, 1) "
+  db().prepare("INSERT INTO scope_generations (scope, generation) VALUES (?, 1) "
                "ON CONFLICT (scope) DO UPDATE SET generation = generation + 1")
       .bind(1, scope)
       .run();
@@ -41,7 +87,7 @@ void SqliteCatalog::touch(const std::string& scope) {
 void SqliteCatalog::audit(const AuditContext& context, const std::string& action,
                           const std::optional<std::string>& customer, const std::string& subject,
                           const std::string& detail) {
-  m_db.prepare("INSERT INTO audit (at, actor, action, customer_id, subject, detail) VALUES (?, ?, ?, ?, ?, ?)")
+  db().prepare("INSERT INTO audit (at, actor, action, customer_id, subject, detail) VALUES (?, ?, ?, ?, ?, ?)")
       .bind(1, context.at.to_string())
       .bind(2, context.actor)
       .bind(3, action)
@@ -53,7 +99,7 @@ void SqliteCatalog::audit(const AuditContext& context, const std::string& action
 
 Result<ApplyOutcome> SqliteCatalog::apply_products(const std::vector<Product>& products, const AuditContext& context) {
   return guarded<ApplyOutcome>([&]() -> Result<ApplyOutcome> {
-    Transaction transaction(m_db, TransactionMode::immediate);
+    WriteTransaction transaction(*this);
     ApplyOutcome outcome{{}, product_conflicts(products)};
     if (!outcome.applied()) {
       return outcome;
@@ -66,7 +112,7 @@ Result<ApplyOutcome> SqliteCatalog::apply_products(const std::vector<Product>& p
         continue;
       }
       ++(existing ? summary.updated : summary.created);
-      m_db.prepare("INSERT INTO products (id, name, family, version, service_pack, latest_service_pack, "
+      db().prepare("INSERT INTO products (id, name, family, version, service_pack, latest_service_pack, "
                    "mainstream_end, support_end, programme_start, programme_end, prerelease) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (id) DO UPDATE SET "
                    "name = ?2, family = ?3, version = ?4, service_pack = ?5, latest_service_pack = ?6, "
@@ -97,7 +143,7 @@ Result<ApplyOutcome> SqliteCatalog::apply_products(const std::vector<Product>& p
 
 void SqliteCatalog::write_order(const ServiceOrder& order) {
   const auto& id = order.customer_id;
-  m_db.prepare("INSERT INTO customers (id, name, level, contract_start, contract_end, additional_contacts) "
+  db().prepare("INSERT INTO customers (id, name, level, contract_start, contract_end, additional_contacts) "
                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET name = ?2, level = ?3, "
                "contract_start = ?4, contract_end = ?5, additional_contacts = ?6")
       .bind(1, id)
@@ -110,27 +156,27 @@ void SqliteCatalog::write_order(const ServiceOrder& order) {
   // Child rows are replaced whole: the document is the truth (a contact missing from it is
   // removed at once, CS-13).
   for (const char* table : {"sites", "contacts", "enrolments", "hotfix_purchases"}) {
-    m_db.prepare(std::string("DELETE FROM ") + table + " WHERE customer_id = ?").bind(1, id).run();
+    db().prepare(std::string("DELETE FROM ") + table + " WHERE customer_id = ?").bind(1, id).run();
   }
   for (const auto& site : order.sites) {
-    m_db.prepare("INSERT INTO sites (customer_id, site) VALUES (?, ?)").bind(1, id).bind(2, site).run();
+    db().prepare("INSERT INTO sites (customer_id, site) VALUES (?, ?)").bind(1, id).bind(2, site).run();
   }
   for (const auto& contact : order.contacts) {
-    m_db.prepare("INSERT INTO contacts (email, customer_id, name) VALUES (?, ?, ?)")
+    db().prepare("INSERT INTO contacts (email, customer_id, name) VALUES (?, ?, ?)")
         .bind(1, contact.email)
         .bind(2, id)
         .bind(3, contact.name)
         .run();
   }
   for (const auto& update : order.hotfix_purchases) {
-    m_db.prepare("INSERT INTO hotfix_purchases (customer_id, update_id) VALUES (?, ?)")
+    db().prepare("INSERT INTO hotfix_purchases (customer_id, update_id) VALUES (?, ?)")
         .bind(1, id)
         .bind(2, update)
         .run();
   }
   for (const auto& enrolment : order.enrolments) {
     const auto& plan = enrolment.migration_plan;
-    auto insert = m_db.prepare("INSERT INTO enrolments (customer_id, product_id, type, start, important_addon, "
+    auto insert = db().prepare("INSERT INTO enrolments (customer_id, product_id, type, start, important_addon, "
                                "unenrol_notice, plan_devices, plan_completion) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     insert.bind(1, id).bind(2, enrolment.product).bind(3, to_string(enrolment.type));
     insert.bind(4, enrolment.start.to_string()).bind(5, std::int64_t{enrolment.important_addon ? 1 : 0});
@@ -142,14 +188,14 @@ void SqliteCatalog::write_order(const ServiceOrder& order) {
     }
     insert.run();
     for (const auto& language : enrolment.languages) {
-      m_db.prepare("INSERT INTO enrolment_languages (customer_id, product_id, language) VALUES (?, ?, ?)")
+      db().prepare("INSERT INTO enrolment_languages (customer_id, product_id, language) VALUES (?, ?, ?)")
           .bind(1, id)
           .bind(2, enrolment.product)
           .bind(3, language)
           .run();
     }
     for (const auto& quarter : plan ? plan->quarters : std::vector<PlanQuarter>{}) {
-      m_db.prepare("INSERT INTO plan_quarters (customer_id, product_id, start, devices) VALUES (?, ?, ?, ?)")
+      db().prepare("INSERT INTO plan_quarters (customer_id, product_id, start, devices) VALUES (?, ?, ?, ?)")
           .bind(1, id)
           .bind(2, enrolment.product)
           .bind(3, quarter.start.to_string())
@@ -157,7 +203,7 @@ void SqliteCatalog::write_order(const ServiceOrder& order) {
           .run();
     }
     for (const auto& purchase : enrolment.purchases) {
-      m_db.prepare("INSERT INTO purchases (customer_id, product_id, update_id, devices) VALUES (?, ?, ?, ?)")
+      db().prepare("INSERT INTO purchases (customer_id, product_id, update_id, devices) VALUES (?, ?, ?, ?)")
           .bind(1, id)
           .bind(2, enrolment.product)
           .bind(3, purchase.update)
@@ -170,7 +216,7 @@ void SqliteCatalog::write_order(const ServiceOrder& order) {
 std::vector<documents::Problem> SqliteCatalog::product_conflicts(const std::vector<Product>& products) {
   std::vector<documents::Problem> problems;
   for (std::size_t i = 0; i < products.size(); ++i) {
-    auto enrolled = m_db.prepare("SELECT customer_id FROM enrolments WHERE product_id = ? ORDER BY customer_id");
+    auto enrolled = db().prepare("SELECT customer_id FROM enrolments WHERE product_id = ? ORDER BY customer_id");
     enrolled.bind(1, products[i].id);
     std::vector<std::string> customers;
     while (enrolled.step()) {
@@ -191,7 +237,7 @@ std::vector<documents::Problem> SqliteCatalog::product_conflicts(const std::vect
 std::vector<documents::Problem> SqliteCatalog::order_conflicts(const ServiceOrder& order) {
   std::vector<documents::Problem> problems;
   for (std::size_t i = 0; i < order.contacts.size(); ++i) {
-    auto owner = m_db.prepare("SELECT customer_id FROM contacts WHERE email = ? AND customer_id <> ?");
+    auto owner = db().prepare("SELECT customer_id FROM contacts WHERE email = ? AND customer_id <> ?");
     owner.bind(1, order.contacts[i].email).bind(2, order.customer_id);
     if (owner.step()) {
       problems.push_back({"/contacts/" + std::to_string(i) + "/email", "CS-13",
@@ -215,7 +261,7 @@ std::vector<documents::Problem> SqliteCatalog::order_conflicts(const ServiceOrde
   }
   // Fees are not refundable: a purchase that devices consumed stays at least that large for as
   // long as the enrolment is on the order (CS-8, CS-10).
-  auto consumed = m_db.prepare("SELECT product_id, update_id, COUNT(*) FROM purchase_consumptions "
+  auto consumed = db().prepare("SELECT product_id, update_id, COUNT(*) FROM purchase_consumptions "
                                "WHERE customer_id = ? GROUP BY product_id, update_id ORDER BY product_id, update_id");
   consumed.bind(1, order.customer_id);
   while (consumed.step()) {
@@ -247,7 +293,7 @@ std::vector<documents::Problem> SqliteCatalog::order_conflicts(const ServiceOrde
 
 Result<ApplyOutcome> SqliteCatalog::apply_order(const ServiceOrder& order, const AuditContext& context) {
   return guarded<ApplyOutcome>([&]() -> Result<ApplyOutcome> {
-    Transaction transaction(m_db, TransactionMode::immediate);
+    WriteTransaction transaction(*this);
     ApplyOutcome outcome{{}, order_conflicts(order)};
     if (!outcome.applied()) {
       return outcome;
@@ -264,11 +310,11 @@ Result<ApplyOutcome> SqliteCatalog::apply_order(const ServiceOrder& order, const
         if (!kept) {
           ++summary.removed;
           // Dead for good (CS-13): designating the contact again later issues new credentials.
-          m_db.prepare("UPDATE credentials SET revoked = 1 WHERE role = 'contact' AND subject = ? AND customer_id = ?")
+          db().prepare("UPDATE credentials SET revoked = 1 WHERE role = 'contact' AND subject = ? AND customer_id = ?")
               .bind(1, contact.email)
               .bind(2, order.customer_id)
               .run();
-          m_db.prepare("UPDATE enrolment_tokens SET uses_left = 0 WHERE created_by = ? AND customer_id = ?")
+          db().prepare("UPDATE enrolment_tokens SET uses_left = 0 WHERE created_by = ? AND customer_id = ?")
               .bind(1, contact.email)
               .bind(2, order.customer_id)
               .run();
@@ -286,7 +332,7 @@ Result<ApplyOutcome> SqliteCatalog::apply_order(const ServiceOrder& order, const
 }
 
 void SqliteCatalog::write_update(const Update& update) {
-  m_db.prepare("INSERT INTO updates (id, kind, title, released, requires_service_pack, language, regression_tested) "
+  db().prepare("INSERT INTO updates (id, kind, title, released, requires_service_pack, language, regression_tested) "
                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET kind = ?2, title = ?3, "
                "released = ?4, requires_service_pack = ?5, language = ?6, regression_tested = ?7")
       .bind(1, update.id)
@@ -298,20 +344,20 @@ void SqliteCatalog::write_update(const Update& update) {
       .bind(7, std::int64_t{update.regression_tested ? 1 : 0})
       .run();
   for (const char* table : {"update_products", "update_cves", "update_supersedes"}) {
-    m_db.prepare(std::string("DELETE FROM ") + table + " WHERE update_id = ?").bind(1, update.id).run();
+    db().prepare(std::string("DELETE FROM ") + table + " WHERE update_id = ?").bind(1, update.id).run();
   }
   for (const auto& rating : update.products) {
-    m_db.prepare("INSERT INTO update_products (update_id, product_id, severity) VALUES (?, ?, ?)")
+    db().prepare("INSERT INTO update_products (update_id, product_id, severity) VALUES (?, ?, ?)")
         .bind(1, update.id)
         .bind(2, rating.product)
         .bind(3, rating.severity ? std::optional(to_string(*rating.severity)) : std::nullopt)
         .run();
   }
   for (const auto& cve : update.cves) {
-    m_db.prepare("INSERT INTO update_cves (update_id, cve) VALUES (?, ?)").bind(1, update.id).bind(2, cve).run();
+    db().prepare("INSERT INTO update_cves (update_id, cve) VALUES (?, ?)").bind(1, update.id).bind(2, cve).run();
   }
   for (const auto& superseded : update.supersedes) {
-    m_db.prepare("INSERT INTO update_supersedes (update_id, superseded_id) VALUES (?, ?)")
+    db().prepare("INSERT INTO update_supersedes (update_id, superseded_id) VALUES (?, ?)")
         .bind(1, update.id)
         .bind(2, superseded)
         .run();
@@ -320,7 +366,7 @@ void SqliteCatalog::write_update(const Update& update) {
 
 Result<ApplyOutcome> SqliteCatalog::add_update(const Update& update, const AuditContext& context) {
   return guarded<ApplyOutcome>([&]() -> Result<ApplyOutcome> {
-    Transaction transaction(m_db, TransactionMode::immediate);
+    WriteTransaction transaction(*this);
     const auto existing = load_update(update.id);
     ApplyOutcome outcome;
     auto& summary = outcome.summary;
