@@ -1,5 +1,6 @@
-// The one catalog interface that the rules engine's callers go through. SQLite implements it
-// today (catalog/sqlite/); a PostgreSQL implementation can be added behind it later.
+// The one catalog interface that the rules engine's callers go through, on SQLite (embedded, the
+// default) or PostgreSQL (several servers on one database): catalog/sql/ writes its queries once
+// for both.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -225,8 +227,13 @@ class Catalog {
 
 // Opens (creating and migrating as needed) the catalog of a server data directory.
 Result<std::unique_ptr<Catalog>> open_sqlite_catalog(const std::filesystem::path& database_file);
-// This thread's catalog of `database_file`, opened on first use: SQLite connections are per
-// thread, and the server's request threads each keep one.
-Result<Catalog*> thread_catalog(const std::filesystem::path& database_file);
+// Opens (migrating as needed) the catalog in a PostgreSQL database, named by a libpq URI.
+Result<std::unique_ptr<Catalog>> open_postgres_catalog(const std::string& uri);
+// A catalog location is a PostgreSQL URI (postgresql://... or postgres://...) or a SQLite file.
+bool is_postgres_location(std::string_view location);
+Result<std::unique_ptr<Catalog>> open_catalog(const std::string& location);
+// This thread's catalog at `location`, opened on first use: connections are per thread, and the
+// server's request threads each keep one.
+Result<Catalog*> thread_catalog(const std::string& location);
 
 } // namespace lifeline::catalog

@@ -1,6 +1,8 @@
 # Every dependency is a Debian 12 package; scripts/install-deps.sh installs them.
 find_package(PkgConfig REQUIRED)
 find_package(SQLite3 REQUIRED)
+# libpq: the catalog on PostgreSQL (catalog/postgres/).
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 find_package(OpenSSL 3 REQUIRED)
 find_package(CURL REQUIRED)
 find_package(LibArchive 3 REQUIRED)

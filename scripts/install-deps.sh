@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Lifeline builds and tests with, only those missing.
 # Runs as root on a fresh machine (or via sudo); does nothing when all are present.
+# postgresql: the tests' throw-away server (scripts/pg-test-cluster.sh) and psql.
 # --package-test adds what make package-test needs (debootstrap for a Debian 12 root, unshare,
 # setpriv and ip for running the server there, systemd-nspawn for booting it; systemd-analyze).
 set -euo pipefail
@@ -8,6 +9,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libsqlite3-dev libssl-dev libcurl4-openssl-dev libarchive-dev libcpp-httplib-dev libboost-dev libmicrohttpd-dev nlohmann-json3-dev libcli11-dev libpugixml-dev
+  libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 openssl clang-format clang libclang-rt-14-dev
   wrk nginx-light curl python3 time chromium

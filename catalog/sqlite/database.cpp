@@ -1,5 +1,6 @@
 #include "catalog/sqlite/database.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 #include <sqlite3.h>
@@ -19,9 +20,32 @@ namespace {
 void ConnectionDeleter::operator()(sqlite3* db) const {
   sqlite3_close_v2(db);
 }
-void StatementDeleter::operator()(sqlite3_stmt* statement) const {
-  sqlite3_finalize(statement);
-}
+
+// One cached sqlite3_stmt and what its current borrower did with it.
+class SqliteStatement final : public sql::StatementDriver {
+ public:
+  SqliteStatement(sqlite3_stmt* statement, sqlite3* db, WalSync* wal_sync)
+      : m_statement(statement), m_db(db), m_wal_sync(wal_sync) {}
+  ~SqliteStatement() override { sqlite3_finalize(m_statement); }
+
+  void bind_text(int index, std::string_view text) override;
+  void bind_integer(int index, std::int64_t value) override;
+  void bind_null(int index) override;
+  bool step() override;
+  [[nodiscard]] std::string_view view(int column) const override;
+  [[nodiscard]] std::int64_t integer(int column) const override;
+  [[nodiscard]] bool is_null(int column) const override;
+  void reset() noexcept override;
+
+ private:
+  sqlite3_stmt* m_statement;
+  sqlite3* m_db;
+  WalSync* m_wal_sync;
+  bool m_read_rows = false; // a row came back: on reset outside a transaction, wait_visible
+  bool m_stepped = false;
+  bool m_outside_transaction = false; // at its first step
+  bool m_committing = false;          // a write outside a transaction, in flight (WalSync)
+};
 
 namespace {
 
@@ -82,9 +106,27 @@ Statement Database::prepare(const std::string& sql) {
                            nullptr) != SQLITE_OK) {
       fail(m_db.get(), "cannot prepare catalog statement");
     }
-    it = m_cache.emplace(sql, std::unique_ptr<sqlite3_stmt, StatementDeleter>(raw)).first;
+    it = m_cache.emplace(sql, std::make_unique<SqliteStatement>(raw, m_db.get(), m_wal_sync.get())).first;
   }
-  return Statement(it->second.get(), m_db.get(), m_wal_sync.get(), &m_borrowed);
+  return borrow(*it->second);
+}
+
+Database::~Database() = default;
+
+std::int64_t Database::checkpoint() {
+  constexpr int k_wait_ms = 200;
+  busy_timeout(k_wait_ms);
+  std::int64_t busy = 1;
+  std::int64_t frames = -1;
+  {
+    auto row = prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (row.step()) {
+      busy = row.integer(0);
+      frames = row.integer(1);
+    }
+  }
+  busy_timeout();
+  return busy != 0 ? std::max<std::int64_t>(frames, 1) : 0;
 }
 
 void Database::busy_timeout(int milliseconds) {
@@ -95,59 +137,46 @@ std::int64_t Database::changes() const {
   return sqlite3_changes64(m_db.get());
 }
 
-Statement::Statement(Statement&& other) noexcept
-    : m_statement(other.m_statement), m_db(other.m_db), m_wal_sync(other.m_wal_sync), m_borrowed(other.m_borrowed),
-      m_read_rows(other.m_read_rows), m_stepped(other.m_stepped), m_outside_transaction(other.m_outside_transaction),
-      m_committing(other.m_committing) {
-  other.m_statement = nullptr;
-}
-
-Statement::~Statement() {
-  if (m_statement != nullptr) {
-    sqlite3_reset(m_statement);
-    sqlite3_clear_bindings(m_statement);
-    --*m_borrowed;
-    if (m_committing) { // a write with rows left unread (a PRAGMA): the reset ended it
-      m_wal_sync->committed();
-    }
-    // A read outside a transaction has ended (inside one, the transaction's end waits, or its
-    // own commit covers what it read).
-    if (m_read_rows && m_outside_transaction && !m_committing && m_wal_sync != nullptr) {
-      try {
-        m_wal_sync->wait_visible(m_db);
-      } catch (const SqliteError&) { // NOLINT(bugprone-empty-catch): the next write reports the disk
-      }
+void SqliteStatement::reset() noexcept {
+  sqlite3_reset(m_statement);
+  sqlite3_clear_bindings(m_statement);
+  if (m_committing) { // a write with rows left unread (a PRAGMA): the reset ended it
+    m_wal_sync->committed();
+  }
+  // A read outside a transaction has ended (inside one, the transaction's end waits, or its
+  // own commit covers what it read).
+  if (m_read_rows && m_outside_transaction && !m_committing && m_wal_sync != nullptr) {
+    try {
+      m_wal_sync->wait_visible(m_db);
+    } catch (const SqliteError&) { // NOLINT(bugprone-empty-catch): the next write reports the disk
     }
   }
+  m_read_rows = false;
+  m_stepped = false;
+  m_outside_transaction = false;
+  m_committing = false;
 }
 
-Statement& Statement::bind(int index, std::string_view text) {
+void SqliteStatement::bind_text(int index, std::string_view text) {
   if (sqlite3_bind_text(m_statement, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) !=
       SQLITE_OK) {
     fail(m_db, "cannot bind a catalog parameter");
   }
-  return *this;
 }
 
-Statement& Statement::bind(int index, std::int64_t value) {
+void SqliteStatement::bind_integer(int index, std::int64_t value) {
   if (sqlite3_bind_int64(m_statement, index, value) != SQLITE_OK) {
     fail(m_db, "cannot bind a catalog parameter");
   }
-  return *this;
 }
 
-Statement& Statement::bind(int index, const std::optional<std::string>& text) {
-  return text ? bind(index, std::string_view(*text)) : bind_null(index);
-}
-
-Statement& Statement::bind_null(int index) {
+void SqliteStatement::bind_null(int index) {
   if (sqlite3_bind_null(m_statement, index) != SQLITE_OK) {
     fail(m_db, "cannot bind a catalog parameter");
   }
-  return *this;
 }
 
-bool Statement::step() {
+bool SqliteStatement::step() {
   if (!m_stepped) {
     m_outside_transaction = sqlite3_get_autocommit(m_db) != 0;
     // A write outside a transaction commits within its own steps: counted in flight from the first.
@@ -178,37 +207,18 @@ bool Statement::step() {
   fail(m_db, "catalog query failed");
 }
 
-void Statement::run() {
-  while (step()) {
-  }
-}
-
-std::string Statement::text(int column) const {
-  const auto* data = sqlite3_column_text(m_statement, column);
-  const auto size = sqlite3_column_bytes(m_statement, column);
-  return data == nullptr ? std::string()
-                         : std::string(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
-}
-
-std::string_view Statement::view(int column) const {
+std::string_view SqliteStatement::view(int column) const {
   const auto* data = sqlite3_column_text(m_statement, column);
   const auto size = sqlite3_column_bytes(m_statement, column);
   return data == nullptr ? std::string_view()
                          : std::string_view(reinterpret_cast<const char*>(data), static_cast<std::size_t>(size));
 }
 
-std::optional<std::string> Statement::optional_text(int column) const {
-  if (is_null(column)) {
-    return std::nullopt;
-  }
-  return text(column);
-}
-
-std::int64_t Statement::integer(int column) const {
+std::int64_t SqliteStatement::integer(int column) const {
   return sqlite3_column_int64(m_statement, column);
 }
 
-bool Statement::is_null(int column) const {
+bool SqliteStatement::is_null(int column) const {
   return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
 }
 
@@ -222,58 +232,74 @@ std::mutex& writers() {
   return mutex;
 }
 
-} // namespace
-
-Transaction::Transaction(Database& db, TransactionMode mode, Database* waits_on)
-    : m_db(db), m_waits_on(waits_on != nullptr ? *waits_on : db) {
-  if (mode == TransactionMode::immediate) {
-    m_writer = std::unique_lock(writers());
-  }
-  // Prepared once per connection, as every statement: a check-in's snapshots cost no parsing.
-  m_db.prepare(mode == TransactionMode::immediate ? "BEGIN IMMEDIATE" : "BEGIN").run();
+// The SQLite connection that waits for a commit of `db` to be durable: its handle on the log
+// does the fsync.
+sqlite3* waiting_handle(sql::Connection& waits_on, sqlite3* db) {
+  const auto* sqlite = dynamic_cast<const Database*>(&waits_on);
+  return sqlite != nullptr ? sqlite->handle() : db;
 }
 
-Transaction::~Transaction() {
-  if (!m_done) {
+} // namespace
+
+void Database::begin(TransactionMode mode) {
+  if (mode == TransactionMode::immediate) {
+    writers().lock();
+    m_holds_writer = true;
+  }
+  try {
+    // Prepared once per connection, as every statement: a check-in's snapshots cost no parsing.
+    prepare(mode == TransactionMode::immediate ? "BEGIN IMMEDIATE" : "BEGIN").run();
+  } catch (...) {
+    release_writer();
+    throw;
+  }
+}
+
+void Database::release_writer() {
+  if (m_holds_writer) {
+    m_holds_writer = false; // before the unlock: the next holder sets it
+    writers().unlock();
+  }
+}
+
+void Database::rollback(sql::Connection& waits_on) noexcept {
+  try {
+    prepare("ROLLBACK").run();
+  } catch (const SqliteError&) { // NOLINT(bugprone-empty-catch): nothing more to undo
+  }
+  release_writer();
+  // What this transaction read may decide an answer (a refusal, say): on disk first.
+  if (m_wal_sync != nullptr) {
     try {
-      m_db.prepare("ROLLBACK").run();
-      if (m_writer.owns_lock()) {
-        m_writer.unlock();
-      }
-      // What this transaction read may decide an answer (a refusal, say): on disk first.
-      if (m_db.wal_sync() != nullptr) {
-        m_db.wal_sync()->wait_visible(m_waits_on.handle());
-      }
-    } catch (const SqliteError&) { // NOLINT(bugprone-empty-catch): nothing more to undo
+      m_wal_sync->wait_visible(waiting_handle(waits_on, m_db.get()));
+    } catch (const SqliteError&) { // NOLINT(bugprone-empty-catch): the next write reports the disk
     }
   }
 }
 
-void Transaction::commit() {
-  auto* sync = m_db.wal_sync();
-  const bool wrote = sqlite3_txn_state(m_db.handle(), "main") == SQLITE_TXN_WRITE;
+void Database::commit(sql::Connection& waits_on) {
+  auto* sync = m_wal_sync.get();
+  const bool wrote = sqlite3_txn_state(m_db.get(), "main") == SQLITE_TXN_WRITE;
   if (wrote && sync != nullptr) {
     sync->begin_commit();
     try {
-      m_db.prepare("COMMIT").run();
+      prepare("COMMIT").run();
     } catch (...) {
       sync->commit_failed();
       throw;
     }
   } else {
-    m_db.prepare("COMMIT").run();
+    prepare("COMMIT").run();
   }
-  m_done = true;
-  if (m_writer.owns_lock()) {
-    m_writer.unlock(); // the next writer appends while this one waits for the disk
-  }
+  release_writer(); // the next writer appends while this one waits for the disk
   if (sync == nullptr) {
     return;
   }
+  sqlite3* waiting = waiting_handle(waits_on, m_db.get());
   if (wrote) {
-    sync->wait_durable(sync->committed(), m_waits_on.handle());
+    sync->wait_durable(sync->committed(), waiting);
   } else {
-    sync->wait_visible(m_waits_on.handle()); // a read: what it saw is on disk before it is used
+    sync->wait_visible(waiting); // a read: what it saw is on disk before it is used
   }
 }
 

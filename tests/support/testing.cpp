@@ -1,9 +1,12 @@
 #include "tests/support/testing.hpp"
 
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -28,6 +31,28 @@ std::vector<char*> c_arguments(const std::vector<std::string>& argv) {
   }
   args.push_back(nullptr);
   return args;
+}
+
+// The executable `name` in a directory of PATH, or an empty path.
+std::filesystem::path find_on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path != nullptr ? path : "");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    const auto candidate = std::filesystem::path(dir.empty() ? "." : dir) / name;
+    if (access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return {};
+}
+
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    return {};
+  }
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
 } // namespace
@@ -186,6 +211,63 @@ std::filesystem::path shared_dir() {
 }
 std::filesystem::path server_binary() {
   return LIFELINE_SERVER_BINARY;
+}
+
+std::string postgres_uri() {
+  const char* dir = std::getenv("LIFELINE_TEST_POSTGRES_DIR");
+  if (dir == nullptr || *dir == '\0') {
+    throw std::runtime_error("this test needs PostgreSQL but LIFELINE_TEST_POSTGRES_DIR is not set: register it with "
+                             "lifeline_test(... POSTGRES) in tests/CMakeLists.txt and run it through ctest");
+  }
+  const auto file = std::filesystem::path(dir) / "uri";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    throw std::runtime_error("this test needs PostgreSQL but there is no " + file.string() +
+                             ": the CTest fixture postgres_start (scripts/pg-test-cluster.sh start) did not run "
+                             "or failed");
+  }
+  auto uri = trimmed(read_text(file));
+  if (uri.empty()) {
+    throw std::runtime_error("this test needs PostgreSQL but " + file.string() + " is empty");
+  }
+  return uri;
+}
+
+std::string fresh_postgres_schema_uri() {
+  static std::atomic<unsigned> counter{0};
+  static const auto random_part = [] {
+    std::random_device device;
+    std::ostringstream hex;
+    hex << std::hex << std::uniform_int_distribution<std::uint32_t>()(device);
+    return hex.str();
+  }();
+  const auto schema =
+      "t_" + std::to_string(getpid()) + "_" + std::to_string(counter.fetch_add(1) + 1) + "_" + random_part;
+  const auto uri = postgres_uri();
+  const auto created =
+      run({psql_binary().string(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", uri, "-c", "CREATE SCHEMA " + schema});
+  if (created.exit_code != 0) {
+    throw std::runtime_error("cannot create the schema " + schema + " through " + uri + ": " + created.err);
+  }
+  return uri + (uri.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+}
+
+std::filesystem::path psql_binary() {
+  static const auto psql = []() -> std::filesystem::path {
+    if (const auto pg_config = find_on_path("pg_config"); !pg_config.empty()) {
+      const auto bindir = run({pg_config.string(), "--bindir"});
+      const auto candidate = std::filesystem::path(trimmed(bindir.out)) / "psql";
+      if (bindir.exit_code == 0 && access(candidate.c_str(), X_OK) == 0) {
+        return candidate;
+      }
+    }
+    return find_on_path("psql");
+  }();
+  if (psql.empty()) {
+    throw std::runtime_error("cannot find psql (neither in $(pg_config --bindir) nor on PATH): install "
+                             "postgresql-client (scripts/install-deps.sh)");
+  }
+  return psql;
 }
 
 } // namespace lifeline::testing

@@ -59,4 +59,18 @@ std::filesystem::path source_dir();
 std::filesystem::path shared_dir();
 std::filesystem::path server_binary();
 
+// The throw-away PostgreSQL server of the tests registered with lifeline_test(... POSTGRES) in
+// tests/CMakeLists.txt (scripts/pg-test-cluster.sh, started by the CTest fixture "postgres"):
+// its URI, read from $LIFELINE_TEST_POSTGRES_DIR/uri, e.g.
+// "postgresql:///lifeline_test?host=/path/to/build/postgres-test&port=5432&user=lifeline".
+// Throws when there is none: a test needing PostgreSQL fails, never skips.
+std::string postgres_uri();
+
+// A new, empty schema of the caller's own in that server's database (t_<pid>_<counter>_<random>),
+// as a URI that makes it the search path: postgres_uri() + "&options=-csearch_path%3D<schema>".
+std::string fresh_postgres_schema_uri();
+
+// The PostgreSQL client, psql: in $(pg_config --bindir), else on PATH. Throws when there is none.
+std::filesystem::path psql_binary();
+
 } // namespace lifeline::testing

@@ -4,6 +4,7 @@
 
 #include "catalog/catalog.hpp"
 #include "tests/support/testing.hpp"
+#include "tests/unit/catalog/engines.hpp"
 #include "tests/unit/catalog/scenario.hpp"
 
 namespace lifeline::catalog {
@@ -15,15 +16,16 @@ AdvisoryRecord record(const char* source, const char* id, const char* revision, 
   return AdvisoryRecord{source, id, "cvrf", revision, "Security Updates", d("2017-01-10"), d(date)};
 }
 
-class AdvisoryImportTest : public ::testing::Test {
+class AdvisoryImportTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    m_catalog = std::move(open_sqlite_catalog(m_dir / "catalog.db").value());
-    ASSERT_TRUE(m_catalog->apply_products({sql_server_2005()}, context()));
+    m_catalog = open_test_catalog(GetParam(), m_dir.path());
+    ASSERT_TRUE(m_catalog);
+    ASSERT_TRUE(succeeded(m_catalog->apply_products({sql_server_2005()}, context())));
     auto manifest = critical_update(); // KB4057113, from its manifest, with its own CVE and no rating
     manifest.cves = {"CVE-2017-0001"};
     manifest.products = {ProductRating{"sql-server-2005-sp4", std::nullopt}};
-    ASSERT_TRUE(m_catalog->add_update(manifest, context()));
+    ASSERT_TRUE(succeeded(m_catalog->add_update(manifest, context())));
   }
 
   static AuditContext context() { return AuditContext{d("2017-02-01"), "test"}; }
@@ -45,7 +47,7 @@ class AdvisoryImportTest : public ::testing::Test {
   std::unique_ptr<Catalog> m_catalog;
 };
 
-TEST_F(AdvisoryImportTest, ALaterRevisionReplacesOnlyItsOwnContribution) {
+TEST_P(AdvisoryImportTest, ALaterRevisionReplacesOnlyItsOwnContribution) {
   const auto import = [&](const char* id, const char* revision, const char* date, std::vector<AdvisoryUpdate> fixes) {
     auto outcome = m_catalog->import_advisory(record("msrc", id, revision, date), fixes, context(), false);
     EXPECT_TRUE(outcome) << outcome.error().message;
@@ -102,12 +104,12 @@ TEST_F(AdvisoryImportTest, ALaterRevisionReplacesOnlyItsOwnContribution) {
   auto manifest = critical_update();
   manifest.cves = {"CVE-2017-0002"};
   manifest.products = {ProductRating{"sql-server-2005-sp4", std::nullopt}};
-  ASSERT_TRUE(m_catalog->add_update(manifest, context()));
+  ASSERT_TRUE(succeeded(m_catalog->add_update(manifest, context())));
   EXPECT_EQ(update().cves, (std::vector<std::string>{"CVE-2017-0002", "CVE-2017-0020"}));
   EXPECT_EQ(severity(), Severity::moderate);
 }
 
-TEST_F(AdvisoryImportTest, ANewKbIsCreatedAndADryRunKeepsNothing) {
+TEST_P(AdvisoryImportTest, ANewKbIsCreatedAndADryRunKeepsNothing) {
   auto fresh = fix({"CVE-2017-0030"}, Severity::moderate, {"KB4057113"});
   fresh.kb = "KB4100000";
   const auto dry = m_catalog->import_advisory(record("msrc", "2017-Mar", "1", "2017-03-14"), {fresh}, context(), true);
@@ -145,6 +147,8 @@ TEST(AdvisoryRevisions, AreOrderedByDateThenByNumberFieldByField) {
                               record("s", "i", std::string(19, '9').c_str(), "2020-01-01")),
             0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, AdvisoryImportTest, k_engines, engine_name);
 
 } // namespace
 } // namespace lifeline::catalog

@@ -9,6 +9,7 @@
 
 #include "catalog/catalog.hpp"
 #include "tests/support/testing.hpp"
+#include "tests/unit/catalog/engines.hpp"
 #include "tests/unit/catalog/scenario.hpp"
 
 namespace lifeline::catalog {
@@ -45,16 +46,18 @@ std::int64_t counted(const std::vector<Device>& devices, const Device& device, D
   return ahead;
 }
 
-TEST(RankProperty, KeptRanksEqualTheCountingDefinitionAfterEveryOperation) {
+class RankProperty : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RankProperty, KeptRanksEqualTheCountingDefinitionAfterEveryOperation) {
   lifeline::testing::TempDir dir;
-  auto opened = open_sqlite_catalog(dir / "catalog.db");
-  ASSERT_TRUE(opened) << opened.error().message;
-  auto& catalog = **opened;
+  auto opened = open_test_catalog(GetParam(), dir.path());
+  ASSERT_TRUE(opened);
+  auto& catalog = *opened;
   const AuditContext setup{d("2016-01-01"), "test"};
-  ASSERT_TRUE(catalog.apply_products({sql_server_2005()}, setup));
-  ASSERT_TRUE(catalog.add_update(critical_update(), setup));
-  ASSERT_TRUE(catalog.apply_order(order_of("contoso"), setup));
-  ASSERT_TRUE(catalog.apply_order(order_of("fabrikam"), setup));
+  ASSERT_TRUE(succeeded(catalog.apply_products({sql_server_2005()}, setup)));
+  ASSERT_TRUE(succeeded(catalog.add_update(critical_update(), setup)));
+  ASSERT_TRUE(succeeded(catalog.apply_order(order_of("contoso"), setup)));
+  ASSERT_TRUE(succeeded(catalog.apply_order(order_of("fabrikam"), setup)));
 
   std::mt19937 random(20261207);
   const auto first = d("2016-10-01").days_since_epoch();
@@ -67,7 +70,8 @@ TEST(RankProperty, KeptRanksEqualTheCountingDefinitionAfterEveryOperation) {
   std::int64_t refused = 0;
   std::int64_t retired = 0;
   std::int64_t over_cap_seen = 0;
-  for (int step = 0; step < 1500; ++step) {
+  constexpr int k_steps = 1500;
+  for (int step = 0; step < k_steps; ++step) {
     const auto choice = std::uniform_int_distribution<int>(0, 99)(random);
     if (choice < 5 && today < last) {
       today += std::uniform_int_distribution<std::int32_t>(1, 20)(random); // time passes
@@ -96,11 +100,15 @@ TEST(RankProperty, KeptRanksEqualTheCountingDefinitionAfterEveryOperation) {
       const auto& chosen = live[std::uniform_int_distribution<std::size_t>(0, live.size() - 1)(random)];
       const auto since = chosen.registered.days_since_epoch();
       const auto on = day(std::max(since, today - 30), std::max(today, since));
-      ASSERT_TRUE(catalog.retire_device(chosen.id, AuditContext{on, "test"}));
+      ASSERT_TRUE(succeeded(catalog.retire_device(chosen.id, AuditContext{on, "test"})));
       ++retired;
     }
     // Every device, on today's date and on a random date (before some registrations, after some
-    // retirements, in another quarter).
+    // retirements, in another quarter). PostgreSQL runs the same queries a round trip at a time:
+    // checked every 30th step there, and at the last.
+    if (GetParam() == "postgresql" && step % 30 != 0 && step != k_steps - 1) {
+      continue;
+    }
     for (const auto* customer_id : {"contoso", "fabrikam"}) {
       auto devices = catalog.list_devices(customer_id);
       ASSERT_TRUE(devices);
@@ -122,6 +130,8 @@ TEST(RankProperty, KeptRanksEqualTheCountingDefinitionAfterEveryOperation) {
   EXPECT_GT(retired, 100);
   EXPECT_GT(over_cap_seen, 100);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, RankProperty, k_engines, engine_name);
 
 } // namespace
 } // namespace lifeline::catalog

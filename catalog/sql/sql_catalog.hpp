@@ -1,5 +1,6 @@
-// The Catalog on one SQLite database (WAL). One instance per thread: its reads use a connection of
-// its own; its write transactions use the process's one writer connection for the file, whose
+// The Catalog on a SQL database (catalog/sql/connection.hpp: SQLite or PostgreSQL), its queries
+// written once. One instance per thread: its reads use a connection of its own; its write
+// transactions use `writer`, which SQLite shares across the process's catalogs of a file so its
 // page cache stays warm (in WAL mode a connection drops its cache after another one commits).
 #pragma once
 
@@ -7,16 +8,17 @@
 #include <functional>
 
 #include "catalog/catalog.hpp"
-#include "catalog/sqlite/database.hpp"
+#include "catalog/sql/connection.hpp"
 
-namespace lifeline::catalog::sqlite {
+namespace lifeline::catalog::sql {
 
 // {"reasons": [CODE...]}: the audit detail of a decision.
 std::string reasons_detail(const std::vector<rules::Finding>& findings);
 
-class SqliteCatalog final : public Catalog {
+class SqlCatalog final : public Catalog {
  public:
-  explicit SqliteCatalog(const std::filesystem::path& database_file);
+  // `own` is migrated already; without `writer`, writes use `own` too.
+  SqlCatalog(std::unique_ptr<Connection> own, std::shared_ptr<Connection> writer);
 
   Result<ApplyOutcome> apply_products(const std::vector<Product>& products, const AuditContext& context) override;
   Result<ApplyOutcome> apply_order(const ServiceOrder& order, const AuditContext& context) override;
@@ -82,7 +84,7 @@ class SqliteCatalog final : public Catalog {
   Result<std::int64_t> checkpoint() override;
 
  private:
-  // Row readers (sqlite_catalog_reads.cpp); they throw SqliteError like the statements.
+  // Row readers (catalog_reads.cpp); they throw StorageError like the statements.
   std::optional<Product> load_product(const std::string& id);
   std::vector<Product> load_products(); // by id
   std::optional<Update> load_update(const std::string& id);
@@ -100,7 +102,7 @@ class SqliteCatalog final : public Catalog {
   std::optional<FleetFacts> load_fleet_frame(const std::string& customer_id, Date at);
   rules::PurchaseFacts load_purchase(const std::string& customer_id, const std::string& product_id,
                                      const std::string& update_id, const std::optional<std::string>& device_id);
-  // CS-5 from the maintained ranks (sqlite_catalog_ranks.cpp): O(log n) but for evaluation dates
+  // CS-5 from the maintained ranks (catalog_ranks.cpp): O(log n) but for evaluation dates
   // before the device's registration or devices retired after the date.
   std::int64_t count_active_ahead(const Device& device, Date at);
   std::int64_t count_active_devices(const std::string& customer_id, const std::string& product_id, Date at);
@@ -119,14 +121,14 @@ class SqliteCatalog final : public Catalog {
   bool consume_purchase_if_needed(const rules::CheckFacts& facts, Date at);
   void insert_credential(const StoredCredential& credential, const AuditContext& context);
 
-  // Checks against stored state (sqlite_catalog_writes.cpp).
+  // Checks against stored state (catalog_writes.cpp).
   std::vector<documents::Problem> order_conflicts(const ServiceOrder& order);
   std::vector<documents::Problem> product_conflicts(const std::vector<Product>& products);
 
-  // Writers (sqlite_catalog_writes.cpp).
+  // Writers (catalog_writes.cpp).
   void write_order(const ServiceOrder& order);
   void write_update(const Update& update);
-  // Advisory contributions (sqlite_catalog_advisories.cpp): the update as all its sources say,
+  // Advisory contributions (catalog_advisories.cpp): the update as all its sources say,
   // and a manifest's own contribution restated when advisories speak of the update too.
   Update merge_contributions(Update update);
   void restate_manifest(const Update& update);
@@ -138,22 +140,23 @@ class SqliteCatalog final : public Catalog {
   // since the next writer may take the connection as soon as the commit is made.
   class WriteTransaction {
    public:
-    explicit WriteTransaction(SqliteCatalog& catalog);
+    explicit WriteTransaction(SqlCatalog& catalog);
     WriteTransaction(const WriteTransaction&) = delete;
     WriteTransaction& operator=(const WriteTransaction&) = delete;
     ~WriteTransaction();
     void commit();
 
    private:
-    SqliteCatalog& m_catalog;
+    SqlCatalog& m_catalog;
     Transaction m_transaction;
   };
 
-  Database& db() { return *m_active; }
+  Connection& db() { return *m_active; }
+  Connection& writer() { return m_writer != nullptr ? *m_writer : *m_own; }
 
-  Database m_own;
-  std::shared_ptr<Database> m_writer; // shared by every catalog of the file in this process
-  Database* m_active = &m_own;
+  std::unique_ptr<Connection> m_own;
+  std::shared_ptr<Connection> m_writer;
+  Connection* m_active;
 };
 
-} // namespace lifeline::catalog::sqlite
+} // namespace lifeline::catalog::sql

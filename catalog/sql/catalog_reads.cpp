@@ -2,16 +2,16 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "catalog/sqlite/sqlite_catalog.hpp"
+#include "catalog/sql/sql_catalog.hpp"
 
-namespace lifeline::catalog::sqlite {
+namespace lifeline::catalog::sql {
 
 namespace {
 
 Date date_of(const std::string& text) {
   const auto date = Date::parse(text);
   if (!date) {
-    throw SqliteError("catalog holds an invalid date: " + text);
+    throw StorageError("catalog holds an invalid date: " + text);
   }
   return *date;
 }
@@ -71,7 +71,7 @@ Device device_of(const Statement& row) {
 
 } // namespace
 
-std::optional<Product> SqliteCatalog::load_product(const std::string& id) {
+std::optional<Product> SqlCatalog::load_product(const std::string& id) {
   auto row = db().prepare("SELECT id, name, family, version, service_pack, latest_service_pack, mainstream_end, "
                           "support_end, programme_start, programme_end, prerelease FROM products WHERE id = ?");
   row.bind(1, id);
@@ -81,7 +81,7 @@ std::optional<Product> SqliteCatalog::load_product(const std::string& id) {
   return product_of(row);
 }
 
-std::vector<Product> SqliteCatalog::load_products() {
+std::vector<Product> SqlCatalog::load_products() {
   std::vector<Product> products;
   auto rows = db().prepare("SELECT id, name, family, version, service_pack, latest_service_pack, mainstream_end, "
                            "support_end, programme_start, programme_end, prerelease FROM products ORDER BY id");
@@ -91,7 +91,7 @@ std::vector<Product> SqliteCatalog::load_products() {
   return products;
 }
 
-std::optional<Update> SqliteCatalog::load_update(const std::string& id) {
+std::optional<Update> SqlCatalog::load_update(const std::string& id) {
   auto row = db().prepare("SELECT id, kind, title, released, requires_service_pack, language, regression_tested "
                           "FROM updates WHERE id = ?");
   row.bind(1, id);
@@ -111,7 +111,7 @@ std::optional<Update> SqliteCatalog::load_update(const std::string& id) {
   return update;
 }
 
-std::vector<Update> SqliteCatalog::load_updates() {
+std::vector<Update> SqlCatalog::load_updates() {
   std::vector<Update> updates;
   auto rows = db().prepare("SELECT id, kind, title, released, requires_service_pack, language, regression_tested "
                            "FROM updates ORDER BY released, id");
@@ -126,7 +126,7 @@ std::vector<Update> SqliteCatalog::load_updates() {
   const auto owner = [&](const Statement& statement) {
     const auto found = by_id.find(statement.text(0));
     if (found == by_id.end()) {
-      throw SqliteError("catalog holds a row of an unknown update: " + statement.text(0));
+      throw StorageError("catalog holds a row of an unknown update: " + statement.text(0));
     }
     return found->second;
   };
@@ -145,7 +145,7 @@ std::vector<Update> SqliteCatalog::load_updates() {
   return updates;
 }
 
-std::optional<rules::CustomerFacts> SqliteCatalog::load_customer_facts(const std::string& customer_id) {
+std::optional<rules::CustomerFacts> SqlCatalog::load_customer_facts(const std::string& customer_id) {
   auto row = db().prepare("SELECT id, name, level, contract_start, contract_end FROM customers WHERE id = ?");
   row.bind(1, customer_id);
   if (!row.step()) {
@@ -164,7 +164,7 @@ std::optional<rules::CustomerFacts> SqliteCatalog::load_customer_facts(const std
   return facts;
 }
 
-std::optional<Enrolment> SqliteCatalog::load_enrolment(const std::string& customer_id, const std::string& product_id) {
+std::optional<Enrolment> SqlCatalog::load_enrolment(const std::string& customer_id, const std::string& product_id) {
   auto row = db().prepare("SELECT type, start, important_addon, unenrol_notice, plan_devices, plan_completion "
                           "FROM enrolments WHERE customer_id = ? AND product_id = ?");
   row.bind(1, customer_id).bind(2, product_id);
@@ -202,7 +202,7 @@ std::optional<Enrolment> SqliteCatalog::load_enrolment(const std::string& custom
   return enrolment;
 }
 
-std::optional<ServiceOrder> SqliteCatalog::load_order(const std::string& customer_id) {
+std::optional<ServiceOrder> SqlCatalog::load_order(const std::string& customer_id) {
   const auto customer = load_customer_facts(customer_id);
   if (!customer) {
     return std::nullopt;
@@ -229,7 +229,7 @@ std::optional<ServiceOrder> SqliteCatalog::load_order(const std::string& custome
   return order;
 }
 
-std::optional<Device> SqliteCatalog::load_device(const std::string& id) {
+std::optional<Device> SqlCatalog::load_device(const std::string& id) {
   auto row = db().prepare("SELECT id, customer_id, site, product_id, service_pack, language, registered, retired, "
                           "sequence, last_seen FROM devices WHERE id = ?");
   row.bind(1, id);
@@ -239,7 +239,7 @@ std::optional<Device> SqliteCatalog::load_device(const std::string& id) {
   return device_of(row);
 }
 
-std::vector<Device> SqliteCatalog::load_devices(const std::string& customer_id) {
+std::vector<Device> SqlCatalog::load_devices(const std::string& customer_id) {
   auto rows = db().prepare("SELECT id, customer_id, site, product_id, service_pack, language, registered, retired, "
                            "sequence, last_seen FROM devices WHERE customer_id = ? ORDER BY registered, sequence");
   rows.bind(1, customer_id);
@@ -250,9 +250,8 @@ std::vector<Device> SqliteCatalog::load_devices(const std::string& customer_id) 
   return devices;
 }
 
-std::vector<Device> SqliteCatalog::load_devices_page(const std::string& customer_id,
-                                                     const std::optional<DeviceKey>& after, std::int64_t limit,
-                                                     const std::optional<Date>& active_on) {
+std::vector<Device> SqlCatalog::load_devices_page(const std::string& customer_id, const std::optional<DeviceKey>& after,
+                                                  std::int64_t limit, const std::optional<Date>& active_on) {
   // The key as a row value: the index on (customer_id, registered, sequence) serves both the
   // range and the order, so a page costs its own rows whatever comes before it. No key starts
   // before ('', 0).
@@ -276,16 +275,17 @@ std::vector<Device> SqliteCatalog::load_devices_page(const std::string& customer
   return devices;
 }
 
-rules::PurchaseFacts SqliteCatalog::load_purchase(const std::string& customer_id, const std::string& product_id,
-                                                  const std::string& update_id,
-                                                  const std::optional<std::string>& device_id) {
+rules::PurchaseFacts SqlCatalog::load_purchase(const std::string& customer_id, const std::string& product_id,
+                                               const std::string& update_id,
+                                               const std::optional<std::string>& device_id) {
   rules::PurchaseFacts facts;
   auto bought =
       db().prepare("SELECT devices FROM purchases WHERE customer_id = ? AND product_id = ? AND update_id = ?");
   bought.bind(1, customer_id).bind(2, product_id).bind(3, update_id);
   facts.bought = bought.step() ? bought.integer(0) : 0;
-  auto consumed = db().prepare("SELECT COUNT(*), COALESCE(SUM(device_id = ?), 0) FROM purchase_consumptions "
-                               "WHERE customer_id = ? AND product_id = ? AND update_id = ?");
+  auto consumed = db().prepare(
+      "SELECT COUNT(*), COALESCE(SUM(CASE WHEN device_id = ? THEN 1 ELSE 0 END), 0) FROM purchase_consumptions "
+      "WHERE customer_id = ? AND product_id = ? AND update_id = ?");
   consumed.bind(1, device_id.value_or("")).bind(2, customer_id).bind(3, product_id).bind(4, update_id);
   consumed.step();
   facts.consumed = consumed.integer(0);
@@ -293,9 +293,9 @@ rules::PurchaseFacts SqliteCatalog::load_purchase(const std::string& customer_id
   return facts;
 }
 
-std::optional<rules::CheckFacts> SqliteCatalog::gather_device_facts(const std::string& device_id,
-                                                                    const std::string& update_id, Date at,
-                                                                    std::string& missing) {
+std::optional<rules::CheckFacts> SqlCatalog::gather_device_facts(const std::string& device_id,
+                                                                 const std::string& update_id, Date at,
+                                                                 std::string& missing) {
   auto device = load_device(device_id);
   if (!device) {
     missing = "unknown device " + device_id;
@@ -322,4 +322,4 @@ std::optional<rules::CheckFacts> SqliteCatalog::gather_device_facts(const std::s
   return facts;
 }
 
-} // namespace lifeline::catalog::sqlite
+} // namespace lifeline::catalog::sql

@@ -6,11 +6,10 @@
 
 #include "catalog/documents/enrolment_checks.hpp"
 #include "catalog/scopes.hpp"
-#include "catalog/sqlite/guarded.hpp"
-#include "catalog/sqlite/migrations.hpp"
-#include "catalog/sqlite/sqlite_catalog.hpp"
+#include "catalog/sql/guarded.hpp"
+#include "catalog/sql/sql_catalog.hpp"
 
-namespace lifeline::catalog::sqlite {
+namespace lifeline::catalog::sql {
 
 namespace {
 
@@ -28,65 +27,36 @@ std::string summary_detail(const ApplySummary& summary) {
 
 } // namespace
 
-namespace {
+SqlCatalog::SqlCatalog(std::unique_ptr<Connection> own, std::shared_ptr<Connection> writer)
+    : m_own(std::move(own)), m_writer(std::move(writer)), m_active(m_own.get()) {}
 
-// The process's writer connection of a database file; writers take turns on it under the
-// process's writer lock (Transaction), so it is never used by two threads at once.
-std::shared_ptr<Database> writer_connection(const std::filesystem::path& database_file) {
-  static std::mutex mutex;
-  static std::map<std::string, std::weak_ptr<Database>> by_file;
-  std::error_code error;
-  auto key = std::filesystem::weakly_canonical(database_file, error).string();
-  if (error) {
-    key = database_file.string();
-  }
-  const std::scoped_lock lock(mutex);
-  for (auto it = by_file.begin(); it != by_file.end();) { // files of closed catalogs (tests open many)
-    it = it->second.expired() ? by_file.erase(it) : std::next(it);
-  }
-  auto& slot = by_file[key];
-  auto writer = slot.lock();
-  if (!writer) {
-    writer = std::make_shared<Database>(database_file);
-    slot = writer;
-  }
-  return writer;
+SqlCatalog::WriteTransaction::WriteTransaction(SqlCatalog& catalog)
+    : m_catalog(catalog), m_transaction(catalog.writer(), TransactionMode::immediate, catalog.m_own.get()) {
+  catalog.m_active = &catalog.writer();
 }
 
-} // namespace
-
-SqliteCatalog::SqliteCatalog(const std::filesystem::path& database_file) : m_own(database_file) {
-  migrate(m_own);
-  m_writer = writer_connection(database_file);
+SqlCatalog::WriteTransaction::~WriteTransaction() {
+  m_catalog.m_active = m_catalog.m_own.get(); // then m_transaction rolls back unless committed
 }
 
-SqliteCatalog::WriteTransaction::WriteTransaction(SqliteCatalog& catalog)
-    : m_catalog(catalog), m_transaction(*catalog.m_writer, TransactionMode::immediate, &catalog.m_own) {
-  catalog.m_active = catalog.m_writer.get();
-}
-
-SqliteCatalog::WriteTransaction::~WriteTransaction() {
-  m_catalog.m_active = &m_catalog.m_own; // then m_transaction rolls back unless committed
-}
-
-void SqliteCatalog::WriteTransaction::commit() {
-  m_catalog.m_active = &m_catalog.m_own;
-  if (m_catalog.m_writer->borrowed() != 0) {
-    throw SqliteError("a catalog statement outlived its write transaction");
+void SqlCatalog::WriteTransaction::commit() {
+  m_catalog.m_active = m_catalog.m_own.get();
+  if (m_catalog.writer().borrowed() != 0) {
+    throw StorageError("a catalog statement outlived its write transaction");
   }
   m_transaction.commit();
 }
 
-void SqliteCatalog::touch(const std::string& scope) {
+void SqlCatalog::touch(const std::string& scope) {
   db().prepare("INSERT INTO scope_generations (scope, generation) VALUES (?, 1) "
-               "ON CONFLICT (scope) DO UPDATE SET generation = generation + 1")
+               "ON CONFLICT (scope) DO UPDATE SET generation = scope_generations.generation + 1")
       .bind(1, scope)
       .run();
 }
 
-void SqliteCatalog::audit(const AuditContext& context, const std::string& action,
-                          const std::optional<std::string>& customer, const std::string& subject,
-                          const std::string& detail) {
+void SqlCatalog::audit(const AuditContext& context, const std::string& action,
+                       const std::optional<std::string>& customer, const std::string& subject,
+                       const std::string& detail) {
   db().prepare("INSERT INTO audit (at, actor, action, customer_id, subject, detail) VALUES (?, ?, ?, ?, ?, ?)")
       .bind(1, context.at.to_string())
       .bind(2, context.actor)
@@ -97,7 +67,7 @@ void SqliteCatalog::audit(const AuditContext& context, const std::string& action
       .run();
 }
 
-Result<ApplyOutcome> SqliteCatalog::apply_products(const std::vector<Product>& products, const AuditContext& context) {
+Result<ApplyOutcome> SqlCatalog::apply_products(const std::vector<Product>& products, const AuditContext& context) {
   return guarded<ApplyOutcome>([&]() -> Result<ApplyOutcome> {
     WriteTransaction transaction(*this);
     ApplyOutcome outcome{{}, product_conflicts(products)};
@@ -141,7 +111,7 @@ Result<ApplyOutcome> SqliteCatalog::apply_products(const std::vector<Product>& p
   });
 }
 
-void SqliteCatalog::write_order(const ServiceOrder& order) {
+void SqlCatalog::write_order(const ServiceOrder& order) {
   const auto& id = order.customer_id;
   db().prepare("INSERT INTO customers (id, name, level, contract_start, contract_end, additional_contacts) "
                "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET name = ?2, level = ?3, "
@@ -213,7 +183,7 @@ void SqliteCatalog::write_order(const ServiceOrder& order) {
   }
 }
 
-std::vector<documents::Problem> SqliteCatalog::product_conflicts(const std::vector<Product>& products) {
+std::vector<documents::Problem> SqlCatalog::product_conflicts(const std::vector<Product>& products) {
   std::vector<documents::Problem> problems;
   for (std::size_t i = 0; i < products.size(); ++i) {
     auto enrolled = db().prepare("SELECT customer_id FROM enrolments WHERE product_id = ? ORDER BY customer_id");
@@ -234,7 +204,7 @@ std::vector<documents::Problem> SqliteCatalog::product_conflicts(const std::vect
   return problems;
 }
 
-std::vector<documents::Problem> SqliteCatalog::order_conflicts(const ServiceOrder& order) {
+std::vector<documents::Problem> SqlCatalog::order_conflicts(const ServiceOrder& order) {
   std::vector<documents::Problem> problems;
   for (std::size_t i = 0; i < order.contacts.size(); ++i) {
     auto owner = db().prepare("SELECT customer_id FROM contacts WHERE email = ? AND customer_id <> ?");
@@ -291,7 +261,7 @@ std::vector<documents::Problem> SqliteCatalog::order_conflicts(const ServiceOrde
   return problems;
 }
 
-Result<ApplyOutcome> SqliteCatalog::apply_order(const ServiceOrder& order, const AuditContext& context) {
+Result<ApplyOutcome> SqlCatalog::apply_order(const ServiceOrder& order, const AuditContext& context) {
   return guarded<ApplyOutcome>([&]() -> Result<ApplyOutcome> {
     WriteTransaction transaction(*this);
     ApplyOutcome outcome{{}, order_conflicts(order)};
@@ -331,7 +301,7 @@ Result<ApplyOutcome> SqliteCatalog::apply_order(const ServiceOrder& order, const
   });
 }
 
-void SqliteCatalog::write_update(const Update& update) {
+void SqlCatalog::write_update(const Update& update) {
   db().prepare("INSERT INTO updates (id, kind, title, released, requires_service_pack, language, regression_tested) "
                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET kind = ?2, title = ?3, "
                "released = ?4, requires_service_pack = ?5, language = ?6, regression_tested = ?7")
@@ -364,7 +334,7 @@ void SqliteCatalog::write_update(const Update& update) {
   }
 }
 
-Result<ApplyOutcome> SqliteCatalog::add_update(const Update& update, const AuditContext& context) {
+Result<ApplyOutcome> SqlCatalog::add_update(const Update& update, const AuditContext& context) {
   return guarded<ApplyOutcome>([&]() -> Result<ApplyOutcome> {
     WriteTransaction transaction(*this);
     const auto existing = load_update(update.id);
@@ -384,26 +354,4 @@ Result<ApplyOutcome> SqliteCatalog::add_update(const Update& update, const Audit
   });
 }
 
-} // namespace lifeline::catalog::sqlite
-
-namespace lifeline::catalog {
-
-Result<std::unique_ptr<Catalog>> open_sqlite_catalog(const std::filesystem::path& database_file) {
-  return sqlite::guarded<std::unique_ptr<Catalog>>(
-      [&]() -> std::unique_ptr<Catalog> { return std::make_unique<sqlite::SqliteCatalog>(database_file); });
-}
-
-Result<Catalog*> thread_catalog(const std::filesystem::path& database_file) {
-  thread_local std::map<std::filesystem::path, std::unique_ptr<Catalog>> catalogs;
-  auto& slot = catalogs[database_file];
-  if (!slot) {
-    auto opened = open_sqlite_catalog(database_file);
-    if (!opened) {
-      return opened.error();
-    }
-    slot = std::move(*opened);
-  }
-  return slot.get();
-}
-
-} // namespace lifeline::catalog
+} // namespace lifeline::catalog::sql

@@ -8,10 +8,10 @@
 #include <tuple>
 
 #include "catalog/scopes.hpp"
-#include "catalog/sqlite/guarded.hpp"
-#include "catalog/sqlite/sqlite_catalog.hpp"
+#include "catalog/sql/guarded.hpp"
+#include "catalog/sql/sql_catalog.hpp"
 
-namespace lifeline::catalog::sqlite {
+namespace lifeline::catalog::sql {
 
 namespace {
 
@@ -75,7 +75,7 @@ std::map<ContributionKey, Contribution> read_contributions(Statement rows) {
 constexpr const char* k_select_contributions =
     "SELECT source, advisory_id, update_id, kind, value, severity FROM advisory_contributions WHERE ";
 
-void store_contribution(Database& db, const std::string& source, const std::string& document, const std::string& kb,
+void store_contribution(Connection& db, const std::string& source, const std::string& document, const std::string& kb,
                         const Contribution& contribution) {
   const auto insert = [&](const char* kind, const std::string& value, const std::optional<Severity>& severity) {
     db.prepare("INSERT INTO advisory_contributions (source, advisory_id, update_id, kind, value, severity) "
@@ -105,7 +105,7 @@ void store_contribution(Database& db, const std::string& source, const std::stri
 } // namespace
 
 // The update as all its contributions say, other fields as they are; the affected products too.
-Update SqliteCatalog::merge_contributions(Update update) {
+Update SqlCatalog::merge_contributions(Update update) {
   const auto all = read_contributions(
       std::move(db().prepare(std::string(k_select_contributions) + "update_id = ?").bind(1, update.id)));
   Contribution merged;
@@ -136,7 +136,7 @@ Update SqliteCatalog::merge_contributions(Update update) {
   return update;
 }
 
-void SqliteCatalog::restate_manifest(const Update& update) {
+void SqlCatalog::restate_manifest(const Update& update) {
   auto any = db().prepare("SELECT 1 FROM advisory_contributions WHERE update_id = ? AND source <> ? LIMIT 1");
   any.bind(1, update.id).bind(2, k_manifest_source);
   if (!any.step()) {
@@ -150,9 +150,9 @@ void SqliteCatalog::restate_manifest(const Update& update) {
   write_update(merge_contributions(update));
 }
 
-Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecord& record,
-                                                             const std::vector<AdvisoryUpdate>& updates,
-                                                             const AuditContext& context, bool dry_run) {
+Result<AdvisoryImportOutcome> SqlCatalog::import_advisory(const AdvisoryRecord& record,
+                                                          const std::vector<AdvisoryUpdate>& updates,
+                                                          const AuditContext& context, bool dry_run) {
   return guarded<AdvisoryImportOutcome>([&]() -> Result<AdvisoryImportOutcome> {
     WriteTransaction transaction(*this);
     AdvisoryImportOutcome outcome;
@@ -260,7 +260,7 @@ Result<AdvisoryImportOutcome> SqliteCatalog::import_advisory(const AdvisoryRecor
   });
 }
 
-Result<std::vector<AdvisoryRecord>> SqliteCatalog::update_advisories(const std::string& update_id) {
+Result<std::vector<AdvisoryRecord>> SqlCatalog::update_advisories(const std::string& update_id) {
   return guarded<std::vector<AdvisoryRecord>>([&]() -> Result<std::vector<AdvisoryRecord>> {
     auto rows = db().prepare(
         "SELECT a.source, a.id, a.format, a.revision, a.title, a.initial_release, a.current_release FROM advisories a "
@@ -277,7 +277,7 @@ Result<std::vector<AdvisoryRecord>> SqliteCatalog::update_advisories(const std::
   });
 }
 
-Result<std::vector<std::string>> SqliteCatalog::affected_products(const std::string& update_id) {
+Result<std::vector<std::string>> SqlCatalog::affected_products(const std::string& update_id) {
   return guarded<std::vector<std::string>>([&]() -> Result<std::vector<std::string>> {
     auto rows = db().prepare("SELECT product_id FROM update_affected WHERE update_id = ? ORDER BY product_id");
     rows.bind(1, update_id);
@@ -289,4 +289,4 @@ Result<std::vector<std::string>> SqliteCatalog::affected_products(const std::str
   });
 }
 
-} // namespace lifeline::catalog::sqlite
+} // namespace lifeline::catalog::sql

@@ -1,10 +1,10 @@
 // What a check-in reads (catalog/views.hpp), scope generations, and the batched last-seen days.
 #include <algorithm>
 
-#include "catalog/sqlite/guarded.hpp"
-#include "catalog/sqlite/sqlite_catalog.hpp"
+#include "catalog/sql/guarded.hpp"
+#include "catalog/sql/sql_catalog.hpp"
 
-namespace lifeline::catalog::sqlite {
+namespace lifeline::catalog::sql {
 
 namespace {
 
@@ -18,8 +18,8 @@ std::vector<std::string> column(Statement rows) {
 
 } // namespace
 
-Result<std::optional<EnrolmentView>> SqliteCatalog::enrolment_view(const std::string& customer_id,
-                                                                   const std::string& product_id) {
+Result<std::optional<EnrolmentView>> SqlCatalog::enrolment_view(const std::string& customer_id,
+                                                                const std::string& product_id) {
   return guarded<std::optional<EnrolmentView>>([&]() -> Result<std::optional<EnrolmentView>> {
     Transaction snapshot(db(), TransactionMode::deferred);
     auto product = load_product(product_id);
@@ -51,7 +51,7 @@ Result<std::optional<EnrolmentView>> SqliteCatalog::enrolment_view(const std::st
   });
 }
 
-Result<std::optional<DeviceView>> SqliteCatalog::device_view(const std::string& device_id, Date at) {
+Result<std::optional<DeviceView>> SqlCatalog::device_view(const std::string& device_id, Date at) {
   return guarded<std::optional<DeviceView>>([&]() -> Result<std::optional<DeviceView>> {
     Transaction snapshot(db(), TransactionMode::deferred);
     auto device = load_device(device_id);
@@ -70,7 +70,7 @@ Result<std::optional<DeviceView>> SqliteCatalog::device_view(const std::string& 
   });
 }
 
-Result<std::vector<std::int64_t>> SqliteCatalog::scope_generations(const std::vector<std::string>& scopes) {
+Result<std::vector<std::int64_t>> SqlCatalog::scope_generations(const std::vector<std::string>& scopes) {
   return guarded<std::vector<std::int64_t>>([&]() -> Result<std::vector<std::int64_t>> {
     Transaction snapshot(db(), TransactionMode::deferred);
     std::vector<std::int64_t> generations;
@@ -84,7 +84,7 @@ Result<std::vector<std::int64_t>> SqliteCatalog::scope_generations(const std::ve
   });
 }
 
-Result<void> SqliteCatalog::record_last_seen(const std::vector<std::pair<std::string, Date>>& seen) {
+Result<void> SqlCatalog::record_last_seen(const std::vector<std::pair<std::string, Date>>& seen) {
   return guarded<void>([&]() -> Result<void> {
     WriteTransaction transaction(*this);
     for (const auto& [device_id, day] : seen) {
@@ -98,18 +98,8 @@ Result<void> SqliteCatalog::record_last_seen(const std::vector<std::pair<std::st
   });
 }
 
-Result<std::int64_t> SqliteCatalog::checkpoint() {
-  return guarded<std::int64_t>([&]() -> Result<std::int64_t> {
-    // TRUNCATE holds back writers while it waits for readers: never long.
-    constexpr int k_wait_ms = 200;
-    db().busy_timeout(k_wait_ms);
-    auto row = db().prepare("PRAGMA wal_checkpoint(TRUNCATE)");
-    const bool stepped = row.step();
-    const auto busy = stepped ? row.integer(0) : 1;
-    const auto frames = stepped ? row.integer(1) : -1;
-    db().busy_timeout();
-    return busy != 0 ? std::max<std::int64_t>(frames, 1) : 0;
-  });
+Result<std::int64_t> SqlCatalog::checkpoint() {
+  return guarded<std::int64_t>([&]() -> Result<std::int64_t> { return db().checkpoint(); });
 }
 
-} // namespace lifeline::catalog::sqlite
+} // namespace lifeline::catalog::sql

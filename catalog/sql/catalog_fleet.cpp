@@ -5,10 +5,10 @@
 #include <map>
 #include <unordered_map>
 
-#include "catalog/sqlite/guarded.hpp"
-#include "catalog/sqlite/sqlite_catalog.hpp"
+#include "catalog/sql/guarded.hpp"
+#include "catalog/sql/sql_catalog.hpp"
 
-namespace lifeline::catalog::sqlite {
+namespace lifeline::catalog::sql {
 
 namespace {
 
@@ -17,7 +17,7 @@ using PurchaseKey = std::pair<std::string, std::string>;
 
 // The customer's purchases (bought, consumed) and, of those taken, by which of `device_index`'s
 // devices (the others are outside the fleet read).
-std::vector<FleetPurchase> fleet_purchases(Database& db, const std::string& customer_id,
+std::vector<FleetPurchase> fleet_purchases(Connection& db, const std::string& customer_id,
                                            const std::unordered_map<std::string, std::size_t>& device_index) {
   std::map<PurchaseKey, FleetPurchase> purchases;
   auto bought = db.prepare("SELECT product_id, update_id, devices FROM purchases WHERE customer_id = ?");
@@ -47,7 +47,7 @@ std::vector<FleetPurchase> fleet_purchases(Database& db, const std::string& cust
 
 } // namespace
 
-std::optional<FleetFacts> SqliteCatalog::load_fleet_frame(const std::string& customer_id, Date at) {
+std::optional<FleetFacts> SqlCatalog::load_fleet_frame(const std::string& customer_id, Date at) {
   auto customer = load_customer_facts(customer_id);
   if (!customer) {
     return std::nullopt;
@@ -71,7 +71,7 @@ std::optional<FleetFacts> SqliteCatalog::load_fleet_frame(const std::string& cus
   return fleet;
 }
 
-Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts(const std::string& customer_id, Date at) {
+Result<std::optional<FleetFacts>> SqlCatalog::fleet_facts(const std::string& customer_id, Date at) {
   return guarded<std::optional<FleetFacts>>([&]() -> Result<std::optional<FleetFacts>> {
     Transaction snapshot(db(), TransactionMode::deferred);
     auto frame = load_fleet_frame(customer_id, at);
@@ -109,14 +109,14 @@ Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts(const std::string& 
       if (const auto sequence = installs.integer(0); sequence != last_sequence) {
         const auto found = device_by_sequence.find(sequence);
         if (found == device_by_sequence.end()) {
-          throw SqliteError("catalog changed under a read snapshot");
+          throw StorageError("catalog changed under a read snapshot");
         }
         device = found->second;
         last_sequence = sequence;
       }
       const auto update = update_index.find(installs.view(1));
       if (update == update_index.end()) {
-        throw SqliteError("catalog holds an install of an unknown update");
+        throw StorageError("catalog holds an install of an unknown update");
       }
       fleet.installed.set(device, update->second);
     }
@@ -124,7 +124,7 @@ Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts(const std::string& 
   });
 }
 
-Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts_page(const FleetPageRequest& request) {
+Result<std::optional<FleetFacts>> SqlCatalog::fleet_facts_page(const FleetPageRequest& request) {
   return guarded<std::optional<FleetFacts>>([&]() -> Result<std::optional<FleetFacts>> {
     Transaction snapshot(db(), TransactionMode::deferred);
     const auto& customer_id = request.customer;
@@ -140,7 +140,7 @@ Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts_page(const FleetPag
     }
 
     // The CS-5 rank: the page's devices of one product follow one another in that product's
-    // order too, so the first one's rank (kept, sqlite_catalog_ranks.cpp, or carried from the
+    // order too, so the first one's rank (kept, catalog_ranks.cpp, or carried from the
     // previous page) and one more per device before it in the page make each device's.
     std::map<std::string, std::int64_t> ahead;
     if (request.active_before) {
@@ -172,7 +172,7 @@ Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts_page(const FleetPag
       while (installs.step()) {
         const auto update = update_index.find(installs.view(0));
         if (update == update_index.end()) {
-          throw SqliteError("catalog holds an install of an unknown update");
+          throw StorageError("catalog holds an install of an unknown update");
         }
         fleet.installed.set(d, update->second);
       }
@@ -181,4 +181,4 @@ Result<std::optional<FleetFacts>> SqliteCatalog::fleet_facts_page(const FleetPag
   });
 }
 
-} // namespace lifeline::catalog::sqlite
+} // namespace lifeline::catalog::sql

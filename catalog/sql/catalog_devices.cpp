@@ -4,10 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/scopes.hpp"
-#include "catalog/sqlite/guarded.hpp"
-#include "catalog/sqlite/sqlite_catalog.hpp"
+#include "catalog/sql/guarded.hpp"
+#include "catalog/sql/sql_catalog.hpp"
 
-namespace lifeline::catalog::sqlite {
+namespace lifeline::catalog::sql {
 
 namespace {
 
@@ -25,19 +25,19 @@ std::string reasons_detail(const std::vector<rules::Finding>& findings) {
   return nlohmann::json{{"reasons", reasons}}.dump();
 }
 
-Result<std::vector<Product>> SqliteCatalog::list_products() {
+Result<std::vector<Product>> SqlCatalog::list_products() {
   return guarded<std::vector<Product>>([&]() -> Result<std::vector<Product>> { return load_products(); });
 }
 
-Result<std::optional<Product>> SqliteCatalog::find_product(const std::string& id) {
+Result<std::optional<Product>> SqlCatalog::find_product(const std::string& id) {
   return guarded<std::optional<Product>>([&]() -> Result<std::optional<Product>> { return load_product(id); });
 }
 
-Result<std::optional<Update>> SqliteCatalog::find_update(const std::string& id) {
+Result<std::optional<Update>> SqlCatalog::find_update(const std::string& id) {
   return guarded<std::optional<Update>>([&]() -> Result<std::optional<Update>> { return load_update(id); });
 }
 
-Result<std::vector<CustomerName>> SqliteCatalog::list_customers() {
+Result<std::vector<CustomerName>> SqlCatalog::list_customers() {
   return guarded<std::vector<CustomerName>>([&]() -> Result<std::vector<CustomerName>> {
     std::vector<CustomerName> customers;
     auto rows = db().prepare("SELECT id, name FROM customers ORDER BY id");
@@ -48,28 +48,27 @@ Result<std::vector<CustomerName>> SqliteCatalog::list_customers() {
   });
 }
 
-Result<std::optional<ServiceOrder>> SqliteCatalog::find_order(const std::string& customer_id) {
+Result<std::optional<ServiceOrder>> SqlCatalog::find_order(const std::string& customer_id) {
   return guarded<std::optional<ServiceOrder>>(
       [&]() -> Result<std::optional<ServiceOrder>> { return load_order(customer_id); });
 }
 
-Result<std::optional<Device>> SqliteCatalog::find_device(const std::string& id) {
+Result<std::optional<Device>> SqlCatalog::find_device(const std::string& id) {
   return guarded<std::optional<Device>>([&]() -> Result<std::optional<Device>> { return load_device(id); });
 }
 
-Result<std::vector<Device>> SqliteCatalog::list_devices(const std::string& customer_id) {
+Result<std::vector<Device>> SqlCatalog::list_devices(const std::string& customer_id) {
   return guarded<std::vector<Device>>([&]() -> Result<std::vector<Device>> { return load_devices(customer_id); });
 }
 
-Result<std::vector<Device>> SqliteCatalog::list_devices_page(const std::string& customer_id,
-                                                             const std::optional<DeviceKey>& after,
-                                                             std::int64_t limit) {
+Result<std::vector<Device>> SqlCatalog::list_devices_page(const std::string& customer_id,
+                                                          const std::optional<DeviceKey>& after, std::int64_t limit) {
   return guarded<std::vector<Device>>(
       [&]() -> Result<std::vector<Device>> { return load_devices_page(customer_id, after, limit, std::nullopt); });
 }
 
-Result<RegistrationOutcome> SqliteCatalog::register_device(const DeviceRegistration& request,
-                                                           const AuditContext& context) {
+Result<RegistrationOutcome> SqlCatalog::register_device(const DeviceRegistration& request,
+                                                        const AuditContext& context) {
   return guarded<RegistrationOutcome>([&]() -> Result<RegistrationOutcome> {
     // The write lock is taken before counting, so two registrations at the cap serialise.
     WriteTransaction transaction(*this);
@@ -81,8 +80,8 @@ Result<RegistrationOutcome> SqliteCatalog::register_device(const DeviceRegistrat
   });
 }
 
-Result<RegistrationOutcome> SqliteCatalog::register_locked(const DeviceRegistration& request,
-                                                           const AuditContext& context, const std::string& public_key) {
+Result<RegistrationOutcome> SqlCatalog::register_locked(const DeviceRegistration& request, const AuditContext& context,
+                                                        const std::string& public_key) {
   {
     auto product = load_product(request.product);
     if (!product) {
@@ -137,7 +136,7 @@ Result<RegistrationOutcome> SqliteCatalog::register_locked(const DeviceRegistrat
   }
 }
 
-Result<Device> SqliteCatalog::retire_device(const std::string& device_id, const AuditContext& context) {
+Result<Device> SqlCatalog::retire_device(const std::string& device_id, const AuditContext& context) {
   return guarded<Device>([&]() -> Result<Device> {
     WriteTransaction transaction(*this);
     const auto device = load_device(device_id);
@@ -166,8 +165,8 @@ Result<Device> SqliteCatalog::retire_device(const std::string& device_id, const 
   });
 }
 
-Result<rules::CheckFacts> SqliteCatalog::device_facts(const std::string& device_id, const std::string& update_id,
-                                                      Date at) {
+Result<rules::CheckFacts> SqlCatalog::device_facts(const std::string& device_id, const std::string& update_id,
+                                                   Date at) {
   return guarded<rules::CheckFacts>([&]() -> Result<rules::CheckFacts> {
     Transaction snapshot(db(), TransactionMode::deferred);
     std::string missing;
@@ -179,8 +178,8 @@ Result<rules::CheckFacts> SqliteCatalog::device_facts(const std::string& device_
   });
 }
 
-Result<std::vector<rules::CheckFacts>> SqliteCatalog::contact_facts(const std::string& email,
-                                                                    const std::string& update_id, Date at) {
+Result<std::vector<rules::CheckFacts>> SqlCatalog::contact_facts(const std::string& email, const std::string& update_id,
+                                                                 Date at) {
   return guarded<std::vector<rules::CheckFacts>>([&]() -> Result<std::vector<rules::CheckFacts>> {
     Transaction snapshot(db(), TransactionMode::deferred);
     auto update = load_update(update_id);
@@ -211,8 +210,8 @@ Result<std::vector<rules::CheckFacts>> SqliteCatalog::contact_facts(const std::s
   });
 }
 
-Result<InstallOutcome> SqliteCatalog::record_install(const std::string& device_id, const std::string& update_id,
-                                                     const AuditContext& context) {
+Result<InstallOutcome> SqlCatalog::record_install(const std::string& device_id, const std::string& update_id,
+                                                  const AuditContext& context) {
   return guarded<InstallOutcome>([&]() -> Result<InstallOutcome> {
     // Decision, purchase consumption and install row in one write transaction (CS-8).
     WriteTransaction transaction(*this);
@@ -227,7 +226,7 @@ Result<InstallOutcome> SqliteCatalog::record_install(const std::string& device_i
   });
 }
 
-bool SqliteCatalog::consume_purchase_if_needed(const rules::CheckFacts& facts, Date at) {
+bool SqlCatalog::consume_purchase_if_needed(const rules::CheckFacts& facts, Date at) {
   const bool needs_purchase = facts.enrolment && facts.enrolment->type == EnrolmentType::essentials &&
                               facts.update.kind == UpdateKind::security;
   if (!needs_purchase || facts.purchase.taken_by_device || !facts.device) {
@@ -248,7 +247,7 @@ bool SqliteCatalog::consume_purchase_if_needed(const rules::CheckFacts& facts, D
   return true;
 }
 
-InstallOutcome SqliteCatalog::record_install_locked(const rules::CheckFacts& facts, const AuditContext& context) {
+InstallOutcome SqlCatalog::record_install_locked(const rules::CheckFacts& facts, const AuditContext& context) {
   const auto& device_id = facts.device->device.id;
   const auto& update_id = facts.update.id;
   InstallOutcome outcome{rules::decide(facts), false, false};
@@ -276,7 +275,7 @@ InstallOutcome SqliteCatalog::record_install_locked(const rules::CheckFacts& fac
   return outcome;
 }
 
-Result<std::vector<AuditEntry>> SqliteCatalog::audit_trail(const std::optional<std::string>& customer_id) {
+Result<std::vector<AuditEntry>> SqlCatalog::audit_trail(const std::optional<std::string>& customer_id) {
   return audit_page(customer_id, 0, std::numeric_limits<std::int64_t>::max());
 }
 
@@ -293,27 +292,27 @@ std::vector<AuditEntry> audit_entries(Statement rows) {
 
 } // namespace
 
-Result<std::vector<AuditEntry>> SqliteCatalog::audit_page(const std::optional<std::string>& customer_id,
-                                                          std::int64_t after, std::int64_t limit) {
+Result<std::vector<AuditEntry>> SqlCatalog::audit_page(const std::optional<std::string>& customer_id,
+                                                       std::int64_t after, std::int64_t limit) {
   return guarded<std::vector<AuditEntry>>([&]() -> Result<std::vector<AuditEntry>> {
     auto rows = db().prepare("SELECT sequence, recorded, at, actor, action, customer_id, subject, detail FROM audit "
-                             "WHERE (?1 IS NULL OR customer_id = ?1) AND sequence > ?2 ORDER BY sequence LIMIT ?3");
+                             "WHERE (customer_id = ?1 OR ?1 IS NULL) AND sequence > ?2 ORDER BY sequence LIMIT ?3");
     rows.bind(1, customer_id).bind(2, after).bind(3, limit);
     return audit_entries(std::move(rows));
   });
 }
 
-Result<std::vector<AuditEntry>> SqliteCatalog::audit_latest(const std::optional<std::string>& customer_id,
-                                                            std::int64_t limit) {
+Result<std::vector<AuditEntry>> SqlCatalog::audit_latest(const std::optional<std::string>& customer_id,
+                                                         std::int64_t limit) {
   return guarded<std::vector<AuditEntry>>([&]() -> Result<std::vector<AuditEntry>> {
     auto rows = db().prepare("SELECT sequence, recorded, at, actor, action, customer_id, subject, detail FROM audit "
-                             "WHERE (?1 IS NULL OR customer_id = ?1) ORDER BY sequence DESC LIMIT ?2");
+                             "WHERE (customer_id = ?1 OR ?1 IS NULL) ORDER BY sequence DESC LIMIT ?2");
     rows.bind(1, customer_id).bind(2, limit);
     return audit_entries(std::move(rows));
   });
 }
 
-Result<std::optional<std::string>> SqliteCatalog::contact_customer(const std::string& email) {
+Result<std::optional<std::string>> SqlCatalog::contact_customer(const std::string& email) {
   return guarded<std::optional<std::string>>([&]() -> Result<std::optional<std::string>> {
     auto row = db().prepare("SELECT customer_id FROM contacts WHERE email = ?");
     row.bind(1, email);
@@ -321,7 +320,7 @@ Result<std::optional<std::string>> SqliteCatalog::contact_customer(const std::st
   });
 }
 
-Result<void> SqliteCatalog::store_credential(const StoredCredential& credential, const AuditContext& context) {
+Result<void> SqlCatalog::store_credential(const StoredCredential& credential, const AuditContext& context) {
   return guarded<void>([&]() -> Result<void> {
     WriteTransaction transaction(*this);
     insert_credential(credential, context);
@@ -330,7 +329,7 @@ Result<void> SqliteCatalog::store_credential(const StoredCredential& credential,
   });
 }
 
-void SqliteCatalog::insert_credential(const StoredCredential& credential, const AuditContext& context) {
+void SqlCatalog::insert_credential(const StoredCredential& credential, const AuditContext& context) {
   const auto& principal = credential.principal;
   db().prepare("INSERT INTO credentials (id, secret_hash, role, subject, customer_id) VALUES (?, ?, ?, ?, ?)")
       .bind(1, credential.id)
@@ -344,7 +343,7 @@ void SqliteCatalog::insert_credential(const StoredCredential& credential, const 
         "{\"credential\":\"" + credential.id + "\"}");
 }
 
-Result<std::optional<StoredCredential>> SqliteCatalog::find_credential(const std::string& id) {
+Result<std::optional<StoredCredential>> SqlCatalog::find_credential(const std::string& id) {
   return guarded<std::optional<StoredCredential>>([&]() -> Result<std::optional<StoredCredential>> {
     auto row =
         db().prepare("SELECT secret_hash, role, subject, customer_id FROM credentials WHERE id = ? AND revoked = 0");
@@ -373,4 +372,4 @@ Result<std::optional<StoredCredential>> SqliteCatalog::find_credential(const std
   });
 }
 
-} // namespace lifeline::catalog::sqlite
+} // namespace lifeline::catalog::sql

@@ -3,10 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/scopes.hpp"
-#include "catalog/sqlite/guarded.hpp"
-#include "catalog/sqlite/sqlite_catalog.hpp"
+#include "catalog/sql/guarded.hpp"
+#include "catalog/sql/sql_catalog.hpp"
 
-namespace lifeline::catalog::sqlite {
+namespace lifeline::catalog::sql {
 
 namespace {
 
@@ -33,7 +33,7 @@ rules::Decision not_applicable(const std::string& product, const std::string& ta
 
 } // namespace
 
-Result<DownloadOutcome> SqliteCatalog::authorise_download(const DownloadRequest& request, const AuditContext& context) {
+Result<DownloadOutcome> SqlCatalog::authorise_download(const DownloadRequest& request, const AuditContext& context) {
   return guarded<DownloadOutcome>([&]() -> Result<DownloadOutcome> {
     // The decision, the purchase it consumes and its audit entry commit before a byte is served.
     WriteTransaction transaction(*this);
@@ -100,7 +100,7 @@ Result<DownloadOutcome> SqliteCatalog::authorise_download(const DownloadRequest&
   });
 }
 
-Result<ReportReceipt> SqliteCatalog::record_report(const InstallReport& report, const AuditContext& context) {
+Result<ReportReceipt> SqlCatalog::record_report(const InstallReport& report, const AuditContext& context) {
   return guarded<ReportReceipt>([&]() -> Result<ReportReceipt> {
     WriteTransaction transaction(*this);
     ReportReceipt receipt;
@@ -156,8 +156,8 @@ Result<ReportReceipt> SqliteCatalog::record_report(const InstallReport& report, 
   });
 }
 
-Result<Device> SqliteCatalog::record_check_in(const std::string& device_id, const std::string& service_pack,
-                                              const std::string& language, const AuditContext& context) {
+Result<Device> SqlCatalog::record_check_in(const std::string& device_id, const std::string& service_pack,
+                                           const std::string& language, const AuditContext& context) {
   return guarded<Device>([&]() -> Result<Device> {
     auto device = load_device(device_id);
     if (!device) {
@@ -184,14 +184,14 @@ Result<Device> SqliteCatalog::record_check_in(const std::string& device_id, cons
   });
 }
 
-Result<std::vector<Update>> SqliteCatalog::list_updates() {
+Result<std::vector<Update>> SqlCatalog::list_updates() {
   return guarded<std::vector<Update>>([&]() -> Result<std::vector<Update>> {
     Transaction snapshot(db(), TransactionMode::deferred);
     return load_updates();
   });
 }
 
-Result<std::int64_t> SqliteCatalog::generation() {
+Result<std::int64_t> SqlCatalog::generation() {
   return guarded<std::int64_t>([&]() -> Result<std::int64_t> {
     auto row = db().prepare("SELECT COALESCE(MAX(sequence), 0) FROM audit");
     row.step();
@@ -199,7 +199,7 @@ Result<std::int64_t> SqliteCatalog::generation() {
   });
 }
 
-Result<std::vector<std::string>> SqliteCatalog::installed_updates(const std::string& device_id) {
+Result<std::vector<std::string>> SqlCatalog::installed_updates(const std::string& device_id) {
   return guarded<std::vector<std::string>>([&]() -> Result<std::vector<std::string>> {
     auto rows = db().prepare("SELECT update_id FROM installs WHERE device_id = ? ORDER BY update_id");
     rows.bind(1, device_id);
@@ -211,7 +211,7 @@ Result<std::vector<std::string>> SqliteCatalog::installed_updates(const std::str
   });
 }
 
-Result<void> SqliteCatalog::store_enrolment_token(const EnrolmentToken& token, const AuditContext& context) {
+Result<void> SqlCatalog::store_enrolment_token(const EnrolmentToken& token, const AuditContext& context) {
   return guarded<void>([&]() -> Result<void> {
     WriteTransaction transaction(*this);
     db().prepare("INSERT INTO enrolment_tokens (id, secret_hash, customer_id, site, product_id, uses_left, expires, "
@@ -232,7 +232,7 @@ Result<void> SqliteCatalog::store_enrolment_token(const EnrolmentToken& token, c
   });
 }
 
-Result<std::optional<EnrolmentToken>> SqliteCatalog::find_enrolment_token(const std::string& id) {
+Result<std::optional<EnrolmentToken>> SqlCatalog::find_enrolment_token(const std::string& id) {
   return guarded<std::optional<EnrolmentToken>>([&]() -> Result<std::optional<EnrolmentToken>> {
     auto row = db().prepare("SELECT secret_hash, customer_id, site, product_id, uses_left, expires, created_by "
                             "FROM enrolment_tokens WHERE id = ?");
@@ -246,8 +246,8 @@ Result<std::optional<EnrolmentToken>> SqliteCatalog::find_enrolment_token(const 
   });
 }
 
-Result<bool> SqliteCatalog::void_enrolment_token(const std::string& id, const std::string& customer,
-                                                 const AuditContext& context) {
+Result<bool> SqlCatalog::void_enrolment_token(const std::string& id, const std::string& customer,
+                                              const AuditContext& context) {
   return guarded<bool>([&]() -> Result<bool> {
     WriteTransaction transaction(*this);
     db().prepare("UPDATE enrolment_tokens SET uses_left = 0 WHERE id = ? AND customer_id = ?")
@@ -263,7 +263,7 @@ Result<bool> SqliteCatalog::void_enrolment_token(const std::string& id, const st
   });
 }
 
-Result<bool> SqliteCatalog::revoke_credential(const std::string& id, const AuditContext& context) {
+Result<bool> SqlCatalog::revoke_credential(const std::string& id, const AuditContext& context) {
   return guarded<bool>([&]() -> Result<bool> {
     WriteTransaction transaction(*this);
     std::string role;
@@ -288,11 +288,11 @@ Result<bool> SqliteCatalog::revoke_credential(const std::string& id, const Audit
   });
 }
 
-Result<RegistrationOutcome> SqliteCatalog::register_with_token(const std::string& token_id,
-                                                               const DeviceRegistration& request,
-                                                               const StoredCredential& device_credential,
-                                                               const std::string& device_public_key,
-                                                               const AuditContext& context) {
+Result<RegistrationOutcome> SqlCatalog::register_with_token(const std::string& token_id,
+                                                            const DeviceRegistration& request,
+                                                            const StoredCredential& device_credential,
+                                                            const std::string& device_public_key,
+                                                            const AuditContext& context) {
   return guarded<RegistrationOutcome>([&]() -> Result<RegistrationOutcome> {
     WriteTransaction transaction(*this);
     // Checked again under the write lock: two devices racing for the last use get one each at most.
@@ -328,7 +328,7 @@ Result<RegistrationOutcome> SqliteCatalog::register_with_token(const std::string
   });
 }
 
-Result<std::string> SqliteCatalog::device_public_key(const std::string& device_id) {
+Result<std::string> SqlCatalog::device_public_key(const std::string& device_id) {
   return guarded<std::string>([&]() -> Result<std::string> {
     auto row = db().prepare("SELECT public_key FROM devices WHERE id = ?");
     row.bind(1, device_id);
@@ -339,4 +339,4 @@ Result<std::string> SqliteCatalog::device_public_key(const std::string& device_i
   });
 }
 
-} // namespace lifeline::catalog::sqlite
+} // namespace lifeline::catalog::sql

@@ -4,6 +4,7 @@
 
 #include "catalog/catalog.hpp"
 #include "tests/support/testing.hpp"
+#include "tests/unit/catalog/engines.hpp"
 #include "tests/unit/catalog/scenario.hpp"
 
 namespace lifeline::catalog {
@@ -11,14 +12,13 @@ namespace {
 
 using namespace catalog::testing;
 
-class SqliteRequestsTest : public ::testing::Test {
+class CatalogRequestsTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto opened = open_sqlite_catalog(m_dir / "catalog.db");
-    ASSERT_TRUE(opened) << opened.error().message;
-    m_catalog = std::move(*opened);
-    ASSERT_TRUE(m_catalog->apply_products({sql_server_2005()}, at("2016-01-01")));
-    ASSERT_TRUE(m_catalog->add_update(critical_update(), at("2016-01-01")));
+    m_catalog = open_test_catalog(GetParam(), m_dir.path());
+    ASSERT_TRUE(m_catalog);
+    ASSERT_TRUE(succeeded(m_catalog->apply_products({sql_server_2005()}, at("2016-01-01"))));
+    ASSERT_TRUE(succeeded(m_catalog->add_update(critical_update(), at("2016-01-01"))));
     ServiceOrder order;
     order.customer_id = "contoso";
     order.customer_name = "Contoso Ltd";
@@ -30,7 +30,7 @@ class SqliteRequestsTest : public ::testing::Test {
     enrolment.purchases = {Purchase{"KB4057113", 1}};
     enrolment.migration_plan = MigrationPlan{2, {{d("2016-10-13"), 2}}, d("2017-07-12")};
     order.enrolments = {enrolment};
-    ASSERT_TRUE(m_catalog->apply_order(order, at("2016-01-01")));
+    ASSERT_TRUE(succeeded(m_catalog->apply_order(order, at("2016-01-01"))));
   }
 
   static AuditContext at(const char* date) { return AuditContext{d(date), "test"}; }
@@ -58,7 +58,7 @@ class SqliteRequestsTest : public ::testing::Test {
   std::unique_ptr<Catalog> m_catalog;
 };
 
-TEST_F(SqliteRequestsTest, ATokenRegistersItsUsesAndTheDeviceCredentialWithTheDevice) {
+TEST_P(CatalogRequestsTest, ATokenRegistersItsUsesAndTheDeviceCredentialWithTheDevice) {
   store_token("t1", 1, "2016-11-08");
   const auto first = register_with("t1", "c1");
   ASSERT_TRUE(first) << first.error().message;
@@ -75,7 +75,7 @@ TEST_F(SqliteRequestsTest, ATokenRegistersItsUsesAndTheDeviceCredentialWithTheDe
   EXPECT_FALSE(m_catalog->find_credential("c2").value()) << "nothing half-written";
 }
 
-TEST_F(SqliteRequestsTest, AnExpiredTokenRegistersNothing) {
+TEST_P(CatalogRequestsTest, AnExpiredTokenRegistersNothing) {
   store_token("t1", 5, "2016-10-31");
   const auto refused = register_with("t1", "c1");
   ASSERT_FALSE(refused);
@@ -83,7 +83,7 @@ TEST_F(SqliteRequestsTest, AnExpiredTokenRegistersNothing) {
   EXPECT_TRUE(m_catalog->list_devices("contoso").value().empty());
 }
 
-TEST_F(SqliteRequestsTest, ARegistrationTheRulesRefuseUsesNoTokenUse) {
+TEST_P(CatalogRequestsTest, ARegistrationTheRulesRefuseUsesNoTokenUse) {
   store_token("t1", 5, "2016-11-08");
   ASSERT_TRUE(register_with("t1", "c1")->device);
   ASSERT_TRUE(register_with("t1", "c2")->device);
@@ -94,7 +94,7 @@ TEST_F(SqliteRequestsTest, ARegistrationTheRulesRefuseUsesNoTokenUse) {
   EXPECT_FALSE(m_catalog->find_credential("c3").value());
 }
 
-TEST_F(SqliteRequestsTest, ADownloadIsDecidedConsumedAndAuditedForTheCaller) {
+TEST_P(CatalogRequestsTest, ADownloadIsDecidedConsumedAndAuditedForTheCaller) {
   store_token("t1", 2, "2016-11-08");
   const auto one = register_with("t1", "c1")->device->id;
   const auto two = register_with("t1", "c2")->device->id;
@@ -126,7 +126,7 @@ TEST_F(SqliteRequestsTest, ADownloadIsDecidedConsumedAndAuditedForTheCaller) {
   EXPECT_EQ(denied, 3);
 }
 
-TEST_F(SqliteRequestsTest, AReportIsCountedOnceAndAFailureIsRecorded) {
+TEST_P(CatalogRequestsTest, AReportIsCountedOnceAndAFailureIsRecorded) {
   store_token("t1", 1, "2016-11-08");
   const auto device = register_with("t1", "c1")->device->id;
   const InstallReport report{"r1", device, "KB4057113", ReportOutcome::installed, "", ""};
@@ -146,19 +146,21 @@ TEST_F(SqliteRequestsTest, AReportIsCountedOnceAndAFailureIsRecorded) {
   EXPECT_GT(m_catalog->generation().value(), generation);
 }
 
-TEST_F(SqliteRequestsTest, ACheckInWritesOnlyWhatChanged) {
+TEST_P(CatalogRequestsTest, ACheckInWritesOnlyWhatChanged) {
   store_token("t1", 1, "2016-11-08");
   const auto device = register_with("t1", "c1")->device->id;
   const auto seen = m_catalog->record_check_in(device, "SP4", "en-US", at("2017-02-01"));
   ASSERT_TRUE(seen);
   EXPECT_EQ(seen->last_seen, d("2017-02-01"));
   const auto generation = m_catalog->generation().value();
-  ASSERT_TRUE(m_catalog->record_check_in(device, "SP4", "en-US", at("2017-02-01")));
+  ASSERT_TRUE(succeeded(m_catalog->record_check_in(device, "SP4", "en-US", at("2017-02-01"))));
   EXPECT_EQ(m_catalog->generation().value(), generation) << "nothing to audit";
   const auto changed = m_catalog->record_check_in(device, "SP3", "en-US", at("2017-02-01"));
   EXPECT_EQ(changed->service_pack, "SP3");
   EXPECT_GT(m_catalog->generation().value(), generation) << "an inventory change is audited";
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, CatalogRequestsTest, k_engines, engine_name);
 
 } // namespace
 } // namespace lifeline::catalog

@@ -1,0 +1,69 @@
+// Opening a catalog: on a SQLite file, per-thread catalogs over one writer connection per file.
+#include <map>
+#include <mutex>
+
+#include "catalog/catalog.hpp"
+#include "catalog/sql/guarded.hpp"
+#include "catalog/sql/sql_catalog.hpp"
+#include "catalog/sqlite/database.hpp"
+#include "catalog/sqlite/migrations.hpp"
+
+namespace lifeline::catalog {
+
+namespace {
+
+// The process's writer connection of a database file; writers take turns on it under the
+// process's writer lock (Database::begin), so it is never used by two threads at once.
+std::shared_ptr<sqlite::Database> writer_connection(const std::filesystem::path& database_file) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<sqlite::Database>> by_file;
+  std::error_code error;
+  auto key = std::filesystem::weakly_canonical(database_file, error).string();
+  if (error) {
+    key = database_file.string();
+  }
+  const std::scoped_lock lock(mutex);
+  for (auto it = by_file.begin(); it != by_file.end();) { // files of closed catalogs (tests open many)
+    it = it->second.expired() ? by_file.erase(it) : std::next(it);
+  }
+  auto& slot = by_file[key];
+  auto writer = slot.lock();
+  if (!writer) {
+    writer = std::make_shared<sqlite::Database>(database_file);
+    slot = writer;
+  }
+  return writer;
+}
+
+} // namespace
+
+Result<std::unique_ptr<Catalog>> open_sqlite_catalog(const std::filesystem::path& database_file) {
+  return sql::guarded<std::unique_ptr<Catalog>>([&]() -> std::unique_ptr<Catalog> {
+    auto own = std::make_unique<sqlite::Database>(database_file);
+    sqlite::migrate(*own);
+    return std::make_unique<sql::SqlCatalog>(std::move(own), writer_connection(database_file));
+  });
+}
+
+bool is_postgres_location(std::string_view location) {
+  return location.starts_with("postgresql://") || location.starts_with("postgres://");
+}
+
+Result<std::unique_ptr<Catalog>> open_catalog(const std::string& location) {
+  return is_postgres_location(location) ? open_postgres_catalog(location) : open_sqlite_catalog(location);
+}
+
+Result<Catalog*> thread_catalog(const std::string& location) {
+  thread_local std::map<std::string, std::unique_ptr<Catalog>, std::less<>> catalogs;
+  auto& slot = catalogs[location];
+  if (!slot) {
+    auto opened = open_catalog(location);
+    if (!opened) {
+      return opened.error();
+    }
+    slot = std::move(*opened);
+  }
+  return slot.get();
+}
+
+} // namespace lifeline::catalog
