@@ -49,12 +49,12 @@ std::string Call::actor() const {
   return catalog::to_string(caller.role) + ":" + caller.subject;
 }
 
-util::Result<catalog::Catalog*> thread_catalog(const std::filesystem::path& data_dir) {
-  return catalog::thread_catalog(data_dir / "catalog.db");
+util::Result<catalog::Catalog*> thread_catalog(const ApiContext& context) {
+  return catalog::thread_catalog(context.catalog);
 }
 
 std::variant<Call, HttpResponse> open_call(Shared& shared, const HttpRequest& request, const Roles& roles) {
-  auto catalog = thread_catalog(shared.context.data_dir);
+  auto catalog = thread_catalog(shared.context);
   if (!catalog) {
     return http::problem(503, "Service Unavailable", "the catalog cannot be opened");
   }
@@ -326,8 +326,8 @@ http::Router make_router(const ApiContext& context) {
   add_contact_routes(router, shared);
   add_fleet_routes(router, shared);
   add_operator_routes(router, shared);
-  dashboard::add_dashboard_routes(
-      router, dashboard::DashboardContext{context.data_dir, context.clock, context.tls, context.trusted_proxies});
+  dashboard::add_dashboard_routes(router, dashboard::DashboardContext{context.data_dir, context.catalog, context.clock,
+                                                                      context.tls, context.trusted_proxies});
   router.observe([shared](const std::string& method, const std::string& route, int status, double seconds) {
     shared->metrics.record_request(method, route, status, seconds);
   });

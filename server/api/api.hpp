@@ -16,6 +16,8 @@ namespace lifeline::server::api {
 
 struct ApiContext {
   std::filesystem::path data_dir;
+  // Where the catalog is: a SQLite file (the data directory's catalog.db) or a PostgreSQL URI.
+  std::string catalog;
   std::shared_ptr<const util::Clock> clock = std::make_shared<util::SystemClock>();
   // When set, payloads are not sent by us: an nginx in front serves PREFIX/<target path> from
   // an internal location once the entitlement decision allowed it (docs/nginx.md).

@@ -21,7 +21,7 @@ bool is_ed25519_public_hex(std::string_view text) {
 }
 
 HttpResponse register_device(Shared& shared, const HttpRequest& request) {
-  auto catalog = thread_catalog(shared.context.data_dir);
+  auto catalog = thread_catalog(shared.context);
   if (!catalog) {
     return error_response(catalog.error());
   }

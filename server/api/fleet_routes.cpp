@@ -94,11 +94,11 @@ HttpResponse streamed(const Shared& shared, Call& call, bool csv, const std::str
   response.headers["X-Accel-Buffering"] = "no"; // a proxy passes the pieces on as they come
   auto pending = std::make_shared<std::string>(std::move(*first));
   response.chunks = [pending, next = std::move(next),
-                     data_dir = shared.context.data_dir]() -> util::Result<std::string> {
+                     location = shared.context.catalog]() -> util::Result<std::string> {
     if (!pending->empty()) {
       return std::exchange(*pending, std::string());
     }
-    const auto catalog = thread_catalog(data_dir);
+    const auto catalog = catalog::thread_catalog(location);
     if (!catalog) {
       return catalog.error();
     }

@@ -30,7 +30,7 @@ struct Shared {
   explicit Shared(ApiContext api_context)
       : context(std::move(api_context)), repository(context.data_dir),
         enrolment_offers(context.check_in_cache_bytes / 8), class_offers(context.check_in_cache_bytes),
-        last_seen(context.data_dir / "catalog.db", context.last_seen_interval) {}
+        last_seen(context.catalog, context.last_seen_interval) {}
 
   ApiContext context;
   Metrics metrics;
@@ -65,7 +65,7 @@ http::Handler authorised(const SharedPtr& shared, Roles roles, CallHandler handl
 // For a route that takes a large body: the same checks on the request head, before the body.
 http::Gate authorised_gate(const SharedPtr& shared, Roles roles);
 // This thread's catalog (SQLite connections are per thread).
-util::Result<catalog::Catalog*> thread_catalog(const std::filesystem::path& data_dir);
+util::Result<catalog::Catalog*> thread_catalog(const ApiContext& context);
 
 // The client's address for the audit trail: the connection's peer, or the last address a
 // trusted proxy added to X-Forwarded-For.

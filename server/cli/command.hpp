@@ -31,6 +31,7 @@ struct CommandContext {
   std::filesystem::path data_dir;
   std::int64_t now = 0; // Unix time: midnight of --at when given, else the current time
   std::string actor = "operator";
+  std::string catalog_location = {};    // what `catalog` was opened from (a SQLite file or a PostgreSQL URI)
   bool fixed_date = false;              // --at was given: the clock stands still at its midnight
   const ServerConfig* config = nullptr; // the configuration file's settings (or the defaults)
 

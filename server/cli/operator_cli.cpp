@@ -116,6 +116,10 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
   CLI::App app{"Lifeline signing server: catalog, Custom Support rules and operator commands", "lifeline-server"};
   std::string data_dir;
   app.add_option("--data", data_dir, "Server data directory (holds catalog.db); overrides the configuration's");
+  std::string catalog_uri;
+  app.add_option("--catalog", catalog_uri,
+                 "The catalog in PostgreSQL (postgresql://...) instead of the data directory's catalog.db; "
+                 "overrides the configuration's");
   std::string config_file;
   app.add_option("--config", config_file,
                  std::string("Configuration file (default: ") + cli::k_default_server_config +
@@ -148,9 +152,16 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
     err << "lifeline-server: " << error.what() << "\nRun with --help for usage.\n";
     return static_cast<int>(ExitCode::usage);
   }
-  const auto config = resolve_config(config_file, data_dir, err);
+  auto config = resolve_config(config_file, data_dir, err);
   if (!config) {
     return static_cast<int>(ExitCode::invalid);
+  }
+  if (!catalog_uri.empty()) {
+    config->catalog = catalog_uri;
+    if (auto checked = cli::check_server_config(*config); !checked) {
+      err << "lifeline-server: --catalog: " << checked.error().message << '\n';
+      return static_cast<int>(ExitCode::usage);
+    }
   }
   if (config_show->parsed()) {
     out << cli::effective_config_json(*config) << '\n';
@@ -179,13 +190,15 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
     if (!dir) {
       return static_cast<int>(ExitCode::invalid);
     }
-    auto catalog = catalog::open_sqlite_catalog(*dir / "catalog.db");
+    const auto location = cli::catalog_location(*config, *dir);
+    auto catalog = catalog::open_catalog(location);
     if (!catalog) {
       err << "lifeline-server: " << catalog.error().message << '\n';
       return static_cast<int>(ExitCode::invalid);
     }
     cli::CommandContext context{**catalog, out, err, at, leaf.options->json, *dir, now};
     context.fixed_date = leaf.at_option->count() > 0;
+    context.catalog_location = location;
     context.config = &*config;
     return run_guarded(err, [&] { return leaf.handler(context); });
   }

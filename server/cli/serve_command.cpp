@@ -78,6 +78,7 @@ ExitCode serve(CommandContext& context, const ServeOverrides& overrides) {
 
   api::ApiContext api_context;
   api_context.data_dir = context.data_dir;
+  api_context.catalog = context.catalog_location;
   if (context.fixed_date) {
     api_context.clock = std::make_shared<util::FixedClock>(context.at);
   }
@@ -119,6 +120,7 @@ ExitCode serve(CommandContext& context, const ServeOverrides& overrides) {
   const auto url = std::string(server.tls() ? "https" : "http") + "://" + host + ':' + std::to_string(*bound);
   util::log::info("started", {{"url", url},
                               {"data", context.data_dir.string()},
+                              {"catalog", redacted_location(context.catalog_location)},
                               {"threads", std::to_string(options.threads)},
                               {"log_requests", options.log_requests ? "true" : "false"}});
   context.out << "listening on " << url << std::endl; // the line scripts wait for

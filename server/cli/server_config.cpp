@@ -1,5 +1,7 @@
 #include "server/cli/server_config.hpp"
 
+#include "catalog/catalog.hpp"
+
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +38,10 @@ bool any_path(std::string_view text) {
 }
 
 // Settings that are off when empty, so that `config show`'s output reads back as it was.
+bool is_catalog_uri(std::string_view text) {
+  return text.empty() || catalog::is_postgres_location(text);
+}
+
 bool optional_path(std::string_view text) {
   return text.empty() || util::is_config_path(text);
 }
@@ -72,6 +78,29 @@ const std::vector<LimitSetting>& limit_settings() {
   return k_settings;
 }
 
+std::string catalog_location(const ServerConfig& config, const std::filesystem::path& data_dir) {
+  return config.catalog.empty() ? (data_dir / "catalog.db").string() : config.catalog;
+}
+
+std::string redacted_location(const std::string& location) {
+  // postgresql://user:password@host/...: the password is what sits between the first ':' after
+  // the scheme and the '@' of the authority.
+  const auto scheme = location.find("://");
+  if (scheme == std::string::npos) {
+    return location;
+  }
+  const auto authority_end = location.find_first_of("/?", scheme + 3);
+  const auto at = location.rfind('@', authority_end);
+  if (at == std::string::npos || at < scheme + 3) {
+    return location;
+  }
+  const auto colon = location.find(':', scheme + 3);
+  if (colon == std::string::npos || colon > at) {
+    return location;
+  }
+  return location.substr(0, colon + 1) + "***" + location.substr(at);
+}
+
 util::Result<ServerConfig> load_server_config(const std::filesystem::path& path) {
   auto file = util::ConfigFile::load(path);
   if (!file) {
@@ -79,6 +108,7 @@ util::Result<ServerConfig> load_server_config(const std::filesystem::path& path)
   }
   ServerConfig config;
   file->text("data", config.data, any_path, "the data directory");
+  file->text("catalog", config.catalog, is_catalog_uri, "a PostgreSQL URI (postgresql://...), or empty for catalog.db");
   file->text("listen", config.listen, is_listen_address, "HOST:PORT");
   file->text("tls_certificate", config.tls_certificate, optional_path, "a PEM certificate chain file");
   file->text("tls_private_key", config.tls_private_key, optional_path, "a PEM private key file");
@@ -104,6 +134,9 @@ util::Result<ServerConfig> load_server_config(const std::filesystem::path& path)
 
 util::Result<void> check_server_config(const ServerConfig& config) {
   const auto refuse = [](const std::string& why) { return util::make_error(util::ErrorKind::invalid_input, why); };
+  if (!is_catalog_uri(config.catalog)) {
+    return refuse("catalog must be a PostgreSQL URI (postgresql://...), not " + redacted_location(config.catalog));
+  }
   if (!is_listen_address(config.listen)) {
     return refuse("listen must be HOST:PORT, not " + config.listen);
   }
@@ -124,6 +157,7 @@ util::Result<void> check_server_config(const ServerConfig& config) {
 std::string effective_config_json(const ServerConfig& config) {
   nlohmann::ordered_json json{
       {"data", config.data},
+      {"catalog", redacted_location(config.catalog)},
       {"listen", config.listen},
       {"tls_certificate", config.tls_certificate},
       {"tls_private_key", config.tls_private_key},

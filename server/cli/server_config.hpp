@@ -16,6 +16,9 @@ inline constexpr const char* k_default_server_config = "/etc/lifeline/server.jso
 
 struct ServerConfig {
   std::string data = "/var/lib/lifeline";
+  // The catalog in PostgreSQL (a libpq URI, postgresql://...), shared by several servers; empty:
+  // the data directory's catalog.db (SQLite). A password belongs in ~/.pgpass, not here.
+  std::string catalog;
   std::string listen = "127.0.0.1:8443";
   std::string tls_certificate; // PEM chain; with tls_private_key, the server speaks HTTPS
   std::string tls_private_key;
@@ -55,6 +58,11 @@ util::Result<ServerConfig> load_server_config(const std::filesystem::path& file)
 
 // Checks what files and command lines may set alike; the error names the setting.
 util::Result<void> check_server_config(const ServerConfig& config);
+
+// Where the catalog is: `catalog`, else the data directory's catalog.db.
+std::string catalog_location(const ServerConfig& config, const std::filesystem::path& data_dir);
+// A catalog location fit for logs and output: a URI's password replaced by ***.
+std::string redacted_location(const std::string& location);
 
 // The configuration in effect, defaults included, in the file's own format.
 std::string effective_config_json(const ServerConfig& config);

@@ -136,7 +136,7 @@ std::variant<Viewer, HttpResponse> viewer_of(State& state, const HttpRequest& re
   if (!session) {
     return redirect("/dashboard/login");
   }
-  auto catalog = catalog::thread_catalog(state.context.data_dir / "catalog.db");
+  auto catalog = catalog::thread_catalog(state.context.catalog);
   if (!catalog) {
     return unavailable();
   }
@@ -281,7 +281,7 @@ HttpResponse log_in(State& state, const HttpRequest& request) {
       !state.login_tokens.valid(sent, state.context.session_clock->now_seconds())) {
     return login_form(state, request, 403, "The login form expired or did not come from this server; try again.");
   }
-  auto catalog = catalog::thread_catalog(state.context.data_dir / "catalog.db");
+  auto catalog = catalog::thread_catalog(state.context.catalog);
   if (!catalog) {
     return unavailable();
   }

@@ -16,6 +16,7 @@ namespace lifeline::server::dashboard {
 
 struct DashboardContext {
   std::filesystem::path data_dir;
+  std::string catalog;                      // a SQLite file or a PostgreSQL URI (api::ApiContext::catalog)
   std::shared_ptr<const util::Clock> clock; // the business date the figures are computed at
   bool tls = false;                         // served over TLS: cookies are Secure
   // Reverse proxies whose X-Forwarded-Proto/-Host are believed: behind one that terminates TLS,

@@ -8,10 +8,8 @@
 
 namespace lifeline::server::service {
 
-LastSeen::LastSeen(std::filesystem::path database_file, std::chrono::milliseconds interval,
-                   std::uintmax_t wal_limit_bytes)
-    : m_database_file(std::move(database_file)), m_interval(interval), m_wal_limit(wal_limit_bytes),
-      m_thread([this] { run(); }) {}
+LastSeen::LastSeen(std::string catalog, std::chrono::milliseconds interval, std::uintmax_t wal_limit_bytes)
+    : m_catalog(std::move(catalog)), m_interval(interval), m_wal_limit(wal_limit_bytes), m_thread([this] { run(); }) {}
 
 LastSeen::~LastSeen() {
   {
@@ -47,7 +45,7 @@ void LastSeen::flush() {
     return;
   }
   const std::vector<std::pair<std::string, util::Date>> seen(taken.begin(), taken.end());
-  auto catalog = catalog::thread_catalog(m_database_file);
+  auto catalog = catalog::thread_catalog(m_catalog);
   auto written = catalog ? (*catalog)->record_last_seen(seen) : util::Result<void>(catalog.error());
   if (!written) {
     util::log::warning("last_seen_failed",
@@ -63,12 +61,15 @@ void LastSeen::flush() {
 }
 
 void LastSeen::bound_the_log() const {
+  if (catalog::is_postgres_location(m_catalog)) {
+    return; // PostgreSQL checkpoints its own log
+  }
   std::error_code error;
-  const auto size = std::filesystem::file_size(m_database_file.string() + "-wal", error);
+  const auto size = std::filesystem::file_size(m_catalog + "-wal", error);
   if (error || size <= m_wal_limit) {
     return;
   }
-  auto catalog = catalog::thread_catalog(m_database_file);
+  auto catalog = catalog::thread_catalog(m_catalog);
   const auto left = catalog ? (*catalog)->checkpoint() : util::Result<std::int64_t>(catalog.error());
   if (!left || *left != 0) {
     // Readers held on: the next pass tries again.

@@ -25,7 +25,8 @@ namespace lifeline::server::service {
 
 class LastSeen {
  public:
-  LastSeen(std::filesystem::path database_file, std::chrono::milliseconds interval,
+  // `catalog`: a SQLite file (whose log it also keeps bounded) or a PostgreSQL URI.
+  LastSeen(std::string catalog, std::chrono::milliseconds interval,
            std::uintmax_t wal_limit_bytes = std::uintmax_t{32} << 20);
   LastSeen(const LastSeen&) = delete;
   LastSeen& operator=(const LastSeen&) = delete;
@@ -40,7 +41,7 @@ class LastSeen {
   void run();
   void bound_the_log() const;
 
-  std::filesystem::path m_database_file;
+  std::string m_catalog;
   std::chrono::milliseconds m_interval;
   std::uintmax_t m_wal_limit;
   mutable std::mutex m_mutex;

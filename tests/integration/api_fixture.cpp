@@ -1,5 +1,6 @@
 #include "tests/integration/api_fixture.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "tests/support/archives.hpp"
@@ -19,13 +20,27 @@ nlohmann::json json_of(const ApiReply& reply) {
 }
 
 std::string ApiFixture::ll(std::vector<std::string> arguments) const {
-  arguments.insert(arguments.begin(), {server_binary().string(), "--data", data()});
+  const auto location = location_options();
+  arguments.insert(arguments.begin(), location.begin(), location.end());
+  arguments.insert(arguments.begin(), server_binary().string());
   const auto result = run(arguments);
   EXPECT_EQ(result.exit_code, 0) << result.err;
   return result.out.substr(0, result.out.find('\n'));
 }
 
+std::vector<std::string> ApiFixture::location_options() const {
+  std::vector<std::string> options{"--data", data()};
+  if (!m_catalog.empty()) {
+    options.insert(options.end(), {"--catalog", m_catalog});
+  }
+  return options;
+}
+
 void ApiFixture::SetUp() {
+  if (const char* engine = std::getenv("LIFELINE_TEST_CATALOG");
+      engine != nullptr && std::string(engine) == "postgresql") {
+    m_catalog = fresh_postgres_schema_uri();
+  }
   ll({"init"});
   ll({"products", "apply", examples("products.json")});
   ll({"orders", "apply", examples("order-contoso.json")});
@@ -45,8 +60,10 @@ void ApiFixture::SetUp() {
 }
 
 void ApiFixture::start_server(const std::vector<std::string>& extra) {
-  std::vector<std::string> command{
-      server_binary().string(), "--data", data(), "serve", "--listen", "127.0.0.1:0", "--at", k_at};
+  std::vector<std::string> command{server_binary().string()};
+  const auto location = location_options();
+  command.insert(command.end(), location.begin(), location.end());
+  command.insert(command.end(), {"serve", "--listen", "127.0.0.1:0", "--at", k_at});
   command.insert(command.end(), extra.begin(), extra.end());
   m_server = std::make_unique<BackgroundProcess>(command);
   const auto& line = m_server->first_line();

@@ -40,6 +40,9 @@ class ApiFixture : public ::testing::Test {
   // The URL path of a published payload (content-addressed, as TUF clients ask for it).
   [[nodiscard]] std::string payload_url(const std::string& kb) const;
   [[nodiscard]] std::string data() const { return (m_dir / "data").string(); }
+  // `--data DIR`, and `--catalog URI` when the tests run on PostgreSQL (LIFELINE_TEST_CATALOG=
+  // postgresql: a fresh schema of the test cluster per test).
+  [[nodiscard]] std::vector<std::string> location_options() const;
 
   TempDir m_dir;
   std::unique_ptr<BackgroundProcess> m_server;
@@ -49,6 +52,7 @@ class ApiFixture : public ::testing::Test {
   std::string m_alice; // contoso, level 2
   std::string m_carol; // fabrikam, level 1
   std::string m_payload_4057113;
+  std::string m_catalog; // the PostgreSQL URI, or "" for the data directory's catalog.db
 };
 
 nlohmann::json json_of(const ApiReply& reply);
