@@ -5,7 +5,10 @@
 #   over every device's credential (wrk -t2 -c32, FLEET_SECONDS), the same while devices download
 #   a payload at 20/s, the same while FLEET_IDLE (10,000) keep-alive connections sit idle,
 #   GET /v1/compliance for one customer, the catalog's size, the server's memory.
-# Usage: fleet_bench.sh BUILD_DIR [--smoke]   (wrk and nginx: scripts/install-deps.sh)
+# Usage: fleet_bench.sh BUILD_DIR [--smoke] [--catalog postgresql[://...]]   (wrk, nginx: make deps)
+#   --catalog postgresql: the catalog in a PostgreSQL server of its own, started in the workspace
+#   with PostgreSQL's durable defaults (scripts/pg-test-cluster.sh); --catalog URI: in that
+#   (empty) database.
 #
 # --smoke (ctest fleet_bench_smoke) checks answers and counts, never timings:
 #   - every registration answered 201 and every device's first check-in 200 with an entitlement
@@ -20,8 +23,23 @@
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 build_dir=$(cd "${1:-build}" && pwd)
+shift || true
 smoke=false
-[ "${2:-}" = --smoke ] && smoke=true
+catalog=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) smoke=true ;;
+    --catalog)
+      catalog=${2:?--catalog needs postgresql or a URI}
+      shift
+      ;;
+    *)
+      echo "fleet_bench: unknown option $1" >&2
+      exit 2
+      ;;
+  esac
+  shift
+done
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
 server="$build_dir/server/lifeline-server"
 driver="$build_dir/bench/fleet_driver"
@@ -49,6 +67,12 @@ source "$source_dir/bench/fleet/world.sh"
 # shellcheck source=fleet/measure.sh
 source "$source_dir/bench/fleet/measure.sh"
 
+if [ "$catalog" = postgresql ]; then
+  chmod o+x "$work" # the server runs as the postgres user (as root), and must reach its directory
+  PG_CLUSTER_DURABLE=1 "$source_dir/scripts/pg-test-cluster.sh" start "$work/pg" >/dev/null
+  trap '"$source_dir/scripts/pg-test-cluster.sh" stop "$work/pg" >/dev/null 2>&1; world_cleanup' EXIT
+  catalog=$(cat "$work/pg/uri")
+fi
 started=$SECONDS
 fleet_world
 echo "== fleet: $fleet_n devices, 6 enrolments of 2 customers (one Essentials), 20 updates of ${payload_kib} KiB" \

@@ -10,6 +10,7 @@
 #                                  running server, or no DIR at all, is not an error.
 # As root, initdb and the server run as the "postgres" system user (Debian's postgresql package
 # creates it), which then owns DIR; DIR's parent directories must be traversable by that user.
+# PG_CLUSTER_DURABLE=1 keeps fsync and synchronous commits on (benchmarks); tests run without.
 # Layout: DIR/data (cluster), DIR/log (server log), DIR/initdb.log, DIR/uri, DIR/.s.PGSQL.5432.
 set -euo pipefail
 
@@ -136,6 +137,14 @@ start_cluster() {
     cat "$dir/initdb.log" >&2
     die "initdb failed in $dir/data (output above and in $dir/initdb.log)"
   fi
+  # Test data only: nothing has to survive a power cut of the test machine. PG_CLUSTER_DURABLE=1
+  # (the benchmarks) keeps PostgreSQL's defaults, so a commit is on disk before it returns.
+  local durability="fsync = off
+synchronous_commit = off
+full_page_writes = off"
+  if [ "${PG_CLUSTER_DURABLE:-0}" = 1 ]; then
+    durability="# durable: PostgreSQL's defaults"
+  fi
   cat >>"$dir/data/postgresql.conf" <<EOF
 
 # pg-test-cluster.sh: a private server for the tests, reachable only through the socket in $dir.
@@ -144,10 +153,7 @@ unix_socket_directories = '$dir'
 unix_socket_permissions = 0777
 port = $port
 max_connections = 200
-# Test data only: nothing here has to survive a power cut of the test machine.
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+$durability
 logging_collector = off
 log_min_messages = warning
 log_checkpoints = off

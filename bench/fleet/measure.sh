@@ -64,9 +64,14 @@ print_wrk() { # LABEL RPS P50 P99 SOCKET_ERRORS REQUESTS
 
 print_storage_and_memory() {
   local db wal
-  db=$(stat -c %s "$data/catalog.db")
-  wal=$(stat -c %s "$data/catalog.db-wal" 2>/dev/null || echo 0)
-  echo "catalog.db $((db / 1024)) KiB, catalog.db-wal $((wal / 1024)) KiB"
+  if [ -n "${catalog:-}" ]; then
+    db=$(psql -X -tA "$catalog" -c 'SELECT pg_database_size(current_database())')
+    echo "PostgreSQL catalog database $((db / 1024)) KiB"
+  else
+    db=$(stat -c %s "$data/catalog.db")
+    wal=$(stat -c %s "$data/catalog.db-wal" 2>/dev/null || echo 0)
+    echo "catalog.db $((db / 1024)) KiB, catalog.db-wal $((wal / 1024)) KiB"
+  fi
   awk '/^VmRSS/ { rss = $2 } /^VmHWM/ { hwm = $2 }
     END { printf "server memory: VmRSS %d MiB, VmHWM (peak) %d MiB\n", rss / 1024, hwm / 1024 }' "/proc/$server_pid/status"
 }

@@ -1,8 +1,17 @@
 # Sourced by the demo, the benchmarks and the nginx test: a Lifeline world on a data directory,
 # its server on loopback, and devices enrolled over HTTP the way a fleet enrols.
-# The caller sets: server (lifeline-server binary), examples (examples/ dir), data, work.
+# The caller sets: server (lifeline-server binary), examples (examples/ dir), data, work; and
+# catalog, a PostgreSQL URI, to keep the catalog there instead of in $data/catalog.db.
 
-ll() { "$server" --data "$data" "$@"; }
+# location: sets the array location to the server's options that say where its data is.
+location() {
+  location=(--data "$data")
+  [ -z "${catalog:-}" ] || location+=(--catalog "$catalog")
+}
+ll() {
+  location
+  "$server" "${location[@]}" "$@"
+}
 
 # world_workspace: a fresh temporary $work (its $data inside), removed on exit, when the
 # background processes the caller adds to $pids are stopped too.
@@ -35,7 +44,8 @@ world_publish() {
 world_serve() {
   local at=$1
   shift
-  "$server" --data "$data" serve --listen 127.0.0.1:0 --at "$at" "$@" >"$work/server.out" 2>"$work/server.err" &
+  location
+  "$server" "${location[@]}" serve --listen 127.0.0.1:0 --at "$at" "$@" >"$work/server.out" 2>"$work/server.err" &
   server_pid=$!
   for _ in $(seq 200); do grep -q '^listening on ' "$work/server.out" 2>/dev/null && break; sleep 0.05; done
   base=$(sed -n 's/^listening on //p' "$work/server.out")
