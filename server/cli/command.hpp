@@ -89,6 +89,7 @@ void add_serve_command(CLI::App& app, CommandSet& commands);
 void add_credential_commands(CLI::App& app, CommandSet& commands);
 void add_advisory_commands(CLI::App& app, CommandSet& commands);
 void add_maintenance_commands(CLI::App& app, CommandSet& commands);
+void add_catalog_commands(CLI::App& app, CommandSet& commands);
 
 // Prints a failed Result's error and picks the exit code for it.
 ExitCode report_error(CommandContext& context, const util::Error& error);

@@ -138,6 +138,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
   cli::add_credential_commands(app, commands);
   cli::add_advisory_commands(app, commands);
   cli::add_maintenance_commands(app, commands);
+  cli::add_catalog_commands(app, commands);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);
   try {

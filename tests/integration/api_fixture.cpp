@@ -37,8 +37,8 @@ std::vector<std::string> ApiFixture::location_options() const {
 }
 
 void ApiFixture::SetUp() {
-  if (const char* engine = std::getenv("LIFELINE_TEST_CATALOG");
-      engine != nullptr && std::string(engine) == "postgresql") {
+  const char* engine = std::getenv("LIFELINE_TEST_CATALOG");
+  if (m_catalog.empty() && engine != nullptr && std::string(engine) == "postgresql") {
     m_catalog = fresh_postgres_schema_uri();
   }
   ll({"init"});

@@ -52,7 +52,7 @@ class ApiFixture : public ::testing::Test {
   std::string m_alice; // contoso, level 2
   std::string m_carol; // fabrikam, level 1
   std::string m_payload_4057113;
-  std::string m_catalog; // the PostgreSQL URI, or "" for the data directory's catalog.db
+  std::string m_catalog; // the PostgreSQL URI, or "" for the data directory's catalog.db (set before SetUp)
 };
 
 nlohmann::json json_of(const ApiReply& reply);

@@ -15,7 +15,7 @@ using Json = nlohmann::json;
 class MultiServer : public ApiFixture {
  protected:
   void SetUp() override {
-    setenv("LIFELINE_TEST_CATALOG", "postgresql", 1); // these tests are about PostgreSQL only
+    m_catalog = fresh_postgres_schema_uri(); // these tests are about PostgreSQL only
     ApiFixture::SetUp();
     for (int i = 0; i < 2; ++i) { // two more servers beside the fixture's
       std::vector<std::string> command{server_binary().string()};
@@ -131,6 +131,46 @@ TEST_F(MultiServer, AnEssentialsPurchaseIsConsumedAtMostItsQuantity) {
     }
   }
   EXPECT_EQ(installed, 1) << "one purchase, one device: " << compliance.dump();
+}
+
+// A site on SQLite moves to PostgreSQL: the same devices, credentials, installs and audit trail,
+// and the server carries on from there.
+class CatalogMigration : public ApiFixture {};
+
+TEST_F(CatalogMigration, ASiteMovesToPostgresqlWithEverythingItHad) {
+  ASSERT_TRUE(m_catalog.empty()) << "the site starts on SQLite";
+  const auto device = register_device(enrolment_token(k_sql));
+  ASSERT_FALSE(device.empty());
+  ASSERT_EQ(client(device)
+                .post("/v1/devices/me/reports", R"({"report_id":"r-1","update":"KB4057113","outcome":"installed"})")
+                .status,
+            201);
+  const auto before = json_of(client(m_alice).get("/v1/compliance"));
+  const auto trail_before = json_of(client(m_operator).get("/v1/audit"))["entries"].size();
+  stop_server();
+
+  const auto target = fresh_postgres_schema_uri();
+  auto migrated = run({server_binary().string(), "--data", data(), "catalog", "migrate", "--to", target, "--json"});
+  ASSERT_EQ(migrated.exit_code, 0) << migrated.err;
+  const auto summary = Json::parse(migrated.out);
+  EXPECT_EQ(summary["tables"]["devices"], 1);
+  EXPECT_EQ(summary["tables"]["installs"], 1);
+  // Into a database that holds a catalog already: refused, nothing changed.
+  const auto again = run({server_binary().string(), "--data", data(), "catalog", "migrate", "--to", target});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.err.find("already holds a Lifeline catalog"), std::string::npos) << again.err;
+
+  m_catalog = target;
+  start_server();
+  EXPECT_EQ(json_of(client(m_alice).get("/v1/compliance")), before);
+  EXPECT_EQ(json_of(client(m_operator).get("/v1/audit"))["entries"].size(), trail_before);
+  const auto check_in = client(device).post("/v1/devices/me/check-in", R"({"service_pack":"SP4","language":"en-US"})");
+  EXPECT_EQ(check_in.status, 200) << "the device's credential moved with it: " << check_in.body;
+  // New rows continue after the copied ones.
+  EXPECT_FALSE(register_device(enrolment_token(k_sql)).empty());
+  const auto devices = json_of(client(m_alice).get("/v1/devices"))["devices"];
+  ASSERT_EQ(devices.size(), 2U);
+  EXPECT_NE(devices[0]["id"], devices[1]["id"]);
 }
 
 } // namespace
