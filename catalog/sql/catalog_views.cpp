@@ -72,13 +72,28 @@ Result<std::optional<DeviceView>> SqlCatalog::device_view(const std::string& dev
 
 Result<std::vector<std::int64_t>> SqlCatalog::scope_generations(const std::vector<std::string>& scopes) {
   return guarded<std::vector<std::int64_t>>([&]() -> Result<std::vector<std::int64_t>> {
-    Transaction snapshot(db(), TransactionMode::deferred);
-    std::vector<std::int64_t> generations;
-    generations.reserve(scopes.size());
-    for (const auto& scope : scopes) {
-      auto row = db().prepare("SELECT generation FROM scope_generations WHERE scope = ?");
-      row.bind(1, scope);
-      generations.push_back(row.step() ? row.integer(0) : 0);
+    std::vector<std::int64_t> generations(scopes.size(), 0);
+    if (scopes.empty()) {
+      return generations;
+    }
+    // One statement, so one snapshot and (on PostgreSQL) one round trip, whatever the count; a
+    // statement per count of scopes is prepared once.
+    std::string sql = "SELECT scope, generation FROM scope_generations WHERE scope IN (?";
+    for (std::size_t i = 1; i < scopes.size(); ++i) {
+      sql += ", ?";
+    }
+    sql += ")";
+    auto rows = db().prepare(sql);
+    for (std::size_t i = 0; i < scopes.size(); ++i) {
+      rows.bind(static_cast<int>(i + 1), scopes[i]);
+    }
+    while (rows.step()) {
+      const auto scope = rows.view(0);
+      for (std::size_t i = 0; i < scopes.size(); ++i) {
+        if (scopes[i] == scope) {
+          generations[i] = rows.integer(1);
+        }
+      }
     }
     return generations;
   });

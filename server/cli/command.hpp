@@ -49,6 +49,7 @@ struct FileCommandContext {
   bool json = false;
   std::filesystem::path data_dir;
   std::int64_t now = 0;
+  std::string catalog = {}; // the configured PostgreSQL catalog, "" when it is the directory's catalog.db
 };
 
 using FileHandler = std::function<ExitCode(FileCommandContext&)>;

@@ -46,12 +46,27 @@ ExitCode failed(FileCommandContext& context, const util::Error& error) {
   return ExitCode::invalid;
 }
 
+// These commands work on the data directory's catalog.db, which is not the catalog when the
+// configuration names a PostgreSQL one: said, rather than done on the wrong file.
+bool refused_for_postgresql(FileCommandContext& context, const char* command) {
+  if (context.catalog.empty()) {
+    return false;
+  }
+  context.err << "lifeline-server: " << command
+              << ": the catalog is in PostgreSQL; back it up and restore it with pg_dump and pg_restore "
+                 "(docs/scale-out.md), and the data directory as files\n";
+  return true;
+}
+
 struct BackupArguments {
   std::string out;
   bool without_keys = false;
 };
 
 ExitCode backup(FileCommandContext& context, const BackupArguments& arguments) {
+  if (refused_for_postgresql(context, "backup")) {
+    return ExitCode::invalid;
+  }
   const auto start = Clock::now();
   maintenance::BackupOptions options;
   options.include_keys = !arguments.without_keys;
@@ -85,6 +100,9 @@ ExitCode backup(FileCommandContext& context, const BackupArguments& arguments) {
 }
 
 ExitCode restore(FileCommandContext& context, const std::string& from) {
+  if (refused_for_postgresql(context, "restore")) {
+    return ExitCode::invalid;
+  }
   const auto start = Clock::now();
   const auto summary = maintenance::restore_backup(from, context.data_dir);
   if (!summary) {
@@ -119,6 +137,9 @@ const char* severity_name(maintenance::Severity severity) {
 }
 
 ExitCode check(FileCommandContext& context, const std::string& trusted_root_file) {
+  if (refused_for_postgresql(context, "check")) {
+    return ExitCode::invalid;
+  }
   std::string trusted_root;
   if (!trusted_root_file.empty()) {
     auto bytes = util::read_file(trusted_root_file, 1024 * 1024);

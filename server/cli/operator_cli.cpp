@@ -184,7 +184,7 @@ int run_operator_cli(const std::vector<std::string>& args, std::ostream& out, st
       now = static_cast<std::int64_t>(at.days_since_epoch()) * 86400;
     }
     if (leaf.file_handler) {
-      cli::FileCommandContext context{out, err, at, leaf.options->json, config->data, now};
+      cli::FileCommandContext context{out, err, at, leaf.options->json, config->data, now, config->catalog};
       return run_guarded(err, [&] { return leaf.file_handler(context); });
     }
     const auto dir = prepare_data_dir(config->data, err);

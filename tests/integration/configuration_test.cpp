@@ -24,6 +24,34 @@ class Configuration : public ApiFixture {
   }
 };
 
+TEST_F(Configuration, ACatalogIsAPostgresqlUriWhosePasswordIsNeverShown) {
+  const auto file =
+      write_config("server.json", {{"data", data()}, {"catalog", "postgresql://ops:s3cret@db.example/ll"}});
+  const auto shown = run({server_binary().string(), "--config", file.string(), "config", "show"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(nlohmann::json::parse(shown.out).at("catalog"), "postgresql://ops:***@db.example/ll");
+  EXPECT_EQ(shown.out.find("s3cret"), std::string::npos);
+
+  const auto bad = write_config("bad.json", {{"data", data()}, {"catalog", "/var/lib/other.db"}});
+  const auto refused = run({server_binary().string(), "--config", bad.string(), "config", "show"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("catalog"), std::string::npos) << refused.err;
+  const auto option = run({server_binary().string(), "--data", data(), "--catalog", "mysql://x", "devices", "list",
+                           "--customer", "contoso"});
+  EXPECT_EQ(option.exit_code, 2) << option.err;
+  EXPECT_NE(option.err.find("catalog must be a PostgreSQL URI"), std::string::npos) << option.err;
+
+  // The file commands work on catalog.db: with the catalog in PostgreSQL they say so instead.
+  for (const auto& command :
+       {std::vector<std::string>{"backup", "--out", (m_dir / "b.tar").string()}, std::vector<std::string>{"check"}}) {
+    std::vector<std::string> arguments{server_binary().string(), "--config", file.string()};
+    arguments.insert(arguments.end(), command.begin(), command.end());
+    const auto result = run(arguments);
+    EXPECT_NE(result.exit_code, 0) << command[0];
+    EXPECT_NE(result.err.find("pg_dump"), std::string::npos) << result.err;
+  }
+}
+
 TEST_F(Configuration, ServerShowsTheFileOverDefaultsAndDataOverridesIt) {
   const auto file = write_config("server.json", {{"data", data()}, {"threads", 4}, {"log_requests", true}});
   const auto shown = run({server_binary().string(), "--config", file.string(), "config", "show"});
