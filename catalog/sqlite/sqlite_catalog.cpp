@@ -7,6 +7,7 @@
 #include "catalog/sql/sql_catalog.hpp"
 #include "catalog/sqlite/database.hpp"
 #include "catalog/sqlite/migrations.hpp"
+#include "catalog/sqlite/per_file.hpp"
 
 namespace lifeline::catalog {
 
@@ -15,24 +16,8 @@ namespace {
 // The process's writer connection of a database file; writers take turns on it under the
 // process's writer lock (Database::begin), so it is never used by two threads at once.
 std::shared_ptr<sqlite::Database> writer_connection(const std::filesystem::path& database_file) {
-  static std::mutex mutex;
-  static std::map<std::string, std::weak_ptr<sqlite::Database>> by_file;
-  std::error_code error;
-  auto key = std::filesystem::weakly_canonical(database_file, error).string();
-  if (error) {
-    key = database_file.string();
-  }
-  const std::scoped_lock lock(mutex);
-  for (auto it = by_file.begin(); it != by_file.end();) { // files of closed catalogs (tests open many)
-    it = it->second.expired() ? by_file.erase(it) : std::next(it);
-  }
-  auto& slot = by_file[key];
-  auto writer = slot.lock();
-  if (!writer) {
-    writer = std::make_shared<sqlite::Database>(database_file);
-    slot = writer;
-  }
-  return writer;
+  return sqlite::per_file<sqlite::Database>(database_file,
+                                            [&] { return std::make_shared<sqlite::Database>(database_file); });
 }
 
 } // namespace

@@ -1,11 +1,9 @@
 #include "catalog/sqlite/wal_sync.hpp"
 
-#include <map>
-#include <string>
-
 #include <sqlite3.h>
 
 #include "catalog/sqlite/database.hpp"
+#include "catalog/sqlite/per_file.hpp"
 
 namespace lifeline::catalog::sqlite {
 
@@ -30,24 +28,7 @@ void sync_log(sqlite3* db) {
 } // namespace
 
 std::shared_ptr<WalSync> WalSync::for_file(const std::filesystem::path& database_file) {
-  static std::mutex mutex;
-  static std::map<std::string, std::weak_ptr<WalSync>> by_file;
-  std::error_code error;
-  auto key = std::filesystem::weakly_canonical(database_file, error).string();
-  if (error) {
-    key = database_file.string();
-  }
-  const std::scoped_lock lock(mutex);
-  for (auto it = by_file.begin(); it != by_file.end();) { // files of closed catalogs (tests open many)
-    it = it->second.expired() ? by_file.erase(it) : std::next(it);
-  }
-  auto& slot = by_file[key];
-  auto sync = slot.lock();
-  if (!sync) {
-    sync = std::make_shared<WalSync>();
-    slot = sync;
-  }
-  return sync;
+  return per_file<WalSync>(database_file, [] { return std::make_shared<WalSync>(); });
 }
 
 void WalSync::begin_commit() {
