@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 60
 # make package builds the .deb files from their own tree (no tests, no benchmarks).
 PACKAGE_BUILD_DIR ?= $(BUILD_DIR)/package-build
 
-.PHONY: all deps configure build test demo bench fuzz format format-check clean package package-test
+.PHONY: all deps configure build test demo bench scale-demo fuzz format format-check clean package package-test
 
 all: build
 
@@ -34,6 +34,11 @@ demo: build
 
 bench: build
 	scripts/bench.sh $(BUILD_DIR)
+
+# Two servers on one PostgreSQL catalog behind nginx, one killed during a fleet's installs
+# (docs/scale-out.md); FLEET_N devices (10,000 here, 1,000 in make test).
+scale-demo: build
+	FLEET_N=$${FLEET_N:-10000} scripts/scale-demo.sh $(BUILD_DIR)
 
 # libFuzzer on the TUF metadata, CVRF and CSAF parsers, FUZZ_SECONDS each, growing the kept
 # corpora (clang, separate build tree). make test runs the same briefly on throw-away copies.

@@ -10,7 +10,7 @@ durability_check() {
   # The kill lands mid-phase, once a third of the devices have reported.
   for _ in $(seq 3000); do
     reports=$(grep -c '^report ' "$work/acked" 2>/dev/null || true)
-    [ "$reports" -ge $((fleet_n / 3)) ] && break
+    [ "${reports:-0}" -ge $((fleet_n / 3)) ] && break
     kill -0 "$installer" 2>/dev/null || break
     sleep 0.01
   done
