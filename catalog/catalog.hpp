@@ -231,6 +231,10 @@ Result<std::unique_ptr<Catalog>> open_sqlite_catalog(const std::filesystem::path
 Result<std::unique_ptr<Catalog>> open_postgres_catalog(const std::string& uri);
 // A catalog location is a PostgreSQL URI (postgresql://... or postgres://...) or a SQLite file.
 bool is_postgres_location(std::string_view location);
+// The location fit for logs and output: a URI's passwords (user:PASSWORD@, ?password=) as ***.
+std::string redacted_location(std::string_view location);
+// `message` (libpq's, say) with the location and its passwords in it redacted.
+std::string without_secrets(std::string message, std::string_view location);
 Result<std::unique_ptr<Catalog>> open_catalog(const std::string& location);
 // This thread's catalog at `location`, opened on first use: connections are per thread, and the
 // server's request threads each keep one.

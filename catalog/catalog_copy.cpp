@@ -108,10 +108,10 @@ util::Result<CatalogCopy> copy_sqlite_to_postgres(const std::filesystem::path& s
       return util::make_error(util::ErrorKind::conflict,
                               "the PostgreSQL database already holds a Lifeline catalog: migrate into an empty one");
     }
-    postgres::migrate(to);
     CatalogCopy copy;
     sql::Transaction reading(from, sql::TransactionMode::deferred); // one snapshot of the source
     sql::Transaction writing(to, sql::TransactionMode::immediate);
+    postgres::migrate_in_transaction(to); // the schema too: a failed copy leaves the database empty
     for (const char* table : k_tables) {
       const auto rows = copy_table(from, to, table);
       if (count_rows(to, table) != rows || count_rows(from, table) != rows) {

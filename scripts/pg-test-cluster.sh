@@ -121,7 +121,7 @@ start_cluster() {
 
   mkdir -p "$dir"
   touch "$dir/$marker"
-  chmod 755 "$dir"
+  chmod 700 "$dir" # its socket admits any role as superuser (trust): the owner only
   if [ "$(id -u)" -eq 0 ]; then
     owner=postgres
     id -u "$owner" >/dev/null 2>&1 ||
@@ -150,7 +150,7 @@ full_page_writes = off"
 # pg-test-cluster.sh: a private server for the tests, reachable only through the socket in $dir.
 listen_addresses = ''
 unix_socket_directories = '$dir'
-unix_socket_permissions = 0777
+unix_socket_permissions = 0700
 port = $port
 max_connections = 200
 $durability

@@ -1,5 +1,7 @@
 #include "catalog/postgres/pg_connection.hpp"
 
+#include "catalog/catalog.hpp"
+
 #include <cctype>
 #include <charconv>
 #include <optional>
@@ -178,11 +180,13 @@ PgConnection::PgConnection(const std::string& uri) : m_conn(PQconnectdb(uri.c_st
     throw PgError("cannot connect to the PostgreSQL catalog: out of memory");
   }
   if (PQstatus(m_conn) != CONNECTION_OK) {
-    const auto message = trimmed(PQerrorMessage(m_conn));
+    // libpq may quote the URI, or a piece of it, in its message.
+    const auto message = without_secrets(trimmed(PQerrorMessage(m_conn)), uri);
     PQfinish(m_conn);
     m_conn = nullptr;
-    throw PgError("cannot connect to the PostgreSQL catalog: " + message);
+    throw PgError("cannot connect to the PostgreSQL catalog " + redacted_location(uri) + ": " + message);
   }
+  session_settings();
   // Notices (an index that already exists, say) are not the catalog's business.
   PQsetNoticeProcessor(
       m_conn, [](void*, const char*) {}, nullptr);
@@ -193,6 +197,11 @@ PgConnection::~PgConnection() {
   if (m_conn != nullptr) {
     PQfinish(m_conn);
   }
+}
+
+void PgConnection::session_settings() {
+  // What is acknowledged must be on disk, whatever the database's or the role's defaults say.
+  execute("SET synchronous_commit = on");
 }
 
 sql::Statement PgConnection::prepare(const std::string& sql) {
@@ -231,12 +240,13 @@ void PgConnection::begin(sql::TransactionMode mode) {
   }
 }
 
-void PgConnection::commit(sql::Connection& /*waits_on*/) {
+std::int64_t PgConnection::commit() {
   const auto result = checked(m_conn, PQexec(m_conn, "COMMIT"), "catalog commit failed");
   // A transaction in which a statement failed answers COMMIT with ROLLBACK.
   if (std::string_view(PQcmdStatus(result.get())) != "COMMIT") {
     throw PgError("catalog commit failed: the transaction was rolled back");
   }
+  return 0;
 }
 
 void PgConnection::reconnect_if_lost() {
@@ -250,6 +260,7 @@ void PgConnection::reconnect_if_lost() {
   if (PQstatus(m_conn) != CONNECTION_OK) {
     throw PgError("lost the connection to the PostgreSQL catalog: " + trimmed(PQerrorMessage(m_conn)));
   }
+  session_settings();
 }
 
 void PgConnection::rollback(sql::Connection& /*waits_on*/) noexcept {

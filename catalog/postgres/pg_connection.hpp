@@ -38,7 +38,7 @@ class PgConnection final : public sql::Connection {
   void execute(std::string_view sql) override;
   [[nodiscard]] std::int64_t changes() const override { return m_changes; }
   void begin(sql::TransactionMode mode) override;
-  void commit(sql::Connection& waits_on) override;
+  std::int64_t commit() override; // durable when it returns
   void rollback(sql::Connection& waits_on) noexcept override;
 
   // The advisory lock every write transaction takes (see above).
@@ -47,6 +47,7 @@ class PgConnection final : public sql::Connection {
  private:
   friend class PgStatement;
   void reconnect_if_lost();
+  void session_settings();
   pg_conn* m_conn = nullptr;
   std::map<std::string, std::unique_ptr<PgStatement>, std::less<>> m_cache;
   std::int64_t m_changes = 0;

@@ -9,127 +9,128 @@ namespace lifeline::catalog::postgres {
 namespace {
 
 // Version 1: SQLite's schema at its version 8, in PostgreSQL's types. Dates stay ISO-8601 text,
-// which orders as dates do, so every query compares them the same way on both engines. Tables
+// which orders as dates do, so every query compares them the same way on both engines; text is
+// compared byte by byte (COLLATE "C", as SQLite does) whatever the database's default collation. Tables
 // whose rows are read back in insertion order (SQLite's rowid) get an identity column `rowid`.
 constexpr std::string_view k_v1 = R"sql(
 CREATE TABLE products (
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
-  family TEXT NOT NULL,
-  version TEXT NOT NULL,
-  service_pack TEXT NOT NULL,
-  latest_service_pack TEXT NOT NULL,
-  mainstream_end TEXT NOT NULL,
-  support_end TEXT NOT NULL,
-  programme_start TEXT,
-  programme_end TEXT,
+  id TEXT COLLATE "C" PRIMARY KEY,
+  name TEXT COLLATE "C" NOT NULL,
+  family TEXT COLLATE "C" NOT NULL,
+  version TEXT COLLATE "C" NOT NULL,
+  service_pack TEXT COLLATE "C" NOT NULL,
+  latest_service_pack TEXT COLLATE "C" NOT NULL,
+  mainstream_end TEXT COLLATE "C" NOT NULL,
+  support_end TEXT COLLATE "C" NOT NULL,
+  programme_start TEXT COLLATE "C",
+  programme_end TEXT COLLATE "C",
   prerelease BIGINT NOT NULL DEFAULT 0
 );
 CREATE TABLE customers (
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL,
+  id TEXT COLLATE "C" PRIMARY KEY,
+  name TEXT COLLATE "C" NOT NULL,
   level BIGINT NOT NULL CHECK (level BETWEEN 1 AND 3),
-  contract_start TEXT NOT NULL,
-  contract_end TEXT NOT NULL,
+  contract_start TEXT COLLATE "C" NOT NULL,
+  contract_end TEXT COLLATE "C" NOT NULL,
   additional_contacts BIGINT NOT NULL DEFAULT 0
 );
 CREATE TABLE sites (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-  site TEXT NOT NULL,
+  customer_id TEXT COLLATE "C" NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  site TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (customer_id, site)
 );
 CREATE TABLE contacts (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  email TEXT PRIMARY KEY,
-  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-  name TEXT NOT NULL
+  email TEXT COLLATE "C" PRIMARY KEY,
+  customer_id TEXT COLLATE "C" NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  name TEXT COLLATE "C" NOT NULL
 );
 CREATE TABLE enrolments (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-  product_id TEXT NOT NULL REFERENCES products(id),
-  type TEXT NOT NULL CHECK (type IN ('standard', 'essentials')),
-  start TEXT NOT NULL,
+  customer_id TEXT COLLATE "C" NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  product_id TEXT COLLATE "C" NOT NULL REFERENCES products(id),
+  type TEXT COLLATE "C" NOT NULL CHECK (type IN ('standard', 'essentials')),
+  start TEXT COLLATE "C" NOT NULL,
   important_addon BIGINT NOT NULL DEFAULT 0,
-  unenrol_notice TEXT,
+  unenrol_notice TEXT COLLATE "C",
   plan_devices BIGINT,
-  plan_completion TEXT,
+  plan_completion TEXT COLLATE "C",
   PRIMARY KEY (customer_id, product_id)
 );
 CREATE TABLE enrolment_languages (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  customer_id TEXT NOT NULL,
-  product_id TEXT NOT NULL,
-  language TEXT NOT NULL,
+  customer_id TEXT COLLATE "C" NOT NULL,
+  product_id TEXT COLLATE "C" NOT NULL,
+  language TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (customer_id, product_id, language),
   FOREIGN KEY (customer_id, product_id) REFERENCES enrolments(customer_id, product_id) ON DELETE CASCADE
 );
 CREATE TABLE plan_quarters (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  customer_id TEXT NOT NULL,
-  product_id TEXT NOT NULL,
-  start TEXT NOT NULL,
+  customer_id TEXT COLLATE "C" NOT NULL,
+  product_id TEXT COLLATE "C" NOT NULL,
+  start TEXT COLLATE "C" NOT NULL,
   devices BIGINT NOT NULL,
   PRIMARY KEY (customer_id, product_id, start),
   FOREIGN KEY (customer_id, product_id) REFERENCES enrolments(customer_id, product_id) ON DELETE CASCADE
 );
 CREATE TABLE purchases (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  customer_id TEXT NOT NULL,
-  product_id TEXT NOT NULL,
-  update_id TEXT NOT NULL,
+  customer_id TEXT COLLATE "C" NOT NULL,
+  product_id TEXT COLLATE "C" NOT NULL,
+  update_id TEXT COLLATE "C" NOT NULL,
   devices BIGINT NOT NULL,
   PRIMARY KEY (customer_id, product_id, update_id),
   FOREIGN KEY (customer_id, product_id) REFERENCES enrolments(customer_id, product_id) ON DELETE CASCADE
 );
 CREATE TABLE hotfix_purchases (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  customer_id TEXT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
-  update_id TEXT NOT NULL,
+  customer_id TEXT COLLATE "C" NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  update_id TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (customer_id, update_id)
 );
 CREATE TABLE updates (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  id TEXT PRIMARY KEY,
-  kind TEXT NOT NULL CHECK (kind IN ('security', 'hotfix')),
-  title TEXT NOT NULL,
-  released TEXT NOT NULL,
-  requires_service_pack TEXT,
-  language TEXT,
+  id TEXT COLLATE "C" PRIMARY KEY,
+  kind TEXT COLLATE "C" NOT NULL CHECK (kind IN ('security', 'hotfix')),
+  title TEXT COLLATE "C" NOT NULL,
+  released TEXT COLLATE "C" NOT NULL,
+  requires_service_pack TEXT COLLATE "C",
+  language TEXT COLLATE "C",
   regression_tested BIGINT NOT NULL DEFAULT 1
 );
 CREATE TABLE update_products (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  update_id TEXT NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
-  product_id TEXT NOT NULL REFERENCES products(id),
-  severity TEXT,
+  update_id TEXT COLLATE "C" NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
+  product_id TEXT COLLATE "C" NOT NULL REFERENCES products(id),
+  severity TEXT COLLATE "C",
   PRIMARY KEY (update_id, product_id)
 );
 CREATE TABLE update_cves (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  update_id TEXT NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
-  cve TEXT NOT NULL,
+  update_id TEXT COLLATE "C" NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
+  cve TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (update_id, cve)
 );
 CREATE TABLE update_supersedes (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  update_id TEXT NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
-  superseded_id TEXT NOT NULL,
+  update_id TEXT COLLATE "C" NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
+  superseded_id TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (update_id, superseded_id)
 );
 CREATE TABLE devices (
   sequence BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  customer_id TEXT NOT NULL REFERENCES customers(id),
-  site TEXT NOT NULL,
-  product_id TEXT NOT NULL REFERENCES products(id),
-  service_pack TEXT NOT NULL,
-  language TEXT NOT NULL,
-  registered TEXT NOT NULL,
-  retired TEXT,
-  last_seen TEXT,
-  public_key TEXT NOT NULL DEFAULT '',
+  id TEXT COLLATE "C" NOT NULL UNIQUE,
+  customer_id TEXT COLLATE "C" NOT NULL REFERENCES customers(id),
+  site TEXT COLLATE "C" NOT NULL,
+  product_id TEXT COLLATE "C" NOT NULL REFERENCES products(id),
+  service_pack TEXT COLLATE "C" NOT NULL,
+  language TEXT COLLATE "C" NOT NULL,
+  registered TEXT COLLATE "C" NOT NULL,
+  retired TEXT COLLATE "C",
+  last_seen TEXT COLLATE "C",
+  public_key TEXT COLLATE "C" NOT NULL DEFAULT '',
   rank_ahead BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX devices_by_rank ON devices (customer_id, product_id, registered, sequence, retired);
@@ -137,92 +138,92 @@ CREATE INDEX devices_by_retirement ON devices (customer_id, product_id, retired)
 CREATE INDEX devices_by_registration ON devices (customer_id, registered, sequence);
 CREATE TABLE audit (
   sequence BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-  recorded TEXT NOT NULL DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  at TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
-  customer_id TEXT,
-  subject TEXT NOT NULL,
-  detail TEXT NOT NULL
+  recorded TEXT COLLATE "C" NOT NULL DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  at TEXT COLLATE "C" NOT NULL,
+  actor TEXT COLLATE "C" NOT NULL,
+  action TEXT COLLATE "C" NOT NULL,
+  customer_id TEXT COLLATE "C",
+  subject TEXT COLLATE "C" NOT NULL,
+  detail TEXT COLLATE "C" NOT NULL
 );
 CREATE INDEX audit_by_customer ON audit (customer_id, sequence);
 CREATE TABLE purchase_consumptions (
-  customer_id TEXT NOT NULL,
-  product_id TEXT NOT NULL,
-  update_id TEXT NOT NULL,
-  device_id TEXT NOT NULL REFERENCES devices(id),
-  at TEXT NOT NULL,
+  customer_id TEXT COLLATE "C" NOT NULL,
+  product_id TEXT COLLATE "C" NOT NULL,
+  update_id TEXT COLLATE "C" NOT NULL,
+  device_id TEXT COLLATE "C" NOT NULL REFERENCES devices(id),
+  at TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (customer_id, product_id, update_id, device_id)
 );
 CREATE INDEX purchase_consumptions_by_device ON purchase_consumptions (device_id);
 CREATE TABLE installs (
-  device_id TEXT NOT NULL REFERENCES devices(id),
-  update_id TEXT NOT NULL REFERENCES updates(id),
-  at TEXT NOT NULL,
+  device_id TEXT COLLATE "C" NOT NULL REFERENCES devices(id),
+  update_id TEXT COLLATE "C" NOT NULL REFERENCES updates(id),
+  at TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (device_id, update_id)
 );
 CREATE TABLE credentials (
-  id TEXT PRIMARY KEY,
-  secret_hash TEXT NOT NULL,
-  role TEXT NOT NULL CHECK (role IN ('operator', 'publisher', 'contact', 'device')),
-  subject TEXT NOT NULL,
-  customer_id TEXT,
-  created TEXT NOT NULL DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  id TEXT COLLATE "C" PRIMARY KEY,
+  secret_hash TEXT COLLATE "C" NOT NULL,
+  role TEXT COLLATE "C" NOT NULL CHECK (role IN ('operator', 'publisher', 'contact', 'device')),
+  subject TEXT COLLATE "C" NOT NULL,
+  customer_id TEXT COLLATE "C",
+  created TEXT COLLATE "C" NOT NULL DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   revoked BIGINT NOT NULL DEFAULT 0
 );
 CREATE INDEX credentials_by_subject ON credentials (role, subject);
 CREATE TABLE enrolment_tokens (
-  id TEXT PRIMARY KEY,
-  secret_hash TEXT NOT NULL,
-  customer_id TEXT NOT NULL REFERENCES customers(id),
-  site TEXT NOT NULL,
-  product_id TEXT NOT NULL REFERENCES products(id),
+  id TEXT COLLATE "C" PRIMARY KEY,
+  secret_hash TEXT COLLATE "C" NOT NULL,
+  customer_id TEXT COLLATE "C" NOT NULL REFERENCES customers(id),
+  site TEXT COLLATE "C" NOT NULL,
+  product_id TEXT COLLATE "C" NOT NULL REFERENCES products(id),
   uses_left BIGINT NOT NULL CHECK (uses_left >= 0),
-  expires TEXT NOT NULL,
-  created_by TEXT NOT NULL,
-  created TEXT NOT NULL DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+  expires TEXT COLLATE "C" NOT NULL,
+  created_by TEXT COLLATE "C" NOT NULL,
+  created TEXT COLLATE "C" NOT NULL DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 );
 CREATE TABLE install_reports (
-  device_id TEXT NOT NULL REFERENCES devices(id),
-  report_id TEXT NOT NULL,
-  update_id TEXT NOT NULL,
-  state TEXT NOT NULL CHECK (state IN ('installed', 'refused', 'failed')),
-  reasons TEXT NOT NULL DEFAULT '[]',
-  detail TEXT NOT NULL DEFAULT '',
-  at TEXT NOT NULL,
-  received TEXT NOT NULL DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  receipt TEXT NOT NULL DEFAULT '',
+  device_id TEXT COLLATE "C" NOT NULL REFERENCES devices(id),
+  report_id TEXT COLLATE "C" NOT NULL,
+  update_id TEXT COLLATE "C" NOT NULL,
+  state TEXT COLLATE "C" NOT NULL CHECK (state IN ('installed', 'refused', 'failed')),
+  reasons TEXT COLLATE "C" NOT NULL DEFAULT '[]',
+  detail TEXT COLLATE "C" NOT NULL DEFAULT '',
+  at TEXT COLLATE "C" NOT NULL,
+  received TEXT COLLATE "C" NOT NULL DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  receipt TEXT COLLATE "C" NOT NULL DEFAULT '',
   PRIMARY KEY (device_id, report_id)
 );
 CREATE TABLE advisories (
-  source TEXT NOT NULL,
-  id TEXT NOT NULL,
-  format TEXT NOT NULL CHECK (format IN ('cvrf', 'csaf')),
-  revision TEXT NOT NULL,
-  title TEXT NOT NULL,
-  initial_release TEXT NOT NULL,
-  current_release TEXT NOT NULL,
+  source TEXT COLLATE "C" NOT NULL,
+  id TEXT COLLATE "C" NOT NULL,
+  format TEXT COLLATE "C" NOT NULL CHECK (format IN ('cvrf', 'csaf')),
+  revision TEXT COLLATE "C" NOT NULL,
+  title TEXT COLLATE "C" NOT NULL,
+  initial_release TEXT COLLATE "C" NOT NULL,
+  current_release TEXT COLLATE "C" NOT NULL,
   PRIMARY KEY (source, id)
 );
 CREATE TABLE advisory_contributions (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  source TEXT NOT NULL,
-  advisory_id TEXT NOT NULL,
-  update_id TEXT NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
-  kind TEXT NOT NULL CHECK (kind IN ('cve', 'supersedes', 'affected', 'rating')),
-  value TEXT NOT NULL,
-  severity TEXT,
+  source TEXT COLLATE "C" NOT NULL,
+  advisory_id TEXT COLLATE "C" NOT NULL,
+  update_id TEXT COLLATE "C" NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
+  kind TEXT COLLATE "C" NOT NULL CHECK (kind IN ('cve', 'supersedes', 'affected', 'rating')),
+  value TEXT COLLATE "C" NOT NULL,
+  severity TEXT COLLATE "C",
   PRIMARY KEY (source, advisory_id, update_id, kind, value)
 );
 CREATE INDEX advisory_contributions_by_update ON advisory_contributions (update_id, kind);
 CREATE TABLE update_affected (
   rowid BIGINT GENERATED ALWAYS AS IDENTITY,
-  update_id TEXT NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
-  product_id TEXT NOT NULL REFERENCES products(id),
+  update_id TEXT COLLATE "C" NOT NULL REFERENCES updates(id) ON DELETE CASCADE,
+  product_id TEXT COLLATE "C" NOT NULL REFERENCES products(id),
   PRIMARY KEY (update_id, product_id)
 );
 CREATE TABLE scope_generations (
-  scope TEXT PRIMARY KEY,
+  scope TEXT COLLATE "C" PRIMARY KEY,
   generation BIGINT NOT NULL
 );
 )sql";
@@ -247,22 +248,29 @@ int schema_version(PgConnection& db) {
   return row.step() ? static_cast<int>(row.integer(0)) : 0;
 }
 
-void migrate(PgConnection& db) {
-  if (schema_version(db) == latest_schema_version()) {
-    return;
-  }
-  sql::Transaction transaction(db, sql::TransactionMode::immediate); // servers starting together: one at a time
+void migrate_in_transaction(PgConnection& db) {
   db.execute("CREATE TABLE IF NOT EXISTS lifeline_schema (version INTEGER NOT NULL)");
   const int current = schema_version(db);
   if (current > latest_schema_version()) {
     throw PgError("catalog schema version " + std::to_string(current) + " is newer than this build knows (" +
                   std::to_string(latest_schema_version()) + "); upgrade Lifeline");
   }
+  if (current == latest_schema_version()) {
+    return;
+  }
   for (int version = current + 1; version <= latest_schema_version(); ++version) {
     db.execute(migrations()[static_cast<std::size_t>(version - 1)]);
   }
   db.execute("DELETE FROM lifeline_schema");
   db.prepare("INSERT INTO lifeline_schema (version) VALUES (?)").bind(1, std::int64_t{latest_schema_version()}).run();
+}
+
+void migrate(PgConnection& db) {
+  if (schema_version(db) == latest_schema_version()) {
+    return;
+  }
+  sql::Transaction transaction(db, sql::TransactionMode::immediate); // servers starting together: one at a time
+  migrate_in_transaction(db);
   transaction.commit();
 }
 

@@ -11,5 +11,8 @@ int latest_schema_version();
 int schema_version(PgConnection& db);
 // Brings the schema up to date; several servers starting at once migrate it once.
 void migrate(PgConnection& db);
+// The same inside the caller's write transaction (PostgreSQL's DDL is transactional): nothing
+// of it stays if the transaction rolls back.
+void migrate_in_transaction(PgConnection& db);
 
 } // namespace lifeline::catalog::postgres

@@ -52,8 +52,9 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  m_db.commit(m_waits_on); // when it throws, the destructor rolls back whatever is still open
-  m_done = true;
+  const auto token = m_db.commit(); // when it throws, the destructor rolls back what is still open
+  m_done = true;                    // committed: nothing to roll back, even if the wait below throws
+  m_db.wait_durable(token, m_waits_on);
 }
 
 } // namespace lifeline::catalog::sql

@@ -100,10 +100,14 @@ class Connection {
   // Statements borrowed from this connection and not yet given back.
   [[nodiscard]] int borrowed() const { return m_borrowed; }
 
-  // Driven by Transaction. `waits_on` is the connection that waits for the commit to be durable
-  // once this one is given up (see Transaction).
+  // Driven by Transaction. commit() ends the transaction (a failed COMMIT leaves it open for
+  // rollback) and gives up the write lock; what it returns goes to wait_durable, which returns
+  // once what the transaction wrote, or for a read saw, is durable. wait_durable touches nothing
+  // of this connection but what it shares with the others of its database: once committed, a
+  // shared (writer) connection may already be another thread's. `waits_on` lends its handle.
   virtual void begin(TransactionMode mode) = 0;
-  virtual void commit(Connection& waits_on) = 0;
+  virtual std::int64_t commit() = 0;
+  virtual void wait_durable(std::int64_t /*commit_token*/, Connection& /*waits_on*/) {}
   virtual void rollback(Connection& waits_on) noexcept = 0;
 
  protected:

@@ -25,7 +25,8 @@ void ConnectionDeleter::operator()(sqlite3* db) const {
 class SqliteStatement final : public sql::StatementDriver {
  public:
   SqliteStatement(sqlite3_stmt* statement, sqlite3* db, WalSync* wal_sync)
-      : m_statement(statement), m_db(db), m_wal_sync(wal_sync) {}
+      : m_statement(statement), m_db(db), m_wal_sync(wal_sync),
+        m_begins(std::string_view(sqlite3_sql(statement)).starts_with("BEGIN")) {}
   ~SqliteStatement() override { sqlite3_finalize(m_statement); }
 
   void bind_text(int index, std::string_view text) override;
@@ -41,6 +42,9 @@ class SqliteStatement final : public sql::StatementDriver {
   sqlite3_stmt* m_statement;
   sqlite3* m_db;
   WalSync* m_wal_sync;
+  // BEGIN IMMEDIATE is no read-only statement but commits nothing: not counted in flight, or every
+  // read ending meanwhile would wait for it (up to the busy timeout, behind another process).
+  bool m_begins;
   bool m_read_rows = false; // a row came back: on reset outside a transaction, wait_visible
   bool m_stepped = false;
   bool m_outside_transaction = false; // at its first step
@@ -180,7 +184,7 @@ bool SqliteStatement::step() {
   if (!m_stepped) {
     m_outside_transaction = sqlite3_get_autocommit(m_db) != 0;
     // A write outside a transaction commits within its own steps: counted in flight from the first.
-    if (m_wal_sync != nullptr && m_outside_transaction && sqlite3_stmt_readonly(m_statement) == 0) {
+    if (m_wal_sync != nullptr && m_outside_transaction && !m_begins && sqlite3_stmt_readonly(m_statement) == 0) {
       m_wal_sync->begin_commit();
       m_committing = true;
     }
@@ -277,9 +281,10 @@ void Database::rollback(sql::Connection& waits_on) noexcept {
   }
 }
 
-void Database::commit(sql::Connection& waits_on) {
+std::int64_t Database::commit() {
   auto* sync = m_wal_sync.get();
   const bool wrote = sqlite3_txn_state(m_db.get(), "main") == SQLITE_TXN_WRITE;
+  std::int64_t ticket = -1;
   if (wrote && sync != nullptr) {
     sync->begin_commit();
     try {
@@ -288,16 +293,22 @@ void Database::commit(sql::Connection& waits_on) {
       sync->commit_failed();
       throw;
     }
+    ticket = static_cast<std::int64_t>(sync->committed());
   } else {
     prepare("COMMIT").run();
   }
   release_writer(); // the next writer appends while this one waits for the disk
+  return ticket;
+}
+
+void Database::wait_durable(std::int64_t commit_token, sql::Connection& waits_on) {
+  auto* sync = m_wal_sync.get(); // shared by the file's connections: safe from any thread
   if (sync == nullptr) {
     return;
   }
   sqlite3* waiting = waiting_handle(waits_on, m_db.get());
-  if (wrote) {
-    sync->wait_durable(sync->committed(), waiting);
+  if (commit_token >= 0) {
+    sync->wait_durable(static_cast<std::uint64_t>(commit_token), waiting);
   } else {
     sync->wait_visible(waiting); // a read: what it saw is on disk before it is used
   }

@@ -50,7 +50,9 @@ class Database final : public sql::Connection {
   // write lock. A commit that wrote returns once the log is on disk: one fsync covers every
   // commit of the process made while the previous one ran (wal_sync.hpp).
   void begin(TransactionMode mode) override;
-  void commit(sql::Connection& waits_on) override;
+  // The commit's group-commit ticket, or -1 when the transaction only read.
+  std::int64_t commit() override;
+  void wait_durable(std::int64_t commit_token, sql::Connection& waits_on) override;
   void rollback(sql::Connection& waits_on) noexcept override;
   // TRUNCATE holds back writers while it waits for readers: at most 200 ms.
   std::int64_t checkpoint() override;

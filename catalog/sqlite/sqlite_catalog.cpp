@@ -30,10 +30,6 @@ Result<std::unique_ptr<Catalog>> open_sqlite_catalog(const std::filesystem::path
   });
 }
 
-bool is_postgres_location(std::string_view location) {
-  return location.starts_with("postgresql://") || location.starts_with("postgres://");
-}
-
 Result<std::unique_ptr<Catalog>> open_catalog(const std::string& location) {
   return is_postgres_location(location) ? open_postgres_catalog(location) : open_sqlite_catalog(location);
 }

@@ -83,22 +83,7 @@ std::string catalog_location(const ServerConfig& config, const std::filesystem::
 }
 
 std::string redacted_location(const std::string& location) {
-  // postgresql://user:password@host/...: the password is what sits between the first ':' after
-  // the scheme and the '@' of the authority.
-  const auto scheme = location.find("://");
-  if (scheme == std::string::npos) {
-    return location;
-  }
-  const auto authority_end = location.find_first_of("/?", scheme + 3);
-  const auto at = location.rfind('@', authority_end);
-  if (at == std::string::npos || at < scheme + 3) {
-    return location;
-  }
-  const auto colon = location.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) {
-    return location;
-  }
-  return location.substr(0, colon + 1) + "***" + location.substr(at);
+  return catalog::redacted_location(location);
 }
 
 util::Result<ServerConfig> load_server_config(const std::filesystem::path& path) {
@@ -135,7 +120,7 @@ util::Result<ServerConfig> load_server_config(const std::filesystem::path& path)
 util::Result<void> check_server_config(const ServerConfig& config) {
   const auto refuse = [](const std::string& why) { return util::make_error(util::ErrorKind::invalid_input, why); };
   if (!is_catalog_uri(config.catalog)) {
-    return refuse("catalog must be a PostgreSQL URI (postgresql://...), not " + redacted_location(config.catalog));
+    return refuse("catalog must be a PostgreSQL URI (postgresql://...)"); // the value may hold a password
   }
   if (!is_listen_address(config.listen)) {
     return refuse("listen must be HOST:PORT, not " + config.listen);
