@@ -76,23 +76,22 @@ Result<std::vector<std::int64_t>> SqlCatalog::scope_generations(const std::vecto
     if (scopes.empty()) {
       return generations;
     }
-    // One statement, so one snapshot and (on PostgreSQL) one round trip, whatever the count; a
-    // statement per count of scopes is prepared once.
-    std::string sql = "SELECT scope, generation FROM scope_generations WHERE scope IN (?";
-    for (std::size_t i = 1; i < scopes.size(); ++i) {
-      sql += ", ?";
+    // One statement, so one snapshot and (on PostgreSQL) one round trip, whatever the count: a
+    // point lookup per scope joined by UNION ALL (an IN list made SQLite build a temporary index
+    // on every call, which cost a third of a check-in). Prepared once per count of scopes.
+    std::string sql;
+    for (std::size_t i = 0; i < scopes.size(); ++i) {
+      sql += (i == 0 ? "" : " UNION ALL ") + std::string("SELECT ") + std::to_string(i) +
+             ", generation FROM scope_generations WHERE scope = ?";
     }
-    sql += ")";
     auto rows = db().prepare(sql);
     for (std::size_t i = 0; i < scopes.size(); ++i) {
       rows.bind(static_cast<int>(i + 1), scopes[i]);
     }
     while (rows.step()) {
-      const auto scope = rows.view(0);
-      for (std::size_t i = 0; i < scopes.size(); ++i) {
-        if (scopes[i] == scope) {
-          generations[i] = rows.integer(1);
-        }
+      const auto index = static_cast<std::size_t>(rows.integer(0));
+      if (index < generations.size()) {
+        generations[index] = rows.integer(1);
       }
     }
     return generations;
