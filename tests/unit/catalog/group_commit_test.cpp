@@ -4,6 +4,7 @@
 // own last write was covered when its commit returned.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <thread>
@@ -24,6 +25,11 @@ std::atomic<std::uint64_t> g_synced{0}; // the highest write number an fsync has
 std::atomic<std::uint64_t> g_syncs{0};
 thread_local std::uint64_t t_last_write = 0;
 sqlite3_vfs* g_real_vfs = nullptr;
+// While set, an fsync of a log first says so (g_in_refused_sync), waits for g_release_sync, then
+// fails as a disk that refuses to flush would.
+std::atomic<bool> g_refuse_log_sync{false};
+std::atomic<bool> g_in_refused_sync{false};
+std::atomic<bool> g_release_sync{false};
 
 struct ShimFile {
   sqlite3_file base;
@@ -44,6 +50,13 @@ int shim_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 o
 }
 
 int shim_sync(sqlite3_file* file, int flags) {
+  if (g_refuse_log_sync && reinterpret_cast<ShimFile*>(file)->log) {
+    g_in_refused_sync = true;
+    for (int i = 0; i < 10'000 && !g_release_sync; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return SQLITE_IOERR_FSYNC;
+  }
   const auto covered = g_writes.load();
   const int rc = real(file)->pMethods->xSync(real(file), flags);
   if (rc == SQLITE_OK && reinterpret_cast<ShimFile*>(file)->log) {
@@ -175,6 +188,51 @@ TEST(GroupCommit, EveryCommitIsOnDiskWhenItReturnsWhileEightThreadsCommit) {
   // printed, not asserted; the benchmark measures what it saves.
   EXPECT_GT(syncs, 0U);
   std::cout << k_threads * k_commits << " commits, " << syncs << " fsyncs of the log\n";
+}
+
+TEST(GroupCommit, ARefusedFlushFailsItsCommitWithoutTouchingTheNextWritersTransaction) {
+  // Two threads share one writer connection, as the catalog's do: A's commit is made and the
+  // writer passed on, then the disk refuses A's flush. A's commit must fail, and must not roll
+  // back what B has begun on the writer meanwhile.
+  const CountingVfs vfs;
+  lifeline::testing::TempDir dir;
+  const auto file = dir / "catalog.db";
+  Database writer(file);
+  writer.execute("CREATE TABLE t (x TEXT)");
+  Database a_own(file);
+  Database b_own(file);
+  a_own.prepare("SELECT COUNT(*) FROM t").run(); // each has the log open, as a catalog's do
+  b_own.prepare("SELECT COUNT(*) FROM t").run();
+  g_refuse_log_sync = true;
+  g_in_refused_sync = false;
+  g_release_sync = false;
+  bool a_failed = false;
+  std::thread a([&] {
+    try {
+      Transaction transaction(writer, TransactionMode::immediate, &a_own);
+      writer.prepare("INSERT INTO t VALUES ('a')").run();
+      transaction.commit();
+    } catch (const SqliteError&) {
+      a_failed = true;
+    }
+  });
+  for (int i = 0; i < 10'000 && !g_in_refused_sync; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(g_in_refused_sync) << "A never reached its flush";
+  {
+    Transaction transaction(writer, TransactionMode::immediate, &b_own);
+    writer.prepare("INSERT INTO t VALUES ('b')").run();
+    g_refuse_log_sync = false;
+    g_release_sync = true; // A's flush fails now, while B's transaction is open on the writer
+    a.join();
+    writer.prepare("INSERT INTO t VALUES ('b2')").run();
+    EXPECT_NO_THROW(transaction.commit());
+  }
+  EXPECT_TRUE(a_failed) << "a commit whose flush the disk refused must not be acknowledged";
+  auto rows = b_own.prepare("SELECT group_concat(x, ',') FROM (SELECT x FROM t ORDER BY x)");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.text(0), "a,b,b2") << "B's transaction was cut short";
 }
 
 } // namespace
