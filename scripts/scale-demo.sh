@@ -35,6 +35,8 @@ world_workspace
 source "$source_dir/bench/fleet/world.sh"
 # shellcheck source=../bench/fleet/measure.sh
 source "$source_dir/bench/fleet/measure.sh"
+# shellcheck source=../bench/fleet/durability.sh
+source "$source_dir/bench/fleet/durability.sh"
 
 chmod o+x "$work" # as root the database server runs as the postgres user, which must reach it
 PG_CLUSTER_DURABLE=1 "$source_dir/scripts/pg-test-cluster.sh" start "$work/pg" >/dev/null
@@ -93,15 +95,7 @@ echo "registration through nginx: $fleet_n devices, $(field register rate)/s"
 }
 echo "first check-ins: $(field check-in offered) devices offered an update, each statement verified"
 
-"$driver" install "$base" "$work/plan" "$clients" "$work/acked" >"$work/install" 2>"$work/install.err" &
-installer=$!
-for _ in $(seq 3000); do
-  reports=$(grep -c '^report ' "$work/acked" 2>/dev/null || true)
-  [ "${reports:-0}" -ge $((fleet_n / 3)) ] && break
-  kill -0 "$installer" 2>/dev/null || break
-  sleep 0.01
-done
-kill -0 "$installer" 2>/dev/null || fail "every device had reported before the kill: nothing was in flight"
+installs_under_way
 kill -KILL "$first_pid"
 wait "$first_pid" 2>/dev/null || true
 echo "killed the first server (SIGKILL) after $reports reports"

@@ -1,13 +1,14 @@
 # shellcheck shell=bash
 # Sourced by bench/fleet_bench.sh --smoke: acknowledged downloads and install reports survive a
-# SIGKILL of the server. Needs: driver, base, work, clients, operator, fleet_n, fleet_at, server_pid.
+# SIGKILL of the server (and scripts/scale-demo.sh: installs_under_way). Needs: driver, base, work, clients, operator, fleet_n, fleet_at, server_pid.
 
-durability_check() {
-  local installer reports=0
+# installs_under_way: starts the devices' downloads and install reports in the background (sets
+# installer) and returns once a third of the devices have reported, with the rest still in flight
+# (sets reports): the moment a kill lands mid-phase.
+installs_under_way() {
   # Its complaints about the requests the kill cut go to a file: they are expected.
   "$driver" install "$base" "$work/plan" "$clients" "$work/acked" >"$work/install" 2>"$work/install.err" &
   installer=$!
-  # The kill lands mid-phase, once a third of the devices have reported.
   for _ in $(seq 3000); do
     reports=$(grep -c '^report ' "$work/acked" 2>/dev/null || true)
     [ "${reports:-0}" -ge $((fleet_n / 3)) ] && break
@@ -15,6 +16,11 @@ durability_check() {
     sleep 0.01
   done
   kill -0 "$installer" 2>/dev/null || fail "every device had reported before the kill: nothing was in flight"
+}
+
+durability_check() {
+  local installer reports=0
+  installs_under_way
   kill -KILL "$server_pid"
   wait "$server_pid" 2>/dev/null || true
   wait "$installer" || {
