@@ -1,7 +1,4 @@
 // Applying documents to the catalog, and the audit trail.
-#include <map>
-#include <mutex>
-
 #include <nlohmann/json.hpp>
 
 #include "catalog/documents/enrolment_checks.hpp"
